@@ -1,0 +1,105 @@
+/**
+ * @module config/types
+ * The resolved, frozen configuration every other module reads. The YAML file is
+ * parsed, `${VAR}`-expanded, defaulted and validated once (config/load.ts); after
+ * that nothing on the delivery path looks at raw config again.
+ */
+import type { Secret } from "../signing/secret";
+
+export type SchemeName = "standard-webhooks" | "hmac-sha256-hex" | "hmac-sha256-prefixed" | "timestamped" | "none";
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+export type LogFormat = "json" | "text";
+
+/** Where a request may go: CIDR ranges that are allowed although private or loopback. */
+export interface NetworkPolicy {
+  readonly allow: readonly string[];
+}
+
+export interface SignatureConfig {
+  readonly scheme: SchemeName;
+  /** Header carrying the signature, for the single-header schemes; null for standard-webhooks and none. */
+  readonly header: string | null;
+}
+
+/** The body sent: either an object with the mapped key names, or `data` itself (`raw`). */
+export type Envelope =
+  | { readonly kind: "mapped"; readonly id: string; readonly type: string; readonly timestamp: string; readonly data: string }
+  | { readonly kind: "raw" };
+
+/**
+ * The retry timetable, normalised from either YAML form: `delaysMs[i]` is the wait
+ * before attempt i+1, counted from the previous failure (from ingest for i = 0).
+ * The number of attempts is `delaysMs.length`.
+ */
+export interface RetryPolicy {
+  readonly delaysMs: readonly number[];
+  /** No attempt starts later than this after the delivery was created; null = unbounded. */
+  readonly maxAgeMs: number | null;
+}
+
+export type DisableAfter =
+  | { readonly kind: "duration"; readonly ms: number }
+  | { readonly kind: "count"; readonly failures: number };
+
+export interface RateLimit {
+  readonly count: number;
+  readonly perMs: number;
+}
+
+/** One filter rule: the value at `path` (dot-separated, into the event) must equal one of `anyOf`. */
+export interface FilterRule {
+  readonly path: readonly string[];
+  readonly anyOf: readonly (string | number | boolean | null)[];
+}
+
+export interface EndpointConfig {
+  readonly id: string;
+  readonly url: string;
+  /** Patterns: exact type, `prefix.*`, or `*`. */
+  readonly events: readonly string[];
+  /** Newest first; empty only with scheme `none`. */
+  readonly secrets: readonly Secret[];
+  readonly signature: SignatureConfig;
+  /** Extra headers; values may contain `{event.id}`-style templates (see delivery/headers.ts). */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly envelope: Envelope;
+  readonly filter: readonly FilterRule[];
+  readonly timeoutMs: number;
+  readonly retry: RetryPolicy;
+  /** Fraction (0.1 = 10%) of each retry delay added at random, never subtracted. */
+  readonly jitter: number;
+  readonly disableAfter: DisableAfter;
+  readonly maxInFlight: number;
+  readonly rateLimit: RateLimit | null;
+  readonly ordering: "fifo" | "none";
+  readonly enabled: boolean;
+}
+
+export interface Config {
+  /** Absolute path of the file this came from ("<embedded>" for the built-in default). */
+  readonly source: string;
+  readonly server: {
+    readonly host: string;
+    readonly port: number;
+    readonly maxBodyBytes: number;
+    readonly shutdownGraceMs: number;
+  };
+  readonly storage: {
+    /** Absolute path of the SQLite file. */
+    readonly path: string;
+    readonly retentionMs: number;
+    readonly failedRetentionMs: number;
+    readonly sync: "full" | "normal";
+  };
+  readonly auth: {
+    readonly ingestTokens: readonly Secret[];
+    readonly adminTokens: readonly Secret[];
+  };
+  readonly delivery: {
+    readonly concurrency: number;
+  };
+  readonly network: NetworkPolicy;
+  readonly log: { readonly level: LogLevel; readonly format: LogFormat };
+  readonly endpoints: readonly EndpointConfig[];
+}

@@ -1,0 +1,51 @@
+/**
+ * @module signing/secret
+ * A secret value that cannot leak through logging, JSON or string interpolation:
+ * every printing path renders "[secret]". Code that needs the value calls
+ * `reveal()` (bytes for HMAC keys, text for token comparison), which makes each
+ * use of the raw value easy to find.
+ */
+import { timingSafeEqual } from "node:crypto";
+
+const REDACTED = "[secret]";
+const inspect = Symbol.for("nodejs.util.inspect.custom");
+
+export class Secret {
+  readonly #text: string;
+
+  constructor(text: string) {
+    this.#text = text;
+  }
+
+  /** The raw characters, for HMAC keys and token comparison only. */
+  reveal(): string {
+    return this.#text;
+  }
+
+  /** Compares in time independent of where the strings differ. */
+  equals(candidate: string): boolean {
+    const a = Buffer.from(this.#text, "utf8");
+    const b = Buffer.from(candidate, "utf8");
+    // Compare against ourselves when lengths differ so timing does not depend on the candidate's prefix.
+    return a.length === b.length ? timingSafeEqual(a, b) : (timingSafeEqual(a, a), false);
+  }
+
+  toString(): string {
+    return REDACTED;
+  }
+
+  toJSON(): string {
+    return REDACTED;
+  }
+
+  [inspect](): string {
+    return REDACTED;
+  }
+}
+
+/** True when `candidate` equals any of `secrets`; checks all of them so timing does not reveal which matched. */
+export function matchesAny(secrets: readonly Secret[], candidate: string): boolean {
+  let found = false;
+  for (const s of secrets) found = s.equals(candidate) || found;
+  return found;
+}
