@@ -1,0 +1,113 @@
+/**
+ * @module delivery/send
+ * One HTTP attempt: connect only to a permitted address, never follow a
+ * redirect, give up at the endpoint's timeout, and read at most 64 KiB of the
+ * answer (4 KiB kept), so a hostile receiver cannot hold memory or time.
+ */
+import type { AddressPolicy } from "../net/policy";
+import { type Lookup, resolveTarget } from "../net/resolve";
+import type { AttemptResult } from "./classify";
+
+/** Read no more than this of a response; then the connection is closed. */
+const MAX_RESPONSE_READ = 64 * 1024;
+/** Keep this much of it in the attempt log. */
+const EXCERPT_BYTES = 4 * 1024;
+
+export interface OutgoingRequest {
+  readonly url: URL;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  readonly timeoutMs: number;
+}
+
+export interface SendResult {
+  readonly result: AttemptResult;
+  readonly statusCode: number | null;
+  /** A sentence an operator understands, or null on success. */
+  readonly error: string | null;
+  readonly responseExcerpt: string | null;
+}
+
+export interface SendDeps {
+  readonly policy: AddressPolicy;
+  readonly lookup: Lookup;
+}
+
+/** Performs one attempt; never throws. */
+export async function send(req: OutgoingRequest, deps: SendDeps): Promise<SendResult> {
+  const signal = AbortSignal.timeout(req.timeoutMs);
+  const target = await resolveTarget(req.url, deps.policy, deps.lookup);
+  if (!target.ok) return failure({ kind: "blocked" }, target.error);
+  let response: Response;
+  try {
+    response = await fetch(target.url, {
+      method: "POST",
+      headers: { ...req.headers, host: target.host },
+      body: req.body,
+      redirect: "manual",
+      decompress: false,
+      signal,
+      ...(target.serverName ? { tls: { serverName: target.serverName } } : {}),
+    });
+  } catch (err) {
+    return signal.aborted ? timedOut(req.timeoutMs) : failure({ kind: "network" }, networkError(req.url, err));
+  }
+  let excerpt: string;
+  try {
+    excerpt = await readCapped(response);
+  } catch {
+    if (signal.aborted) return timedOut(req.timeoutMs);
+    excerpt = "";
+  }
+  const status = response.status;
+  const result: AttemptResult = { kind: "response", status, retryAfter: response.headers.get("retry-after") };
+  return { result, statusCode: status, error: httpError(response), responseExcerpt: excerpt };
+}
+
+function failure(result: AttemptResult, error: string): SendResult {
+  return { result, statusCode: null, error, responseExcerpt: null };
+}
+
+function timedOut(timeoutMs: number): SendResult {
+  return failure({ kind: "timeout" }, `no complete response within ${timeoutMs} ms; the attempt timed out`);
+}
+
+function httpError(response: Response): string | null {
+  const s = response.status;
+  if (s >= 200 && s < 300) return null;
+  if (s >= 300 && s < 400) {
+    const location = response.headers.get("location");
+    return `the receiver answered ${s} (a redirect${location ? ` to ${location}` : ""}), which is not followed`;
+  }
+  return `the receiver answered ${s}${response.statusText ? ` ${response.statusText}` : ""}`;
+}
+
+function networkError(url: URL, err: unknown): string {
+  const where = url.host;
+  const code = (err as { code?: string }).code ?? "";
+  const message = err instanceof Error ? err.message : String(err);
+  if (/refused/i.test(code + message)) return `could not connect to ${where}: connection refused`;
+  if (/reset|ECONNRESET|closed/i.test(code + message)) return `the connection to ${where} was reset before a response arrived`;
+  if (/cert|tls|ssl|self.signed/i.test(code + message)) return `TLS handshake with ${where} failed: ${message}`;
+  return `could not reach ${where}: ${message}`;
+}
+
+async function readCapped(response: Response): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return "";
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    while (total < MAX_RESPONSE_READ) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      total += value.byteLength;
+    }
+  } finally {
+    // Closes the connection when the receiver had more to say than we read.
+    reader.cancel().catch(() => {});
+  }
+  const bytes = Buffer.concat(chunks, Math.min(total, EXCERPT_BYTES));
+  return bytes.subarray(0, EXCERPT_BYTES).toString("utf8");
+}

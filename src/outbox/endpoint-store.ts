@@ -1,0 +1,93 @@
+/**
+ * @module outbox/endpoint-store
+ * Durable per-endpoint state (active / disabled / auto_disabled and the
+ * failure counters), and the bulk moves between `pending` and `held` that a
+ * state change implies.
+ */
+import type { Database, Statement } from "bun:sqlite";
+import type { EndpointState } from "./types";
+
+interface StateRow {
+  endpoint_id: string;
+  state: EndpointState["state"];
+  disabled_reason: string | null;
+  consecutive_failures: number;
+  failing_since: number | null;
+  last_success_at: number | null;
+  config_hash: string | null;
+}
+
+export class EndpointStore {
+  readonly #all: Statement<StateRow>;
+  readonly #upsert: Statement;
+  readonly #hold: Statement;
+  readonly #release: Statement;
+  readonly #backlog: Statement<{ present: number }>;
+  readonly #assignFifoKeys: Statement;
+
+  constructor(db: Database) {
+    this.#all = db.prepare("SELECT * FROM endpoint_state");
+    this.#upsert = db.prepare(
+      `INSERT INTO endpoint_state (endpoint_id, state, disabled_reason, consecutive_failures, failing_since, last_success_at, config_hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (endpoint_id) DO UPDATE SET state = excluded.state, disabled_reason = excluded.disabled_reason,
+         consecutive_failures = excluded.consecutive_failures, failing_since = excluded.failing_since,
+         last_success_at = excluded.last_success_at, config_hash = excluded.config_hash`,
+    );
+    this.#hold = db.prepare(
+      "UPDATE deliveries SET status = 'held', updated_at = ? WHERE endpoint_id = ? AND status = 'pending'",
+    );
+    // Due at once; equal next_attempt_at values are claimed in seq (ingest) order by the due index.
+    this.#release = db.prepare(
+      "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, updated_at = ? WHERE endpoint_id = ? AND status = 'held'",
+    );
+    this.#backlog = db.prepare(
+      `SELECT EXISTS (SELECT 1 FROM deliveries WHERE endpoint_id = ? AND status IN ('pending', 'held', 'in_flight')) AS present`,
+    );
+    this.#assignFifoKeys = db.prepare(
+      `UPDATE deliveries SET fifo_key = COALESCE((SELECT ordering_key FROM events WHERE id = deliveries.event_id), '')
+       WHERE endpoint_id = ? AND fifo_key IS NULL AND status IN ('pending', 'held', 'in_flight')`,
+    );
+  }
+
+  /** Every stored endpoint state, by id. */
+  loadAll(): Map<string, EndpointState> {
+    const map = new Map<string, EndpointState>();
+    for (const r of this.#all.all()) {
+      map.set(r.endpoint_id, {
+        state: r.state,
+        disabledReason: r.disabled_reason,
+        consecutiveFailures: r.consecutive_failures,
+        failingSince: r.failing_since,
+        lastSuccessAt: r.last_success_at,
+        configHash: r.config_hash,
+      });
+    }
+    return map;
+  }
+
+  /** Writes one endpoint's state (call inside the caller's transaction when it goes with other writes). */
+  save(id: string, s: EndpointState): void {
+    this.#upsert.run(id, s.state, s.disabledReason, s.consecutiveFailures, s.failingSince, s.lastSuccessAt, s.configHash);
+  }
+
+  /** Moves the endpoint's pending deliveries to held; answers how many. */
+  holdPending(id: string, now: number): number {
+    return this.#hold.run(now, id).changes;
+  }
+
+  /** Makes the endpoint's held deliveries due now; answers how many. */
+  releaseHeld(id: string, now: number): number {
+    return this.#release.run(now, now, id).changes;
+  }
+
+  /** Whether the endpoint still has deliveries waiting. */
+  hasBacklog(id: string): boolean {
+    return this.#backlog.get(id)!.present === 1;
+  }
+
+  /** Gives rows created before the endpoint switched to `ordering: fifo` their key, so they queue too. */
+  assignFifoKeys(id: string): void {
+    this.#assignFifoKeys.run(id);
+  }
+}
