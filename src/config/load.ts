@@ -1,0 +1,68 @@
+/**
+ * @module config/load
+ * The config pipeline: YAML with positions → `${VAR}` → secret files → schema →
+ * semantic checks → defaults → frozen Config. Every problem found on the way is
+ * collected, so one run reports all of them, in file order.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { readYaml } from "./document";
+import type { Env } from "./env";
+import { ConfigError, FILE_START, type Report, sortErrors } from "./errors";
+import { type ReadFile, describeReadError, readSecretFiles } from "./files";
+import { resolveConfig } from "./resolve";
+import type { RawConfig } from "./schema";
+import { checkSemantics } from "./semantic";
+import type { Config } from "./types";
+import { validateSchema } from "./validate";
+
+/** The `source` of a config that did not come from a file (serve's built-in example). */
+export const EMBEDDED_SOURCE = "<embedded>";
+
+/** What parsing may touch outside its arguments. */
+export interface LoadDeps {
+  readonly env: Env;
+  readonly readFile: ReadFile;
+}
+
+export type LoadResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly errors: readonly ConfigError[] };
+
+/** Parses and checks config `text`; `source` names it in errors and anchors its relative paths. */
+export function parseConfig(text: string, source: string, deps: LoadDeps): LoadResult {
+  const errors: ConfigError[] = [];
+  const report: Report = (at, path, message) => errors.push(new ConfigError(source, at.line, at.col, path, message));
+  // "<embedded>" has no folder of its own; dirname gives "." and so the working directory.
+  const baseDir = resolve(dirname(source));
+
+  const tree = readYaml(text, deps.env, report);
+  if (!tree) return { ok: false, errors: sortErrors(errors) };
+  // Problems at a value whose `${VAR}` failed would only restate that failure.
+  const downstream: ConfigError[] = [];
+  const reportDownstream: Report = (at, path, message) => {
+    if (!tree.unresolved.has(path)) downstream.push(new ConfigError(source, at.line, at.col, path, message));
+  };
+  const secretFiles = readSecretFiles(tree.value, baseDir, deps.readFile, tree.locations, reportDownstream);
+  validateSchema(tree.value, tree.locations, reportDownstream);
+  checkSemantics(tree.value, secretFiles, tree.locations, reportDownstream);
+  errors.push(...downstream);
+  if (errors.length > 0) return { ok: false, errors: sortErrors(errors) };
+
+  const config = resolveConfig(tree.value as RawConfig, {
+    source: source === EMBEDDED_SOURCE ? source : resolve(source),
+    baseDir,
+    secretFiles,
+  });
+  return { ok: true, config };
+}
+
+/** Reads the config file at `path` and parses it; an unreadable file is one error at 1:1. */
+export function loadConfigFile(path: string, env: Env): LoadResult {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    const message = `cannot read config file: ${describeReadError(err)}`;
+    return { ok: false, errors: [new ConfigError(path, FILE_START.line, FILE_START.col, "", message)] };
+  }
+  return parseConfig(text, path, { env, readFile: (p) => readFileSync(p, "utf8") });
+}

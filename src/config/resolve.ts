@@ -1,0 +1,123 @@
+/**
+ * @module config/resolve
+ * A checked raw document → the frozen Config: built-in defaults, then `defaults:`,
+ * then each endpoint's own settings; durations to milliseconds, paths made absolute.
+ */
+import { Secret } from "../signing/secret";
+import * as D from "./defaults";
+import { parseDuration } from "./duration";
+import { resolveFrom } from "./files";
+import { mergeHeaders } from "./headers";
+import { type ListenAddress, parseListen } from "./net";
+import { normaliseRetry } from "./retry";
+import type { RawConfig, RawEndpoint, RawEnvelope, RawPolicy, RawRetry } from "./schema";
+import type { Config, DisableAfter, EndpointConfig, Envelope, FilterRule, RateLimit, SignatureConfig } from "./types";
+
+/** Where the document came from, and what was read on its behalf. */
+export interface ResolveInput {
+  /** Absolute path of the config file, or "<embedded>". */
+  readonly source: string;
+  /** Folder relative paths are taken from. */
+  readonly baseDir: string;
+  /** secret_file contents by endpoint index. */
+  readonly secretFiles: ReadonlyMap<number, string>;
+}
+
+const DEFAULT_RETRY: RawRetry = [...D.DEFAULT_RETRY_DELAYS];
+
+/** The Config for a document that passed every check. */
+export function resolveConfig(raw: RawConfig, input: ResolveInput): Config {
+  // The semantic checks have already refused any listen address parseListen cannot read.
+  const listen = parseListen(raw.server?.listen ?? D.DEFAULT_LISTEN) as ListenAddress;
+  const defaults = raw.defaults ?? {};
+  return deepFreeze({
+    source: input.source,
+    server: {
+      host: listen.host,
+      port: listen.port,
+      maxBodyBytes: raw.server?.max_body_bytes ?? D.DEFAULT_MAX_BODY_BYTES,
+      shutdownGraceMs: durationOr(raw.server?.shutdown_grace, D.DEFAULT_SHUTDOWN_GRACE_MS),
+    },
+    storage: {
+      path: resolveFrom(input.baseDir, raw.storage?.path ?? D.DEFAULT_STORAGE_PATH),
+      retentionMs: durationOr(raw.storage?.retention, D.DEFAULT_RETENTION_MS),
+      failedRetentionMs: durationOr(raw.storage?.failed_retention, D.DEFAULT_FAILED_RETENTION_MS),
+      sync: raw.storage?.sync ?? D.DEFAULT_STORAGE_SYNC,
+    },
+    auth: { ingestTokens: tokens(raw.auth?.ingest_tokens), adminTokens: tokens(raw.auth?.admin_tokens) },
+    delivery: { concurrency: raw.delivery?.concurrency ?? D.DEFAULT_CONCURRENCY },
+    network: { allow: raw.network?.allow ?? D.DEFAULT_NETWORK_ALLOW },
+    log: { level: raw.log?.level ?? D.DEFAULT_LOG_LEVEL, format: raw.log?.format ?? D.DEFAULT_LOG_FORMAT },
+    endpoints: (raw.endpoints ?? []).map((e, i) => resolveEndpoint(e, defaults, input.secretFiles.get(i))),
+  });
+}
+
+function resolveEndpoint(raw: RawEndpoint, defaults: RawPolicy, secretFromFile: string | undefined): EndpointConfig {
+  // Each inherited setting: the endpoint's own, else defaults:, else built in.
+  const pick = <K extends keyof RawPolicy>(key: K): RawPolicy[K] => raw[key] ?? defaults[key];
+  const disableAfter = pick("disable_after");
+  const jitter = pick("jitter");
+  return {
+    id: raw.id,
+    url: raw.url,
+    events: raw.events,
+    secrets: secretTexts(raw, secretFromFile).map((text) => new Secret(text)),
+    signature: signature(pick("signature")),
+    headers: Object.fromEntries(mergeHeaders(defaults.headers, raw.headers).map((h) => [h.name, h.value])),
+    envelope: envelope(pick("envelope")),
+    filter: Object.entries(raw.filter ?? {}).map(([path, value]): FilterRule => ({ path: path.split("."), anyOf: Array.isArray(value) ? value : [value] })),
+    timeoutMs: durationOr(pick("timeout"), D.DEFAULT_TIMEOUT_MS),
+    retry: normaliseRetry(pick("retry") ?? DEFAULT_RETRY),
+    jitter: jitter === undefined ? D.DEFAULT_JITTER : Number.parseFloat(jitter) / 100,
+    disableAfter: disableAfterOf(disableAfter),
+    maxInFlight: pick("max_in_flight") ?? D.DEFAULT_MAX_IN_FLIGHT,
+    rateLimit: rateLimit(pick("rate_limit")),
+    ordering: pick("ordering") ?? D.DEFAULT_ORDERING,
+    enabled: raw.enabled ?? true,
+  };
+}
+
+function secretTexts(raw: RawEndpoint, secretFromFile: string | undefined): readonly string[] {
+  if (raw.secrets) return raw.secrets;
+  if (raw.secret !== undefined) return [raw.secret];
+  return secretFromFile === undefined ? [] : [secretFromFile];
+}
+
+function signature(raw: RawPolicy["signature"]): SignatureConfig {
+  const scheme = raw?.scheme ?? D.DEFAULT_SCHEME;
+  const fallback = D.DEFAULT_SIGNATURE_HEADERS[scheme];
+  return { scheme, header: fallback === undefined ? null : (raw?.header ?? fallback) };
+}
+
+function envelope(raw: RawEnvelope | undefined): Envelope {
+  if (raw === "raw") return { kind: "raw" };
+  return { kind: "mapped", ...(raw ?? D.DEFAULT_ENVELOPE) };
+}
+
+function disableAfterOf(raw: RawPolicy["disable_after"]): DisableAfter {
+  if (typeof raw === "number") return { kind: "count", failures: raw };
+  return { kind: "duration", ms: durationOr(raw, D.DEFAULT_DISABLE_AFTER_MS) };
+}
+
+function rateLimit(raw: string | undefined): RateLimit | null {
+  if (raw === undefined) return null;
+  const [count, unit] = raw.split("/");
+  return { count: Number(count), perMs: unit === "m" ? 60_000 : 1_000 };
+}
+
+// Empty tokens come from `${TOKEN:-}` with nothing set; accepting "" would let an empty Bearer in.
+function tokens(raw: readonly string[] | undefined): Secret[] {
+  return (raw ?? []).filter((t) => t !== "").map((t) => new Secret(t));
+}
+
+function durationOr(raw: string | undefined, fallbackMs: number): number {
+  return raw === undefined ? fallbackMs : (parseDuration(raw) ?? fallbackMs);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

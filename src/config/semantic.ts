@@ -1,0 +1,78 @@
+/**
+ * @module config/semantic
+ * The checks after the schema: what the schema cannot say (addresses, uniqueness,
+ * limits that depend on each other). Settings that do not fit the schema were
+ * already reported and are left out here; the others are still checked.
+ */
+import type { TObject } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
+import { DEFAULT_CONCURRENCY, DEFAULT_MAX_IN_FLIGHT, DEFAULT_SCHEME, DEFAULT_SIGNATURE_HEADERS } from "./defaults";
+import { checkEndpoint } from "./endpoint-checks";
+import type { Report } from "./errors";
+import { headerProblem } from "./headers";
+import { type Locations, childPath } from "./locations";
+import { isCidr, parseListen } from "./net";
+import { checkPolicy } from "./policy-checks";
+import { ConfigDocument, type RawConfig, type RawEndpoint, type RawPolicy, SectionSchemas } from "./schema";
+
+const sections = ConfigDocument.properties;
+
+/** The keys of `value` that fit their own schema, so one bad setting does not hide the checks of the others. */
+function validParts<T>(schema: TObject, value: unknown): Partial<T> | undefined {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+  const kept = Object.entries(value).filter(([key, v]) => {
+    const property = schema.properties[key];
+    return property !== undefined && Value.Check(property, v);
+  });
+  return Object.fromEntries(kept) as Partial<T>;
+}
+
+/** Reports every semantic problem of `doc` (already run through the schema, valid or not). */
+export function checkSemantics(doc: unknown, secretFiles: ReadonlyMap<number, string>, at: Locations, report: Report): void {
+  const raw = (doc !== null && typeof doc === "object" ? doc : {}) as Record<keyof RawConfig, unknown>;
+  const server = validParts<NonNullable<RawConfig["server"]>>(sections.server, raw.server);
+  const delivery = validParts<NonNullable<RawConfig["delivery"]>>(sections.delivery, raw.delivery);
+  const network = validParts<NonNullable<RawConfig["network"]>>(sections.network, raw.network);
+  const defaults = validParts<RawPolicy>(SectionSchemas.Defaults, raw.defaults);
+
+  if (server?.listen !== undefined && parseListen(server.listen) === null) {
+    report(at.value("server.listen"), "server.listen", "expected host:port or [v6]:port with a port up to 65535, like 127.0.0.1:8787");
+  }
+  network?.allow?.forEach((range, i) => {
+    const path = childPath("network.allow", i);
+    if (!isCidr(range)) report(at.value(path), path, "expected a CIDR range like 10.0.0.0/8 or fd00::/8");
+  });
+
+  const concurrency = delivery?.concurrency ?? DEFAULT_CONCURRENCY;
+  if (defaults?.max_in_flight === undefined && DEFAULT_MAX_IN_FLIGHT >= concurrency) {
+    report(at.value("delivery.concurrency"), "delivery.concurrency", `must be greater than max_in_flight (${DEFAULT_MAX_IN_FLIGHT} by default); lower defaults.max_in_flight too`);
+  }
+  const ctx = { at, report, concurrency, defaults, secretFiles };
+  if (defaults) {
+    checkPolicy(defaults, "defaults", ctx);
+    const scheme = defaults.signature?.scheme ?? DEFAULT_SCHEME;
+    const signatureHeader = defaults.signature?.header ?? DEFAULT_SIGNATURE_HEADERS[scheme] ?? null;
+    for (const [name, value] of Object.entries(defaults.headers ?? {})) {
+      const problem = headerProblem(name, value, scheme, signatureHeader);
+      const path = childPath("defaults.headers", name);
+      if (problem) report(/[\r\n]/.test(value) ? at.value(path) : at.key(path), path, problem);
+    }
+  }
+
+  const endpoints = Array.isArray(raw.endpoints) ? (raw.endpoints as unknown[]) : [];
+  const firstUse = new Map<string, number>();
+  endpoints.forEach((value, i) => {
+    const id = (value as { id?: unknown } | null)?.id;
+    if (typeof id !== "string") return;
+    const path = childPath(childPath("endpoints", i), "id");
+    const first = firstUse.get(id);
+    if (first === undefined) firstUse.set(id, at.value(path).line);
+    else report(at.value(path), path, `duplicate endpoint id "${id}" (first used on line ${first})`);
+  });
+  endpoints.forEach((value, i) => {
+    const endpoint = validParts<RawEndpoint>(SectionSchemas.Endpoint, value);
+    // With its own signature unreadable, which scheme applies is unknown, so the checks that depend on it wait.
+    const schemeKnown = (value as { signature?: unknown }).signature === undefined || endpoint?.signature !== undefined;
+    if (endpoint) checkEndpoint(endpoint, i, { ...ctx, schemeKnown });
+  });
+}
