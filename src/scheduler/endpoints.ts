@@ -32,6 +32,7 @@ export interface EndpointsDeps {
 export class Endpoints {
   readonly #deps: EndpointsDeps;
   #live = new Map<string, LiveEndpoint>();
+  #configs: readonly EndpointConfig[] = [];
   /** States of every endpoint id ever seen, configured or not. */
   readonly #states: Map<string, EndpointState>;
 
@@ -65,6 +66,7 @@ export class Endpoints {
         if (this.#deps.store.hasBacklog(id)) orphans.push(id);
       }
       this.#live = next;
+      this.#configs = configs;
     });
     transitions.forEach(this.#deps.onTransition);
     return orphans;
@@ -78,6 +80,11 @@ export class Endpoints {
   /** Every configured endpoint, in config order. */
   all(): IterableIterator<LiveEndpoint> {
     return this.#live.values();
+  }
+
+  /** Every configured endpoint's config, in config order (fan-out reads this on every ingest). */
+  configs(): readonly EndpointConfig[] {
+    return this.#configs;
   }
 
   /** Stored state of any endpoint id ever seen (for endpoints removed from the config). */

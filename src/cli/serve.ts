@@ -1,0 +1,85 @@
+/**
+ * @module cli/serve
+ * `hookrelay serve [--config PATH] [--log-level L] [--log-format F]`: runs the
+ * daemon until SIGTERM/SIGINT (drain, exit 0); SIGHUP reloads the config file.
+ * With no config file anywhere it runs the example config built into the binary.
+ */
+import { existsSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { EMBEDDED_SOURCE, loadConfigFile, type LoadResult, parseConfig } from "../config/load";
+import { embeddedExampleConfig, resolveConfigPath } from "../config/locate";
+import type { Config, LogFormat, LogLevel } from "../config/types";
+import { startDaemon } from "../daemon";
+import { StorageOpenError } from "../db/open";
+import { SchemaTooNewError } from "../db/migrate";
+import { createLogger } from "../log";
+import { parseOrUsage } from "./args";
+import { CliError, type Command, UsageError } from "./io";
+
+const LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
+const FORMATS: readonly LogFormat[] = ["json", "text"];
+
+export const serve: Command = async (argv, io) => {
+  const { values } = parseOrUsage(() =>
+    parseArgs({
+      args: argv,
+      options: { config: { type: "string" }, "log-level": { type: "string" }, "log-format": { type: "string" } },
+    }),
+  );
+  const level = oneOf(values["log-level"], LEVELS, "--log-level");
+  const format = oneOf(values["log-format"], FORMATS, "--log-format");
+  const path = resolveConfigPath(values.config, io.env, existsSync);
+  const load = (): LoadResult =>
+    path === null
+      ? parseConfig(embeddedExampleConfig(), EMBEDDED_SOURCE, { env: io.env, readFile: () => "" })
+      : loadConfigFile(path, io.env);
+
+  const first = load();
+  if (!first.ok) {
+    for (const e of first.errors) io.stderr(`${e.toString()}\n`);
+    throw new CliError(`the config has ${first.errors.length} error${first.errors.length === 1 ? "" : "s"}; nothing was started`);
+  }
+  const logSettings = (c: Config) => ({ level: level ?? c.log.level, format: format ?? c.log.format });
+  const initial = logSettings(first.config);
+  const log = createLogger(initial.level, initial.format, (line) => io.stdout(line));
+  if (path === null) log.warn("no config file found; running the built-in example config");
+
+  let daemon;
+  try {
+    daemon = await startDaemon({ config: withLog(first.config, initial), log });
+  } catch (err) {
+    if (err instanceof StorageOpenError || err instanceof SchemaTooNewError) throw new CliError(err.message);
+    throw err;
+  }
+
+  const reload = () => {
+    const next = load();
+    if (!next.ok) {
+      for (const e of next.errors) log.error("config reload refused; keeping the running config", { problem: e.toString() });
+      return;
+    }
+    daemon.reload(withLog(next.config, logSettings(next.config)));
+    log.info("config reloaded", { endpoints: next.config.endpoints.length });
+  };
+  process.on("SIGHUP", reload);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  });
+  process.off("SIGHUP", reload);
+  await daemon.stop();
+  return 0;
+};
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join(", ")}`);
+  return value as T;
+}
+
+function withLog(config: Config, log: Config["log"]): Config {
+  return { ...config, log };
+}
+
+

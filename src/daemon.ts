@@ -1,0 +1,185 @@
+/**
+ * @module daemon
+ * Assembles the running relay from its parts — database, endpoints, scheduler,
+ * ingest, HTTP API — and owns the three things that span them: start, reload
+ * and drain. `cli/serve.ts` adds signals and the config file around it; tests
+ * start it in-process.
+ */
+import type { Database } from "bun:sqlite";
+import { type Clock, systemClock } from "./clock";
+import type { Config } from "./config/types";
+import { StorageHealth } from "./db/health";
+import { migrate } from "./db/migrate";
+import { openDatabase } from "./db/open";
+import { transactionRunner } from "./db/transaction";
+import { send } from "./delivery/send";
+import { createApp } from "./http/app";
+import { healthRoutes } from "./http/health";
+import { Ingest } from "./ingest/accept";
+import { GroupCommitter } from "./ingest/committer";
+import { createIdGenerator } from "./ingest/ids";
+import { ingestRoutes } from "./ingest/routes";
+import type { Logger } from "./log";
+import { createAddressPolicy } from "./net/policy";
+import { dnsLookup, type Lookup } from "./net/resolve";
+import { Claims } from "./outbox/claims";
+import { EndpointStore } from "./outbox/endpoint-store";
+import { EventWriter } from "./outbox/event-writer";
+import { Outcomes } from "./outbox/outcomes";
+import { deliveryId } from "./outbox/types";
+import { Endpoints, type Transition } from "./scheduler/endpoints";
+import { type DeliveryObserver, Scheduler } from "./scheduler/scheduler";
+
+export interface DaemonOptions {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly clock?: Clock;
+  /** Name resolution for endpoint hosts (tests substitute their own). */
+  readonly lookup?: Lookup;
+  readonly observer?: DeliveryObserver;
+}
+
+export interface Daemon {
+  /** Base URL the API listens on, e.g. http://127.0.0.1:8787. */
+  readonly url: string;
+  readonly db: Database;
+  /** Applies a new, already validated config. Listen address and storage path need a restart. */
+  reload(config: Config): void;
+  /** Drains: refuse new events, let deliveries in flight finish within the grace period, close. */
+  stop(): Promise<void>;
+}
+
+/** How long a drain waits for requests already being answered, at most. */
+const REQUEST_DRAIN_MS = 2_000;
+
+const NO_METRICS: DeliveryObserver = { attempt: () => {}, finished: () => {} };
+
+/** Opens storage, applies the config, starts delivering and listening. */
+export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
+  const { log } = options;
+  const clock = options.clock ?? systemClock;
+  let config = options.config;
+  let policy = createAddressPolicy(config.network.allow);
+  let draining = false;
+
+  const db = openDatabase(config.storage.path, { sync: config.storage.sync });
+  migrate(db);
+  const tx = transactionRunner(db);
+  const health = new StorageHealth();
+  const claims = new Claims(db);
+  const requeued = claims.requeueInFlight();
+  if (requeued > 0) log.warn("requeued deliveries left in flight by an earlier stop", { count: requeued });
+
+  // Operational events go through the normal pipeline; `ingest` exists before any transition can fire.
+  let ingest: Ingest;
+  const announce = (type: string, data: Record<string, unknown>) => {
+    ingest.emit(type, data, null).catch((err) => log.error("could not store an operational event", { type, error: String(err) }));
+  };
+  const onTransition = (t: Transition) => {
+    if (t.kind === "enabled") {
+      log.info("endpoint enabled", { endpoint_id: t.id });
+      announce("hookrelay.endpoint.enabled", { endpoint_id: t.id });
+      return;
+    }
+    log.warn("endpoint disabled", { endpoint_id: t.id, state: t.state.state, reason: t.state.disabledReason });
+    announce("hookrelay.endpoint.disabled", {
+      endpoint_id: t.id,
+      reason: t.state.disabledReason,
+      consecutive_failures: t.state.consecutiveFailures,
+      failing_since: t.state.failingSince === null ? null : new Date(t.state.failingSince).toISOString(),
+    });
+  };
+  const endpoints = new Endpoints({ store: new EndpointStore(db), tx, onTransition });
+  const lookup = options.lookup ?? dnsLookup;
+  const scheduler = new Scheduler(
+    {
+      claims,
+      outcomes: new Outcomes(db),
+      endpoints,
+      tx,
+      health,
+      send: (req) => send(req, { policy, lookup }),
+      clock,
+      log,
+      random: Math.random,
+      observer: options.observer ?? NO_METRICS,
+      onDeadLetter: (dl) =>
+        announce("hookrelay.delivery.failed", {
+          delivery_id: deliveryId(dl.delivery.seq),
+          event_id: dl.delivery.eventId,
+          event_type: dl.delivery.eventType,
+          endpoint_id: dl.delivery.endpointId,
+          attempts: dl.attempts,
+          last_status_code: dl.lastStatusCode,
+          last_error: dl.lastError,
+        }),
+    },
+    config.delivery.concurrency,
+  );
+  const committer = new GroupCommitter(new EventWriter(db), health, () => scheduler.wake());
+  ingest = new Ingest({
+    committer,
+    endpoints,
+    clock,
+    newId: createIdGenerator(),
+    random: Math.random,
+    onIngested: () => {},
+  });
+  reportOrphans(endpoints.apply(config.endpoints, clock.now()), log);
+  scheduler.configure(config.delivery.concurrency);
+
+  const app = createApp({
+    log,
+    routes: [
+      healthRoutes({
+        notReadyReason: () => (draining ? "shutting down" : health.problem),
+      }),
+      ingestRoutes({
+        ingest,
+        tokens: () => config.auth,
+        maxBodyBytes: () => config.server.maxBodyBytes,
+        draining: () => draining,
+      }),
+    ],
+  });
+  // Bun's own cap sits far above ours: bodies are measured by http/body.ts, which answers 413 in our error shape.
+  const server = Bun.serve({
+    hostname: config.server.host,
+    port: config.server.port,
+    maxRequestBodySize: 1 << 30,
+    fetch: (request) => app.handle(request),
+  });
+  const url = `http://${server.hostname?.includes(":") ? `[${server.hostname}]` : server.hostname}:${server.port}`;
+  log.info("hookrelay listening", { url, endpoints: config.endpoints.length, database: config.storage.path });
+
+  return {
+    url,
+    db,
+    reload(next) {
+      if (next.server.host !== config.server.host || next.server.port !== config.server.port) {
+        log.warn("server.listen changed; restart hookrelay to listen on the new address");
+      }
+      if (next.storage.path !== config.storage.path) log.warn("storage.path changed; restart hookrelay to use the new database");
+      config = next;
+      policy = createAddressPolicy(next.network.allow);
+      log.configure(next.log.level, next.log.format);
+      reportOrphans(endpoints.apply(next.endpoints, clock.now()), log);
+      scheduler.configure(next.delivery.concurrency);
+    },
+    async stop() {
+      draining = true;
+      log.info("draining: refusing new events, finishing deliveries in flight", { grace_ms: config.server.shutdownGraceMs });
+      const deadline = clock.now() + REQUEST_DRAIN_MS;
+      while (server.pendingRequests > 0 && clock.now() < deadline) await Bun.sleep(10);
+      await scheduler.stop(config.server.shutdownGraceMs);
+      committer.flushNow();
+      server.stop(true);
+      db.close();
+      log.info("stopped");
+    },
+  };
+}
+
+function reportOrphans(ids: readonly string[], log: Logger): void {
+  for (const id of ids) log.warn("endpoint removed from the config still has deliveries; they are held until it returns", { endpoint_id: id });
+}

@@ -1,0 +1,308 @@
+/**
+ * @module scheduler/scheduler
+ * The delivery loop: claim due rows → attempt each within the global and
+ * per-endpoint limits → record the outcomes. One round ("pump") runs per event
+ * loop turn at most; ingest and finished attempts wake it at once, a timer
+ * wakes it for the next due retry. Outcomes finished in the same turn are
+ * recorded together in one transaction.
+ */
+import type { Clock } from "../clock";
+import type { StorageHealth } from "../db/health";
+import type { RunInTransaction } from "../db/transaction";
+import { classify, type ResultLabel } from "../delivery/classify";
+import type { PreparedEndpoint } from "../delivery/endpoint";
+import type { OutgoingRequest, SendResult } from "../delivery/send";
+import type { Logger } from "../log";
+import type { ClaimRequest, Claims } from "../outbox/claims";
+import type { Outcomes } from "../outbox/outcomes";
+import { type ClaimedDelivery, deliveryId } from "../outbox/types";
+import type { Endpoints } from "./endpoints";
+import { TokenBucket } from "./rate-limit";
+
+/** Rows claimed per endpoint per round at most: bounds memory however large the backlog. */
+const CLAIM_BATCH = 256;
+/** Longest sleep between rounds: a safety net for clock jumps, not the way retries are found. */
+const MAX_SLEEP_MS = 30_000;
+/** Wait before trying again after storage failed during a round. */
+const STORAGE_RETRY_MS = 1_000;
+
+export interface DeliveryObserver {
+  attempt(endpointId: string, label: ResultLabel, seconds: number): void;
+  finished(endpointId: string, outcome: "delivered" | "failed"): void;
+}
+
+export interface DeadLetter {
+  readonly delivery: ClaimedDelivery;
+  readonly attempts: number;
+  readonly lastStatusCode: number | null;
+  readonly lastError: string | null;
+}
+
+export interface SchedulerDeps {
+  readonly claims: Claims;
+  readonly outcomes: Outcomes;
+  readonly endpoints: Endpoints;
+  readonly tx: RunInTransaction;
+  readonly health: StorageHealth;
+  readonly send: (req: OutgoingRequest) => Promise<SendResult>;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly random: () => number;
+  readonly observer: DeliveryObserver;
+  readonly onDeadLetter: (d: DeadLetter) => void;
+}
+
+interface Completion {
+  readonly delivery: ClaimedDelivery;
+  readonly prepared: PreparedEndpoint;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+  readonly headers: Record<string, string>;
+  readonly sent: SendResult;
+}
+
+export class Scheduler {
+  readonly #deps: SchedulerDeps;
+  #concurrency: number;
+  #inFlight = 0;
+  readonly #perEndpoint = new Map<string, number>();
+  readonly #buckets = new Map<string, TokenBucket>();
+  readonly #running = new Set<Promise<void>>();
+  #done: Completion[] = [];
+  #pumpQueued = false;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #timerAt = Infinity;
+  #stopping = false;
+
+  constructor(deps: SchedulerDeps, concurrency: number) {
+    this.#deps = deps;
+    this.#concurrency = concurrency;
+  }
+
+  /** Applies a new global concurrency and rate limits (reload); in-flight attempts are untouched. */
+  configure(concurrency: number): void {
+    this.#concurrency = concurrency;
+    const now = this.#deps.clock.now();
+    for (const { prepared } of this.#deps.endpoints.all()) {
+      const limit = prepared.config.rateLimit;
+      const id = prepared.config.id;
+      if (!limit) this.#buckets.delete(id);
+      else if (this.#buckets.get(id)?.limit !== limit) this.#buckets.set(id, new TokenBucket(limit, now));
+    }
+    this.wake();
+  }
+
+  /** Asks for a round on the next turn of the event loop; many calls in one turn make one round. */
+  wake(): void {
+    if (this.#pumpQueued || this.#stopping) return;
+    this.#pumpQueued = true;
+    setImmediate(() => {
+      this.#pumpQueued = false;
+      this.#pump();
+    });
+  }
+
+  /** Attempts currently running. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /**
+   * Stops claiming, lets running attempts finish for up to `graceMs`, records
+   * what finished, and returns unfinished rows to `pending` for the next start.
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.#stopping = true;
+    this.#clearTimer();
+    let timeout: ReturnType<typeof setTimeout> | undefined;
+    const grace = new Promise<void>((resolve) => (timeout = setTimeout(resolve, graceMs)));
+    await Promise.race([Promise.allSettled([...this.#running]), grace]);
+    clearTimeout(timeout);
+    this.#flush();
+    this.#deps.claims.requeueInFlight();
+  }
+
+  #pump(): void {
+    try {
+      this.#flush();
+      if (this.#stopping) return;
+      this.#dispatch();
+    } catch (err) {
+      this.#deps.health.failed(err);
+      this.#deps.log.error("delivery round failed; retrying shortly", { error: String(err) });
+      this.#arm(this.#deps.clock.now() + STORAGE_RETRY_MS);
+    }
+  }
+
+  #dispatch(): void {
+    const now = this.#deps.clock.now();
+    const requests: ClaimRequest[] = [];
+    const idle: PreparedEndpoint[] = [];
+    for (const { prepared } of this.#deps.endpoints.all()) {
+      const limit = this.#capacity(prepared, now);
+      if (limit > 0) requests.push({ endpointId: prepared.config.id, fifo: prepared.config.ordering === "fifo", limit });
+    }
+    const claimed = this.#deps.claims.claim(requests, now);
+    const counts = new Map<string, number>();
+    for (const d of claimed) {
+      counts.set(d.endpointId, (counts.get(d.endpointId) ?? 0) + 1);
+      this.#start(this.#deps.endpoints.get(d.endpointId)!.prepared, d);
+    }
+    for (const r of requests) {
+      // A full batch means the endpoint is at its limit; its completions will wake us.
+      if ((counts.get(r.endpointId) ?? 0) < r.limit) idle.push(this.#deps.endpoints.get(r.endpointId)!.prepared);
+    }
+    this.#armForNextDue(idle, now);
+  }
+
+  /** How many attempts this endpoint may start now. */
+  #capacity(p: PreparedEndpoint, now: number): number {
+    const id = p.config.id;
+    let free = Math.min(this.#concurrency - this.#inFlight, p.config.maxInFlight - (this.#perEndpoint.get(id) ?? 0), CLAIM_BATCH);
+    const bucket = this.#buckets.get(id);
+    if (bucket) {
+      free = Math.min(free, bucket.available(now));
+      if (free <= 0 && this.#inFlight < this.#concurrency) this.#arm(bucket.nextTokenAt(now));
+    }
+    return Math.max(0, free);
+  }
+
+  #armForNextDue(idle: readonly PreparedEndpoint[], now: number): void {
+    let next = now + MAX_SLEEP_MS;
+    for (const p of idle) {
+      const at = this.#deps.claims.nextDueAt(p.config.id, p.config.ordering === "fifo");
+      if (at !== null && at < next) next = at;
+    }
+    this.#arm(Math.max(next, now + 1));
+  }
+
+  #arm(at: number): void {
+    if (this.#stopping || at >= this.#timerAt) return;
+    this.#clearTimer();
+    this.#timerAt = at;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#timerAt = Infinity;
+      this.wake();
+    }, Math.max(0, at - this.#deps.clock.now()));
+  }
+
+  #clearTimer(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#timerAt = Infinity;
+  }
+
+  #start(prepared: PreparedEndpoint, d: ClaimedDelivery): void {
+    const id = prepared.config.id;
+    this.#inFlight++;
+    this.#perEndpoint.set(id, (this.#perEndpoint.get(id) ?? 0) + 1);
+    this.#buckets.get(id)?.take(1);
+    const run = this.#attempt(prepared, d).finally(() => {
+      this.#inFlight--;
+      this.#perEndpoint.set(id, this.#perEndpoint.get(id)! - 1);
+      this.#running.delete(run);
+      this.wake();
+    });
+    this.#running.add(run);
+  }
+
+  async #attempt(prepared: PreparedEndpoint, d: ClaimedDelivery): Promise<void> {
+    const startedAt = this.#deps.clock.now();
+    const timestampSec = Math.floor(startedAt / 1000);
+    const body = prepared.body(d);
+    const headers = {
+      ...prepared.baseHeaders,
+      ...prepared.headers({
+        "event.id": d.eventId,
+        "event.type": d.eventType,
+        "delivery.id": deliveryId(d.seq),
+        "delivery.seq": String(d.seq),
+        attempt: String(d.attempts + 1),
+        timestamp: String(timestampSec),
+      }),
+      ...prepared.sign({ id: d.eventId, timestampSec, body }),
+    };
+    const sent = await this.#deps.send({ url: prepared.url, headers, body, timeoutMs: prepared.config.timeoutMs });
+    this.#done.push({ delivery: d, prepared, startedAt, finishedAt: this.#deps.clock.now(), headers, sent });
+  }
+
+  /** Records every finished attempt in one transaction; on failure keeps them to try again. */
+  #flush(): void {
+    if (this.#done.length === 0) return;
+    const done = this.#done;
+    this.#done = [];
+    const deadLetters: DeadLetter[] = [];
+    try {
+      this.#deps.tx(() => {
+        deadLetters.length = 0;
+        for (const c of done) this.#record(c, deadLetters);
+      });
+    } catch (err) {
+      this.#done = done.concat(this.#done);
+      throw err;
+    }
+    this.#deps.health.ok();
+    deadLetters.forEach(this.#deps.onDeadLetter);
+  }
+
+  #record(c: Completion, deadLetters: DeadLetter[]): void {
+    const { delivery: d, sent } = c;
+    const endpointId = d.endpointId;
+    const live = this.#deps.endpoints.get(endpointId);
+    // A reload may have changed the timetable: it applies from the next attempt on.
+    const config = live?.prepared.config ?? c.prepared.config;
+    const state = live?.state ?? this.#deps.endpoints.storedState(endpointId);
+    const n = d.attempts + 1;
+    const decision = classify({
+      result: sent.result,
+      attemptsMade: n,
+      policy: config.retry,
+      jitter: config.jitter,
+      disableAfter: config.disableAfter,
+      counters: state ?? { consecutiveFailures: 0, failingSince: null },
+      createdAt: d.createdAt,
+      startedAt: c.startedAt,
+      now: c.finishedAt,
+      random: this.#deps.random(),
+    });
+    if (state) {
+      state.consecutiveFailures = decision.counters.consecutiveFailures;
+      state.failingSince = decision.counters.failingSince;
+      if (decision.delivery.status === "delivered") state.lastSuccessAt = c.finishedAt;
+    }
+    const verdict = decision.delivery;
+    // Exhausted wins over held: a delivery out of attempts is dead even if this attempt also disabled the endpoint.
+    const hold = verdict.status === "pending" && (!live || live.state.state !== "active" || decision.disable !== null);
+    const status = hold ? "held" : verdict.status;
+    const nextAttemptAt = status === "pending" && verdict.status === "pending" ? verdict.nextAttemptAt : null;
+    this.#deps.outcomes.record({
+      seq: d.seq,
+      n,
+      startedAt: c.startedAt,
+      durationMs: c.finishedAt - c.startedAt,
+      statusCode: sent.statusCode,
+      error: sent.error,
+      requestHeaders: JSON.stringify(c.headers),
+      responseExcerpt: sent.responseExcerpt,
+      status,
+      nextAttemptAt,
+      finishedAt: c.finishedAt,
+    });
+    this.#deps.endpoints.saveCounters(endpointId);
+    if (decision.disable && live) this.#deps.endpoints.disable(endpointId, "auto_disabled", decision.disable, c.finishedAt);
+    this.#deps.observer.attempt(endpointId, decision.label, (c.finishedAt - c.startedAt) / 1000);
+    const fields = { event_id: d.eventId, delivery_id: deliveryId(d.seq), endpoint_id: endpointId, attempt: n };
+    if (status === "delivered") {
+      this.#deps.observer.finished(endpointId, "delivered");
+      this.#deps.log.debug("delivered", { ...fields, status_code: sent.statusCode });
+    } else if (status === "failed") {
+      this.#deps.observer.finished(endpointId, "failed");
+      this.#deps.log.warn("delivery failed: timetable exhausted", { ...fields, error: sent.error });
+      deadLetters.push({ delivery: d, attempts: n, lastStatusCode: sent.statusCode, lastError: sent.error });
+    } else {
+      const next = nextAttemptAt === null ? {} : { next_attempt_at: new Date(nextAttemptAt).toISOString() };
+      this.#deps.log.info(`attempt failed; delivery ${status}`, { ...fields, error: sent.error, ...next });
+    }
+  }
+}
