@@ -16,6 +16,7 @@ interface CheckSummary {
   readonly endpoints: number;
 }
 
+/** Validates the config and reports every problem; exit 0 valid, 1 invalid, 2 bad flags. */
 export const check: Command = async (argv, io) => {
   const { values } = parseOrUsage(() =>
     parseArgs({ args: argv, options: { config: { type: "string" }, json: { type: "boolean" } }, allowPositionals: false }),

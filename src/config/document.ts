@@ -12,6 +12,7 @@ import { Locations, childPath } from "./locations";
 /** Aliases one document may dereference; real configs use a handful, an alias bomb needs thousands. */
 export const MAX_ALIASES = 100;
 
+/** The document as plain values, plus where each one was written. */
 export interface YamlTree {
   readonly value: unknown;
   readonly locations: Locations;
@@ -49,6 +50,8 @@ class Walker {
   readonly locations = new Locations();
   readonly unresolved = new Set<string>();
   #aliases = 0;
+  /** The alias being expanded at the top, where a runaway expansion is reported: the nested ones are not what the user wrote there. */
+  #outermost: { readonly at: Position; readonly path: string } | null = null;
 
   constructor(
     private readonly doc: Document,
@@ -91,7 +94,8 @@ class Walker {
     this.#aliases += 1;
     if (this.#aliases > MAX_ALIASES) {
       // Report only the first alias over the limit: the rest of a bomb would repeat it thousands of times.
-      if (this.#aliases === MAX_ALIASES + 1) this.report(at, path, `too many YAML aliases (at most ${MAX_ALIASES})`);
+      const where = this.#outermost ?? { at, path };
+      if (this.#aliases === MAX_ALIASES + 1) this.report(where.at, where.path, `too many YAML aliases (at most ${MAX_ALIASES} are expanded)`);
       return null;
     }
     const target = node.resolve(this.doc);
@@ -99,7 +103,13 @@ class Walker {
       this.report(at, path, `unknown YAML alias *${node.source}`);
       return null;
     }
-    return this.walk(target, path, keyAt, at);
+    const outer = this.#outermost;
+    this.#outermost ??= { at, path };
+    try {
+      return this.walk(target, path, keyAt, at);
+    } finally {
+      this.#outermost = outer;
+    }
   }
 
   #scalar(value: unknown, plain: boolean, path: string, at: Position): unknown {

@@ -6,6 +6,7 @@
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
+/** The expanded text, or why it could not be expanded (never echoing a value). */
 export type Expansion = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly message: string };
 
 const REFERENCE = /\$\$\{|\$\{([^}]*)(\})?/g;

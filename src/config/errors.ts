@@ -9,6 +9,7 @@ export interface Position {
 /** The start of the file: where problems without a better place are reported. */
 export const FILE_START: Position = { line: 1, col: 1 };
 
+/** One located config problem; `check` prints one per line. */
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
 

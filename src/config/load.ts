@@ -25,6 +25,7 @@ export interface LoadDeps {
   readonly readFile: ReadFile;
 }
 
+/** A frozen Config, or every problem found, in file order. */
 export type LoadResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly errors: readonly ConfigError[] };
 
 /** Parses and checks config `text`; `source` names it in errors and anchors its relative paths. */

@@ -19,6 +19,7 @@ interface Spot {
   readonly value: Position;
 }
 
+/** Positions of every key and value of one document, by key path. */
 export class Locations {
   readonly #spots = new Map<string, Spot>();
 

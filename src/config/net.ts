@@ -13,6 +13,7 @@ export function isCidr(text: string): boolean {
   return isIPv6(address) && prefix <= 128;
 }
 
+/** Where the HTTP server listens. */
 export interface ListenAddress {
   /** Host name or address, IPv6 without brackets. */
   readonly host: string;

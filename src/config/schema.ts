@@ -167,11 +167,16 @@ export const ConfigDocument = strict(
   "hookrelay configuration",
 );
 
+/** The document as written, once it fits the schema. */
 export type RawConfig = Static<typeof ConfigDocument>;
+/** One endpoint as written. */
 export type RawEndpoint = Static<typeof Endpoint>;
+/** The inheritable settings as written (`defaults:` or an endpoint's own). */
 export type RawPolicy = NonNullable<RawConfig["defaults"]>;
+/** `retry` in any of its three forms. */
 export type RawRetry = Static<typeof Retry>;
+/** `envelope` as a mapping or `raw`. */
 export type RawEnvelope = Static<typeof Envelope>;
 
-/** Sub-schemas the loader checks one at a time, so a broken section does not hide another's problems. */
-export const SectionSchemas = { Endpoint, Defaults: ConfigDocument.properties.defaults } as const;
+/** One endpoint's schema: the semantic checks keep an endpoint's settings that fit it and check those. */
+export const EndpointSchema = Endpoint;

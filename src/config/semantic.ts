@@ -13,7 +13,7 @@ import { headerProblem } from "./headers";
 import { type Locations, childPath } from "./locations";
 import { isCidr, parseListen } from "./net";
 import { checkPolicy } from "./policy-checks";
-import { ConfigDocument, type RawConfig, type RawEndpoint, type RawPolicy, SectionSchemas } from "./schema";
+import { ConfigDocument, EndpointSchema, type RawConfig, type RawEndpoint, type RawPolicy } from "./schema";
 
 const sections = ConfigDocument.properties;
 
@@ -33,7 +33,7 @@ export function checkSemantics(doc: unknown, secretFiles: ReadonlyMap<number, st
   const server = validParts<NonNullable<RawConfig["server"]>>(sections.server, raw.server);
   const delivery = validParts<NonNullable<RawConfig["delivery"]>>(sections.delivery, raw.delivery);
   const network = validParts<NonNullable<RawConfig["network"]>>(sections.network, raw.network);
-  const defaults = validParts<RawPolicy>(SectionSchemas.Defaults, raw.defaults);
+  const defaults = validParts<RawPolicy>(sections.defaults, raw.defaults);
 
   if (server?.listen !== undefined && parseListen(server.listen) === null) {
     report(at.value("server.listen"), "server.listen", "expected host:port or [v6]:port with a port up to 65535, like 127.0.0.1:8787");
@@ -70,9 +70,10 @@ export function checkSemantics(doc: unknown, secretFiles: ReadonlyMap<number, st
     else report(at.value(path), path, `duplicate endpoint id "${id}" (first used on line ${first})`);
   });
   endpoints.forEach((value, i) => {
-    const endpoint = validParts<RawEndpoint>(SectionSchemas.Endpoint, value);
+    const endpoint = validParts<RawEndpoint>(EndpointSchema, value);
+    if (!endpoint) return;
     // With its own signature unreadable, which scheme applies is unknown, so the checks that depend on it wait.
-    const schemeKnown = (value as { signature?: unknown }).signature === undefined || endpoint?.signature !== undefined;
-    if (endpoint) checkEndpoint(endpoint, i, { ...ctx, schemeKnown });
+    const schemeKnown = (value as { signature?: unknown }).signature === undefined || endpoint.signature !== undefined;
+    checkEndpoint(endpoint, i, { ...ctx, schemeKnown });
   });
 }

@@ -126,6 +126,7 @@ const CASES: [string, string, string[]][] = [
     ],
   ],
   ["filter with an empty path segment", `${ONE_ENDPOINT}    filter: { data..x: 1 }\n`, ['6:15 endpoints[0].filter["data..x"]: expected a dot-path like data.severity']],
+  ["endpoint that is not a mapping", "endpoints:\n  -\n  - just-a-url\n", ["2:3 endpoints[0]: expected a mapping", "3:5 endpoints[1]: expected a mapping"]],
   ["listen address", "server:\n  listen: localhost\n", ["2:11 server.listen: expected host:port or [v6]:port"]],
 ];
 
