@@ -1,0 +1,188 @@
+import { afterEach, describe, expect, it } from "bun:test";
+import { startReceiver, type Receiver } from "../helpers/receiver";
+import { configYaml, type InProcessRelay, startRelay, tempDir } from "../helpers/relay";
+import { waitFor } from "../helpers/wait";
+
+const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+let cleanup: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.reverse()) await fn();
+  cleanup = [];
+});
+
+function endpointYaml(r: Receiver, more = "", url = r.url) {
+  return `  - id: main
+    url: ${url}
+    events: ["*"]
+    secret: ${SECRET}
+    retry: [0s, 100ms, 100ms, 100ms, 100ms]
+${more}`;
+}
+
+async function setup(more = "") {
+  const receiver = startReceiver();
+  const tmp = tempDir();
+  const yaml = configYaml(tmp.dir, endpointYaml(receiver, more));
+  const relay = await startRelay(yaml, { dir: tmp.dir });
+  cleanup.push(tmp.remove, () => relay.stop(), () => receiver.close());
+  return { receiver, relay, tmp };
+}
+
+const statuses = (relay: InProcessRelay) =>
+  (relay.daemon.db.query("SELECT status FROM deliveries WHERE event_type NOT LIKE 'hookrelay.%' ORDER BY seq").all() as { status: string }[]).map(
+    (r) => r.status,
+  );
+const endpointState = (relay: InProcessRelay) =>
+  relay.daemon.db.query("SELECT * FROM endpoint_state WHERE endpoint_id = 'main'").get() as Record<string, unknown>;
+
+describe("endpoint state", () => {
+  it("auto-disables after disable_after consecutive failures and holds pending and new deliveries", async () => {
+    const { receiver, relay } = await setup("    disable_after: 2");
+    receiver.reply(() => new Response("down", { status: 500 }));
+    await relay.post("/v1/events", { type: "a.b", data: { n: 1 } });
+    await waitFor("auto_disabled", () => endpointState(relay).state === "auto_disabled");
+    expect(endpointState(relay).consecutive_failures).toBe(2);
+    expect(endpointState(relay).disabled_reason).toBe("2 consecutive failed attempts");
+    // The delivery whose attempt tripped it is held, keeping the attempts it used.
+    const row = relay.daemon.db.query("SELECT status, attempts FROM deliveries").get() as { status: string; attempts: number };
+    expect(row).toEqual({ status: "held", attempts: 2 });
+    const res = await relay.post("/v1/events", { type: "a.b", data: { n: 2 } });
+    expect(res.status).toBe(202);
+    expect(statuses(relay)).toEqual(["held", "held"]);
+    expect(receiver.requests.length).toBe(2);
+  });
+
+  it("re-enables an auto-disabled endpoint when its config is edited, delivering held events in ingest order", async () => {
+    const { receiver, relay, tmp } = await setup("    disable_after: 1");
+    receiver.reply(() => new Response("down", { status: 500 }));
+    await relay.post("/v1/events", { type: "a.b", data: { n: 1 } });
+    await waitFor("auto_disabled", () => endpointState(relay).state === "auto_disabled");
+    for (let n = 2; n <= 5; n++) await relay.post("/v1/events", { type: "a.b", data: { n } });
+    const fixed = startReceiver();
+    cleanup.push(() => fixed.close());
+    relay.reload(configYaml(tmp.dir, endpointYaml(receiver, "    disable_after: 1", fixed.url)));
+    const reqs = await fixed.waitForRequests(5);
+    expect(reqs.map((r) => JSON.parse(r.body).data.n)).toEqual([1, 2, 3, 4, 5]);
+    expect(endpointState(relay).state).toBe("active");
+    expect(endpointState(relay).consecutive_failures).toBe(0);
+    await waitFor("all delivered", () => statuses(relay).every((s) => s === "delivered"));
+  });
+
+  it("disables at once on 410 Gone", async () => {
+    const { receiver, relay } = await setup();
+    receiver.reply(() => new Response("gone", { status: 410 }));
+    await relay.post("/v1/events", { type: "a.b", data: {} });
+    await waitFor("auto_disabled", () => endpointState(relay).state === "auto_disabled");
+    expect(endpointState(relay).disabled_reason).toBe("the receiver answered 410 Gone");
+    expect(statuses(relay)).toEqual(["held"]);
+    expect(receiver.requests.length).toBe(1);
+  });
+
+  it("leaves the delivery failed when the attempt that trips disable_after was its last", async () => {
+    const receiver = startReceiver(() => new Response("down", { status: 500 }));
+    const tmp = tempDir();
+    const yaml = configYaml(
+      tmp.dir,
+      `  - id: main
+    url: ${receiver.url}
+    events: ["*"]
+    secret: ${SECRET}
+    retry: [0s, 50ms]
+    disable_after: 2`,
+    );
+    const relay = await startRelay(yaml, { dir: tmp.dir });
+    cleanup.push(tmp.remove, () => relay.stop(), () => receiver.close());
+    await relay.post("/v1/events", { type: "a.b", data: {} });
+    await waitFor("auto_disabled", () => endpointState(relay).state === "auto_disabled");
+    expect(statuses(relay)).toEqual(["failed"]);
+  });
+
+  it("holds deliveries of an endpoint removed from the config and resumes them when it returns", async () => {
+    const { receiver, relay, tmp } = await setup();
+    const other = startReceiver();
+    cleanup.push(() => other.close());
+    receiver.reply(() => new Response("down", { status: 500 }));
+    await relay.post("/v1/events", { type: "a.b", data: { n: 1 } });
+    await receiver.waitForRequests(1);
+    const withoutMain = configYaml(
+      tmp.dir,
+      `  - id: other
+    url: ${other.url}
+    events: ["*"]
+    secret: ${SECRET}`,
+    );
+    relay.reload(withoutMain);
+    await waitFor("held", () => statuses(relay)[0] === "held");
+    receiver.reply(() => new Response("ok"));
+    relay.reload(configYaml(tmp.dir, endpointYaml(receiver)));
+    await waitFor("delivered", () => statuses(relay)[0] === "delivered");
+  });
+
+  it("keeps a config-disabled endpoint's deliveries held until the config enables it", async () => {
+    const { receiver, relay, tmp } = await setup("    enabled: false");
+    await relay.post("/v1/events", { type: "a.b", data: {} });
+    expect(statuses(relay)).toEqual(["held"]);
+    expect(endpointState(relay).state).toBe("disabled");
+    relay.reload(configYaml(tmp.dir, endpointYaml(receiver)));
+    await receiver.waitForRequests(1);
+    await waitFor("delivered", () => statuses(relay)[0] === "delivered");
+  });
+});
+
+describe("ordering: fifo", () => {
+  it("delivers one key at a time in ingest order; a failing head blocks only its own key", async () => {
+    let failHeadOfA = true;
+    const receiver = startReceiver((req) => {
+      const { key, n } = JSON.parse(req.body).data;
+      if (key === "a" && n === 1 && failHeadOfA) return new Response("no", { status: 500 });
+      return new Response("ok");
+    });
+    const tmp = tempDir();
+    const yaml = configYaml(
+      tmp.dir,
+      `  - id: main
+    url: ${receiver.url}
+    events: ["*"]
+    secret: ${SECRET}
+    ordering: fifo
+    retry: [0s, 300ms, 300ms]`,
+    );
+    const relay = await startRelay(yaml, { dir: tmp.dir });
+    cleanup.push(tmp.remove, () => relay.stop(), () => receiver.close());
+    for (let n = 1; n <= 3; n++) {
+      await relay.post("/v1/events", { type: "t", data: { key: "a", n }, ordering_key: "a" });
+      await relay.post("/v1/events", { type: "t", data: { key: "b", n }, ordering_key: "b" });
+    }
+    // Key b flows while a's head is failing.
+    await waitFor("b delivered", () => receiver.requests.filter((r) => JSON.parse(r.body).data.key === "b").length === 3);
+    const aSoFar = receiver.requests.filter((r) => JSON.parse(r.body).data.key === "a").map((r) => JSON.parse(r.body).data.n);
+    expect(aSoFar.every((n) => n === 1)).toBe(true);
+    failHeadOfA = false;
+    await waitFor("a delivered", () => receiver.requests.filter((r) => JSON.parse(r.body).data.key === "a").length >= 4);
+    const aOrder = receiver.requests.filter((r) => JSON.parse(r.body).data.key === "a").map((r) => JSON.parse(r.body).data.n);
+    expect(aOrder.slice(-3)).toEqual([1, 2, 3]);
+    const bOrder = receiver.requests.filter((r) => JSON.parse(r.body).data.key === "b").map((r) => JSON.parse(r.body).data.n);
+    expect(bOrder).toEqual([1, 2, 3]);
+  });
+
+  it("lets a failed head stop blocking its key", async () => {
+    const receiver = startReceiver((req) => new Response("", { status: JSON.parse(req.body).data.n === 1 ? 500 : 200 }));
+    const tmp = tempDir();
+    const yaml = configYaml(
+      tmp.dir,
+      `  - id: main
+    url: ${receiver.url}
+    events: ["*"]
+    secret: ${SECRET}
+    ordering: fifo
+    retry: [0s, 50ms]`,
+    );
+    const relay = await startRelay(yaml, { dir: tmp.dir });
+    cleanup.push(tmp.remove, () => relay.stop(), () => receiver.close());
+    await relay.post("/v1/events", { type: "t", data: { n: 1 } });
+    await relay.post("/v1/events", { type: "t", data: { n: 2 } });
+    await waitFor("second delivered after the head failed", () => statuses(relay).join() === "failed,delivered");
+    expect(receiver.requests.map((r) => JSON.parse(r.body).data.n)).toEqual([1, 1, 2]);
+  });
+});
