@@ -1,15 +1,16 @@
 /**
  * @module signing/hmac-sha256-prefixed
- * GitHub-style `sha256=<hex HMAC-SHA256 of the body>`, newest secret only.
+ * GitHub-style `sha256=<hex HMAC-SHA256 of the body>`, newest secret only (one
+ * value per header, as GitHub sends it); the secret's characters are the key.
  */
 import { hmacSha256 } from "./hmac";
 import type { Scheme } from "./scheme";
 
+const DEFAULT_HEADER = "X-Signature-256";
+
 export const hmacSha256Prefixed: Scheme = {
-  defaultHeader: "X-Signature-256",
-  headerNames: (header) => [header ?? "X-Signature-256"],
   createSigner(secrets, header) {
-    const name = header ?? "X-Signature-256";
+    const name = header ?? DEFAULT_HEADER;
     const key = secrets[0]!.reveal();
     return ({ body }) => ({ [name]: `sha256=${hmacSha256(key, body, "hex")}` });
   },

@@ -2,7 +2,5 @@
 import type { Scheme } from "./scheme";
 
 export const none: Scheme = {
-  defaultHeader: null,
-  headerNames: () => [],
   createSigner: () => () => ({}),
 };

@@ -12,7 +12,7 @@ export interface SignedMessage {
   readonly id: string;
   /** The attempt's unix seconds. */
   readonly timestampSec: number;
-  /** The exact body bytes sent, as text. */
+  /** The exact body sent, as text; it is hashed as the UTF-8 bytes that go on the wire. */
   readonly body: string;
 }
 
@@ -20,10 +20,10 @@ export interface SignedMessage {
 export type Signer = (message: SignedMessage) => Record<string, string>;
 
 export interface Scheme {
-  /** Header used when the config names none; null for schemes with fixed headers or none at all. */
-  readonly defaultHeader: string | null;
-  /** Header names this scheme sets, so config can refuse custom headers that would forge them. */
-  headerNames(header: string | null): readonly string[];
-  /** Prepares a signer for these secrets (newest first). */
+  /**
+   * Prepares a signer for these secrets (newest first). `header` names the
+   * signature header of the single-header schemes; config always resolves it,
+   * and null falls back to the scheme's default from the contract.
+   */
   createSigner(secrets: readonly Secret[], header: string | null): Signer;
 }

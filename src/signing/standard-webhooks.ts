@@ -3,7 +3,8 @@
  * The Standard Webhooks scheme: `webhook-id`, `webhook-timestamp` and
  * `webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`,
  * one `v1,` entry per secret so receivers keep verifying during rotation.
- * A `whsec_` secret is base64-decoded to its key bytes, as the spec says.
+ * A `whsec_` secret is base64-decoded to its key bytes, as the spec says; any
+ * other secret is used as its UTF-8 bytes. The scheme has fixed header names.
  */
 import { hmacSha256, type HmacKey } from "./hmac";
 import type { Scheme } from "./scheme";
@@ -18,8 +19,6 @@ export function standardWebhooksKey(secret: Secret): HmacKey {
 }
 
 export const standardWebhooks: Scheme = {
-  defaultHeader: null,
-  headerNames: () => ["webhook-id", "webhook-timestamp", "webhook-signature"],
   createSigner(secrets) {
     const keys = secrets.map(standardWebhooksKey);
     return ({ id, timestampSec, body }) => {
