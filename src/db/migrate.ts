@@ -6,8 +6,9 @@
  */
 import type { Database } from "bun:sqlite";
 import m001 from "./migrations/001_init.sql" with { type: "text" };
+import m002 from "./migrations/002_admin_indexes.sql" with { type: "text" };
 
-const MIGRATIONS: readonly string[] = [m001];
+const MIGRATIONS: readonly string[] = [m001, m002];
 
 export class SchemaTooNewError extends Error {
   override readonly name = "SchemaTooNewError";
