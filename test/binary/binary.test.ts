@@ -1,0 +1,71 @@
+/**
+ * The single executable: built with `bun build --compile` (or taken from
+ * $HOOKRELAY_BIN, as CI does after `npm run build`), run from a folder with no
+ * source in it, so everything it needs must be inside the binary.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { join } from "node:path";
+import { Webhook } from "standardwebhooks";
+import { startReceiver } from "../helpers/receiver";
+import { configYaml, INGEST_TOKEN, ROOT, spawnRelay, tempDir, writeConfig } from "../helpers/relay";
+import pkg from "../../package.json" with { type: "json" };
+
+const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const tmp = tempDir();
+let bin = process.env.HOOKRELAY_BIN ?? "";
+
+beforeAll(async () => {
+  if (bin) return;
+  bin = join(tmp.dir, "hookrelay");
+  const build = Bun.spawn([process.execPath, "build", join(ROOT, "src/main.ts"), "--compile", "--outfile", bin], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  if ((await build.exited) !== 0) throw new Error(`build failed: ${await new Response(build.stderr).text()}`);
+}, 120_000);
+afterAll(() => tmp.remove());
+
+const run = async (...args: string[]) => {
+  const proc = Bun.spawn([bin, ...args], { cwd: tmp.dir, stdout: "pipe", stderr: "pipe", env: { PATH: "/usr/bin:/bin" } });
+  const [code, stdout, stderr] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
+  return { code, stdout, stderr };
+};
+
+describe("the compiled binary", () => {
+  it("prints its version", async () => {
+    const { code, stdout } = await run("version");
+    expect(code).toBe(0);
+    expect(stdout).toBe(`hookrelay ${pkg.version}\n`);
+  });
+
+  it("checks a config", async () => {
+    const path = writeConfig(tmp.dir, configYaml(tmp.dir, `  - id: main\n    url: https://example.com/hook\n    events: ["*"]\n    secret: ${SECRET}`));
+    const ok = await run("check", "--config", path);
+    expect(ok).toEqual({ code: 0, stdout: "config ok: 1 endpoints\n", stderr: "" });
+    writeConfig(tmp.dir, "server:\n  listen: nowhere\n");
+    const bad = await run("check", "--config", path);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(`${path}:2:11: server.listen:`);
+  });
+
+  it("serves: accepts an event and delivers it signed", async () => {
+    const receiver = startReceiver();
+    const dir = join(tmp.dir, "serve");
+    const path = writeConfig(tmp.dir, configYaml(dir, `  - id: main\n    url: ${receiver.url}\n    events: ["*"]\n    secret: ${SECRET}`));
+    const relay = await spawnRelay(path, {}, [bin]);
+    try {
+      const res = await fetch(`${relay.url}/v1/events`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${INGEST_TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ type: "binary.works", data: { ok: true } }),
+      });
+      expect(res.status).toBe(202);
+      const [req] = await receiver.waitForRequests(1);
+      expect(new Webhook(SECRET).verify(req!.body, req!.headers)).toMatchObject({ type: "binary.works", data: { ok: true } });
+    } finally {
+      relay.proc.kill("SIGTERM");
+      expect(await relay.exited).toBe(0);
+      receiver.close();
+    }
+  });
+});
