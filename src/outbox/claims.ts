@@ -36,6 +36,20 @@ const FIFO_HEADS = `SELECT MIN(seq) FROM deliveries
   WHERE endpoint_id = :endpoint AND fifo_key IS NOT NULL AND status IN ('pending', 'in_flight')
   GROUP BY fifo_key`;
 
+/** The claim-path statements, exported so a test can check each one's query plan. */
+export const CLAIM_SQL = {
+  due: `SELECT ${CLAIM_COLUMNS} FROM deliveries d JOIN events e ON e.id = d.event_id
+    WHERE d.endpoint_id = :endpoint AND d.status = 'pending' AND d.next_attempt_at <= :now
+    ORDER BY d.next_attempt_at LIMIT :limit`,
+  fifoDue: `SELECT ${CLAIM_COLUMNS} FROM deliveries d JOIN events e ON e.id = d.event_id
+    WHERE d.seq IN (${FIFO_HEADS}) AND d.status = 'pending' AND d.next_attempt_at <= :now
+    ORDER BY d.seq LIMIT :limit`,
+  lease: "UPDATE deliveries SET status = 'in_flight', updated_at = ? WHERE seq = ?",
+  nextDue: "SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE endpoint_id = :endpoint AND status = 'pending'",
+  fifoNextDue: `SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE seq IN (${FIFO_HEADS}) AND status = 'pending'`,
+  requeue: "UPDATE deliveries SET status = 'pending' WHERE status = 'in_flight'",
+} as const;
+
 export class Claims {
   readonly #due: Statement<ClaimRow>;
   readonly #fifoDue: Statement<ClaimRow>;
@@ -46,24 +60,12 @@ export class Claims {
   readonly #claimAll: { immediate: (requests: readonly ClaimRequest[], now: number) => ClaimedDelivery[] };
 
   constructor(db: Database) {
-    this.#due = db.prepare(
-      `SELECT ${CLAIM_COLUMNS} FROM deliveries d JOIN events e ON e.id = d.event_id
-       WHERE d.endpoint_id = :endpoint AND d.status = 'pending' AND d.next_attempt_at <= :now
-       ORDER BY d.next_attempt_at LIMIT :limit`,
-    );
-    this.#fifoDue = db.prepare(
-      `SELECT ${CLAIM_COLUMNS} FROM deliveries d JOIN events e ON e.id = d.event_id
-       WHERE d.seq IN (${FIFO_HEADS}) AND d.status = 'pending' AND d.next_attempt_at <= :now
-       ORDER BY d.seq LIMIT :limit`,
-    );
-    this.#lease = db.prepare("UPDATE deliveries SET status = 'in_flight', updated_at = ? WHERE seq = ?");
-    this.#nextDue = db.prepare(
-      "SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE endpoint_id = :endpoint AND status = 'pending'",
-    );
-    this.#fifoNextDue = db.prepare(
-      `SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE seq IN (${FIFO_HEADS}) AND status = 'pending'`,
-    );
-    this.#requeue = db.prepare("UPDATE deliveries SET status = 'pending' WHERE status = 'in_flight'");
+    this.#due = db.prepare(CLAIM_SQL.due);
+    this.#fifoDue = db.prepare(CLAIM_SQL.fifoDue);
+    this.#lease = db.prepare(CLAIM_SQL.lease);
+    this.#nextDue = db.prepare(CLAIM_SQL.nextDue);
+    this.#fifoNextDue = db.prepare(CLAIM_SQL.fifoNextDue);
+    this.#requeue = db.prepare(CLAIM_SQL.requeue);
     this.#claimAll = db.transaction((requests: readonly ClaimRequest[], now: number) => {
       const claimed: ClaimedDelivery[] = [];
       for (const r of requests) {

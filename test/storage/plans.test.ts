@@ -1,0 +1,41 @@
+import { describe, expect, it } from "bun:test";
+import { join } from "node:path";
+import { migrate } from "../../src/db/migrate";
+import { openDatabase } from "../../src/db/open";
+import { CLAIM_SQL } from "../../src/outbox/claims";
+import { tempDir } from "../helpers/relay";
+
+function plan(sql: string): string {
+  const tmp = tempDir();
+  const db = openDatabase(join(tmp.dir, "plan.db"), { sync: "full" });
+  migrate(db);
+  const rows = db.query(`EXPLAIN QUERY PLAN ${sql}`).all({ endpoint: "e", now: 0, limit: 1 } as never) as { detail: string }[];
+  db.close();
+  tmp.remove();
+  return rows.map((r) => r.detail).join("\n");
+}
+
+describe("query plans on the claim path", () => {
+  it("claims due rows through the partial due index, in order, without a sort", () => {
+    const p = plan(CLAIM_SQL.due);
+    expect(p).toContain("SEARCH d USING INDEX deliveries_due (endpoint_id=? AND next_attempt_at<?)");
+    expect(p).toContain("SEARCH e USING INDEX sqlite_autoindex_events_1 (id=?)");
+    expect(p).not.toContain("TEMP B-TREE");
+    expect(p).not.toMatch(/SCAN d\b/);
+  });
+
+  it("finds FIFO heads through the FIFO index", () => {
+    const p = plan(CLAIM_SQL.fifoDue);
+    expect(p).toContain("deliveries_fifo");
+    expect(p).not.toMatch(/SCAN (d|deliveries)\b(?! USING)/);
+  });
+
+  it("finds the next due time from the due index", () => {
+    expect(plan(CLAIM_SQL.nextDue)).toContain("USING COVERING INDEX deliveries_due");
+    expect(plan(CLAIM_SQL.fifoNextDue)).toContain("deliveries_fifo");
+  });
+
+  it("requeues in-flight rows through the status index", () => {
+    expect(plan(CLAIM_SQL.requeue)).toContain("USING INDEX deliveries_status (status=?)");
+  });
+});
