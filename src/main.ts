@@ -8,15 +8,31 @@ import { type CliIo, type Command, CliError, UsageError } from "./cli/io";
 const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import("./cli/serve")).serve,
   check: async () => (await import("./cli/check")).check,
+  send: async () => (await import("./cli/send")).send,
+  endpoints: async () => (await import("./cli/endpoints")).endpoints,
+  deliveries: async () => (await import("./cli/deliveries")).deliveries,
+  receive: async () => (await import("./cli/receive")).receive,
   version: async () => (await import("./cli/version")).version,
 };
 
 const USAGE = `usage: hookrelay <command> [options]
 
 commands:
-  serve       run the daemon (default)
-  check       validate the config
+  serve       [--config PATH] [--log-level L] [--log-format json|text]
+              run the daemon (default); SIGHUP or editing the config reloads it
+  check       [--config PATH]   validate the config; report backlogs of removed endpoints
+  send        TYPE [--data JSON|@FILE] [--endpoint ID]... [--id ID]
+              post an event; prints its id
+  endpoints   [list | show ID | enable ID | disable ID | test ID]
+  deliveries  [list [--status S] [--endpoint ID] [--limit N] | show ID | retry ID
+              | retry --status failed [--endpoint ID] [--since TIME]]
+  receive     [--listen ADDR] [--secret S] [--scheme NAME] [--header NAME]
+              a local receiver that verifies and prints each webhook
   version     print the version
+
+Every command takes --json. Commands that talk to the daemon find it through
+--config (server.listen and the first token) or $HOOKRELAY_URL with
+$HOOKRELAY_ADMIN_TOKEN ($HOOKRELAY_INGEST_TOKEN for send).
 `;
 
 async function main(argv: string[]): Promise<number> {
