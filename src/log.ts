@@ -13,8 +13,8 @@ export interface Logger {
   info(msg: string, fields?: Fields): void;
   warn(msg: string, fields?: Fields): void;
   error(msg: string, fields?: Fields): void;
-  /** Changes level and format in place (a config reload). */
-  configure(level: LogLevel, format: LogFormat): void;
+  /** Changes level and format in place (a config reload); a null format keeps the current one. */
+  configure(level: LogLevel, format: LogFormat | null): void;
 }
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -35,7 +35,7 @@ export function createLogger(level: LogLevel, format: LogFormat, write: (line: s
     error: (msg, fields) => emit("error", msg, fields),
     configure(newLevel, newFormat) {
       min = RANK[newLevel];
-      fmt = newFormat;
+      fmt = newFormat ?? fmt;
     },
   };
 }

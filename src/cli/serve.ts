@@ -1,8 +1,9 @@
 /**
  * @module cli/serve
  * `hookrelay serve [--config PATH] [--log-level L] [--log-format F]`: runs the
- * daemon until SIGTERM/SIGINT (drain, exit 0); SIGHUP reloads the config file.
- * With no config file anywhere it runs the example config built into the binary.
+ * daemon until SIGTERM/SIGINT (drain, exit 0); SIGHUP or a change of the config
+ * file on disk reloads it. With no config file anywhere it runs the example
+ * config built into the binary.
  */
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -15,6 +16,9 @@ import { SchemaTooNewError } from "../db/migrate";
 import { createLogger } from "../log";
 import { parseOrUsage } from "./args";
 import { CliError, type Command, UsageError } from "./io";
+import { type LogFlags, logSettings } from "./log-settings";
+import { createReloader } from "./reload";
+import { watchConfigFile } from "./watch-config";
 
 const LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 const FORMATS: readonly LogFormat[] = ["json", "text"];
@@ -26,8 +30,10 @@ export const serve: Command = async (argv, io) => {
       options: { config: { type: "string" }, "log-level": { type: "string" }, "log-format": { type: "string" } },
     }),
   );
-  const level = oneOf(values["log-level"], LEVELS, "--log-level");
-  const format = oneOf(values["log-format"], FORMATS, "--log-format");
+  const flags: LogFlags = {
+    level: oneOf(values["log-level"], LEVELS, "--log-level"),
+    format: oneOf(values["log-format"], FORMATS, "--log-format"),
+  };
   const path = resolveConfigPath(values.config, io.env, existsSync);
   const load = (): LoadResult =>
     path === null
@@ -39,8 +45,8 @@ export const serve: Command = async (argv, io) => {
     for (const e of first.errors) io.stderr(`${e.toString()}\n`);
     throw new CliError(`the config has ${first.errors.length} error${first.errors.length === 1 ? "" : "s"}; nothing was started`);
   }
-  const logSettings = (c: Config) => ({ level: level ?? c.log.level, format: format ?? c.log.format });
-  const initial = logSettings(first.config);
+  const settings = (c: Config) => logSettings(c, flags, io.isTTY);
+  const initial = settings(first.config);
   const log = createLogger(initial.level, initial.format, (line) => io.stdout(line));
   if (path === null) log.warn("no config file found; running the built-in example config");
 
@@ -52,22 +58,23 @@ export const serve: Command = async (argv, io) => {
     throw err;
   }
 
-  const reload = () => {
-    const next = load();
-    if (!next.ok) {
-      for (const e of next.errors) log.error("config reload refused; keeping the running config", { problem: e.toString() });
-      return;
-    }
-    daemon.reload(withLog(next.config, logSettings(next.config)));
-    log.info("config reloaded", { endpoints: next.config.endpoints.length });
-  };
-  process.on("SIGHUP", reload);
+  const running = daemon;
+  const reload = createReloader({
+    load,
+    apply: (c) => running.reload(withLog(c, settings(c))),
+    log,
+    outcome: () => {},
+  });
+  const onHup = () => reload("SIGHUP");
+  process.on("SIGHUP", onHup);
+  const watcher = path === null ? null : watchConfigFile(path, () => reload("config file changed"), log);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
   });
-  process.off("SIGHUP", reload);
+  watcher?.close();
+  process.off("SIGHUP", onHup);
   await daemon.stop();
   return 0;
 };

@@ -35,9 +35,6 @@ export const DEFAULT_NETWORK_ALLOW: readonly string[] = [];
 /** Enough to see what the daemon does, without per-request noise. */
 export const DEFAULT_LOG_LEVEL = "info";
 
-/** Machine-readable by default: the daemon usually runs under a log collector. */
-export const DEFAULT_LOG_FORMAT = "json";
-
 /** Standard Webhooks' own recommendation for how long to wait on a receiver. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 

@@ -47,7 +47,7 @@ export function resolveConfig(raw: RawConfig, input: ResolveInput): Config {
     auth: { ingestTokens: tokens(raw.auth?.ingest_tokens), adminTokens: tokens(raw.auth?.admin_tokens) },
     delivery: { concurrency: raw.delivery?.concurrency ?? D.DEFAULT_CONCURRENCY },
     network: { allow: raw.network?.allow ?? D.DEFAULT_NETWORK_ALLOW },
-    log: { level: raw.log?.level ?? D.DEFAULT_LOG_LEVEL, format: raw.log?.format ?? D.DEFAULT_LOG_FORMAT },
+    log: { level: raw.log?.level ?? D.DEFAULT_LOG_LEVEL, format: raw.log?.format ?? null },
     endpoints: (raw.endpoints ?? []).map((e, i) => resolveEndpoint(e, defaults, input.secretFiles.get(i))),
   });
 }

@@ -76,6 +76,12 @@ export interface EndpointConfig {
   readonly enabled: boolean;
 }
 
+/** Logging as configured; a null format was not set, and `serve` picks text for a terminal, JSON otherwise. */
+export interface LogSettings {
+  readonly level: LogLevel;
+  readonly format: LogFormat | null;
+}
+
 export interface Config {
   /** Absolute path of the file this came from ("<embedded>" for the built-in default). */
   readonly source: string;
@@ -100,6 +106,6 @@ export interface Config {
     readonly concurrency: number;
   };
   readonly network: NetworkPolicy;
-  readonly log: { readonly level: LogLevel; readonly format: LogFormat };
+  readonly log: LogSettings;
   readonly endpoints: readonly EndpointConfig[];
 }

@@ -12,7 +12,7 @@ describe("valid configs", () => {
     expect(config.storage).toEqual({ path: "/srv/hookrelay/data/hookrelay.db", retentionMs: 7 * 24 * HOUR, failedRetentionMs: 30 * 24 * HOUR, sync: "full" });
     expect(config.delivery.concurrency).toBe(64);
     expect(config.network.allow).toEqual([]);
-    expect(config.log).toEqual({ level: "info", format: "json" });
+    expect(config.log).toEqual({ level: "info", format: null });
     const [endpoint] = config.endpoints;
     expect(endpoint).toMatchObject({
       id: "a",
