@@ -26,8 +26,10 @@ import { Claims } from "./outbox/claims";
 import { EndpointStore } from "./outbox/endpoint-store";
 import { EventWriter } from "./outbox/event-writer";
 import { Outcomes } from "./outbox/outcomes";
+import { Retention } from "./outbox/retention";
 import { deliveryId } from "./outbox/types";
 import { Endpoints, type Transition } from "./scheduler/endpoints";
+import { startJobs } from "./scheduler/jobs";
 import { type DeliveryObserver, Scheduler } from "./scheduler/scheduler";
 
 export interface DaemonOptions {
@@ -127,6 +129,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   });
   reportOrphans(endpoints.apply(config.endpoints, clock.now()), log);
   scheduler.configure(config.delivery.concurrency);
+  const jobs = startJobs({ retention: new Retention(db), storage: () => config.storage, clock, log, failed: () => {} });
 
   const app = createApp({
     log,
@@ -168,6 +171,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     },
     async stop() {
       draining = true;
+      await jobs.stop();
       log.info("draining: refusing new events, finishing deliveries in flight", { grace_ms: config.server.shutdownGraceMs });
       const deadline = clock.now() + REQUEST_DRAIN_MS;
       while (server.pendingRequests > 0 && clock.now() < deadline) await Bun.sleep(10);

@@ -1,0 +1,132 @@
+/**
+ * @module scheduler/jobs
+ * Housekeeping on croner timetables: retention pruning and the WAL checkpoint.
+ * Each job is named, never overlaps itself (`protect`), reports its own
+ * failures (counted per job, logged once) instead of throwing into the timer,
+ * and stops in reverse start order, waiting for a run in progress so nothing
+ * touches the database after the daemon closes it.
+ */
+import { Cron } from "croner";
+import type { Clock } from "../clock";
+import type { Config } from "../config/types";
+import type { Logger } from "../log";
+import type { EventCursor, FinishedStatus, Retention } from "../outbox/retention";
+
+/** Rows per pruning transaction: small enough that ingest waits at most a few milliseconds for the lock. */
+export const PRUNE_BATCH = 500;
+/** Every five minutes: expired rows never pile up, and a run with nothing expired costs one index probe. */
+const RETENTION_PATTERN = "0 */5 * * * *";
+/** Twice a minute: keeps the WAL short between SQLite's own size-triggered checkpoints. */
+const CHECKPOINT_PATTERN = "*/30 * * * * *";
+
+export type JobName = "retention" | "wal_checkpoint";
+
+export interface JobDeps {
+  readonly retention: Retention;
+  /** The current storage settings; read at every run, so a reload applies to the next one. */
+  readonly storage: () => Config["storage"];
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Counts a failed run (hookrelay_job_errors_total{job}). */
+  readonly failed: (job: JobName) => void;
+}
+
+export interface PruneCounts {
+  readonly delivered: number;
+  readonly cancelled: number;
+  readonly failed: number;
+  /** Events that never had a delivery. */
+  readonly bareEvents: number;
+}
+
+export interface PruneOptions {
+  /** Yields between batches so requests are served while a large backlog of history is pruned. */
+  readonly pause?: () => Promise<void>;
+  /** Checked between batches: stop early when the daemon shuts down. */
+  readonly stopping?: () => boolean;
+}
+
+/**
+ * Deletes what retention says has expired at `now`: delivered and cancelled
+ * deliveries after `retentionMs`, failed ones after `failedRetentionMs`, with
+ * their attempts and events, and events that matched no endpoint after `retentionMs`.
+ */
+export async function pruneExpired(
+  retention: Retention,
+  storage: Pick<Config["storage"], "retentionMs" | "failedRetentionMs">,
+  now: number,
+  options: PruneOptions = {},
+): Promise<PruneCounts> {
+  const pause = options.pause ?? (() => Promise.resolve());
+  const stopping = options.stopping ?? (() => false);
+  const drain = async (status: FinishedStatus, before: number): Promise<number> => {
+    let total = 0;
+    for (;;) {
+      const n = retention.pruneDeliveries(status, before, PRUNE_BATCH);
+      total += n;
+      if (n < PRUNE_BATCH || stopping()) return total;
+      await pause();
+    }
+  };
+  const delivered = await drain("delivered", now - storage.retentionMs);
+  const cancelled = await drain("cancelled", now - storage.retentionMs);
+  const failed = await drain("failed", now - storage.failedRetentionMs);
+  let bareEvents = 0;
+  let cursor: EventCursor | null = null;
+  do {
+    const step = retention.pruneBareEvents(now - storage.retentionMs, cursor, PRUNE_BATCH);
+    bareEvents += step.deleted;
+    cursor = step.next;
+    if (cursor !== null) await pause();
+  } while (cursor !== null && !stopping());
+  return { delivered, cancelled, failed, bareEvents };
+}
+
+export interface Jobs {
+  /** Stops every job, newest first, after its run in progress (if any) finishes. */
+  stop(): Promise<void>;
+}
+
+/** Distinguishes the jobs of daemons sharing one process (tests): croner refuses duplicate names. */
+let instances = 0;
+
+/** Starts the housekeeping jobs. */
+export function startJobs(deps: JobDeps): Jobs {
+  const instance = ++instances;
+  let stopping = false;
+  const started: { cron: Cron; running: () => Promise<void> }[] = [];
+  const start = (job: JobName, pattern: string, run: () => Promise<void>) => {
+    let current: Promise<void> = Promise.resolve();
+    const cron = new Cron(pattern, { name: `hookrelay.${job}.${instance}`, protect: true }, () => {
+      current = run().catch((err) => {
+        deps.failed(job);
+        deps.log.error("housekeeping job failed; it runs again on its timetable", { job, error: err instanceof Error ? err.message : String(err) });
+      });
+      return current;
+    });
+    started.push({ cron, running: () => current });
+  };
+
+  start("retention", RETENTION_PATTERN, async () => {
+    const counts = await pruneExpired(deps.retention, deps.storage(), deps.clock.now(), {
+      pause: () => new Promise((resolve) => setImmediate(resolve)),
+      stopping: () => stopping,
+    });
+    const total = counts.delivered + counts.cancelled + counts.failed + counts.bareEvents;
+    if (total > 0) deps.log.info("pruned expired history", { ...counts });
+  });
+  start("wal_checkpoint", CHECKPOINT_PATTERN, async () => {
+    const result = deps.retention.checkpoint();
+    deps.log.debug("wal checkpoint", { ...result });
+  });
+
+  return {
+    async stop() {
+      stopping = true;
+      for (const { cron, running } of started.reverse()) {
+        cron.stop();
+        await running();
+      }
+    },
+  };
+}
