@@ -67,7 +67,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const db = openDatabase(config.storage.path, { sync: config.storage.sync });
   migrate(db);
   const tx = transactionRunner(db);
-  const health = new StorageHealth();
+  const health = new StorageHealth(db);
   const claims = new Claims(db);
   const requeued = claims.requeueInFlight();
   if (requeued > 0) log.warn("requeued deliveries left in flight by an earlier stop", { count: requeued });
@@ -135,7 +135,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     log,
     routes: [
       healthRoutes({
-        notReadyReason: () => (draining ? "shutting down" : health.problem),
+        notReadyReason: () => (draining ? "shutting down" : health.problem()),
       }),
       ingestRoutes({
         ingest,
