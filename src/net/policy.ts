@@ -6,7 +6,7 @@
  * (NAT64, 6to4) are refused unless allowed as IPv6, so they cannot smuggle a
  * private IPv4 target past the IPv4 rules. Pure.
  */
-import { type Bytes16, type Cidr, formatIp, inCidr, parseCidr } from "./ip";
+import { type Bytes16, type Cidr, inCidr, parseCidr } from "./ip";
 
 const cidrs = (list: readonly string[]): Cidr[] => list.map((c) => parseCidr(c)!);
 
@@ -47,7 +47,7 @@ const SPECIAL_PURPOSE = cidrs([
 ]);
 
 export interface AddressPolicy {
-  /** Null when the address may be connected to, else why not (a sentence fragment). */
+  /** Null when the address may be connected to, else what kind of address it is (a phrase to follow it). */
   refuse(ip: Bytes16): string | null;
 }
 
@@ -56,10 +56,9 @@ export function createAddressPolicy(allow: readonly string[]): AddressPolicy {
   const allowed = cidrs(allow);
   return {
     refuse(ip) {
-      const text = formatIp(ip);
-      if (ALWAYS_BLOCKED.some((c) => inCidr(ip, c))) return `${text} is a link-local or cloud-metadata address, which is never reachable`;
+      if (ALWAYS_BLOCKED.some((c) => inCidr(ip, c))) return "a link-local or cloud-metadata address, which is never reachable";
       if (SPECIAL_PURPOSE.some((c) => inCidr(ip, c)) && !allowed.some((c) => inCidr(ip, c))) {
-        return `${text} is a private, loopback or special-purpose address not listed in network.allow`;
+        return "a private, loopback or special-purpose address not listed in network.allow";
       }
       return null;
     },

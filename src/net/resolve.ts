@@ -35,12 +35,12 @@ export async function resolveTarget(url: URL, policy: AddressPolicy, lookup: Loo
   for (const address of addresses) {
     const ip = parseIp(address);
     if (!ip) continue;
+    const text = formatIp(ip);
     const why = policy.refuse(ip);
     if (why) {
-      refusal = `blocked: ${hostname === address ? "" : `${hostname} resolves to `}${why}`;
+      refusal = `blocked: ${literal ? text : `${hostname} resolves to ${text}`}, ${why}`;
       continue;
     }
-    const text = formatIp(ip);
     const target = new URL(url);
     target.hostname = text.includes(":") ? `[${text}]` : text;
     return { ok: true, url: target.href, host: url.host, serverName: literal ? null : hostname };
