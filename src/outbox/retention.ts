@@ -24,6 +24,20 @@ export interface Checkpoint {
   readonly checkpointedPages: number;
 }
 
+/**
+ * Finished deliveries of one status, oldest first. The IN (...) term repeats the
+ * partial index's condition word for word, which is what lets SQLite use it.
+ * Parameters: status, before, limit.
+ */
+export const FINISHED_SQL = `SELECT seq, event_id FROM deliveries
+  WHERE status IN ('delivered', 'failed', 'cancelled') AND status = ?1 AND updated_at < ?2
+  ORDER BY updated_at LIMIT ?3`;
+
+/** Old events after a (created_at, rowid) cursor, in index order. Parameters: before, cursor time, cursor rowid, limit. */
+export const OLD_EVENTS_SQL = `SELECT rowid, created_at FROM events
+  WHERE created_at < ?1 AND (created_at > ?2 OR (created_at = ?2 AND rowid > ?3))
+  ORDER BY created_at, rowid LIMIT ?4`;
+
 export class Retention {
   readonly #db: Database;
   readonly #finished: Statement<{ seq: number; event_id: string }>;
@@ -35,20 +49,11 @@ export class Retention {
 
   constructor(db: Database) {
     this.#db = db;
-    // The IN (...) term repeats the partial index's condition word for word, which is what lets SQLite use it.
-    this.#finished = db.prepare(
-      `SELECT seq, event_id FROM deliveries
-       WHERE status IN ('delivered', 'failed', 'cancelled') AND status = ? AND updated_at < ?
-       ORDER BY updated_at LIMIT ?`,
-    );
+    this.#finished = db.prepare(FINISHED_SQL);
     this.#deleteAttempts = db.prepare("DELETE FROM attempts WHERE delivery_seq = ?");
     this.#deleteDelivery = db.prepare("DELETE FROM deliveries WHERE seq = ?");
     this.#deleteEventIfBare = db.prepare("DELETE FROM events WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM deliveries WHERE event_id = ?1)");
-    this.#oldEvents = db.prepare(
-      `SELECT rowid, created_at FROM events
-       WHERE created_at < ?1 AND (created_at > ?2 OR (created_at = ?2 AND rowid > ?3))
-       ORDER BY created_at, rowid LIMIT ?4`,
-    );
+    this.#oldEvents = db.prepare(OLD_EVENTS_SQL);
     this.#deleteEventRowIfBare = db.prepare(
       "DELETE FROM events WHERE rowid = ? AND NOT EXISTS (SELECT 1 FROM deliveries WHERE event_id = events.id)",
     );

@@ -1,0 +1,76 @@
+/** @module test/jobs/jobs — the croner jobs: they run on their timetable, count their failures, and stop cleanly. */
+import { describe, expect, it } from "bun:test";
+import { createLogger } from "../../src/log";
+import type { Retention } from "../../src/outbox/retention";
+import { type JobName, PRUNE_BATCH, startJobs } from "../../src/scheduler/jobs";
+import { waitFor } from "../helpers/wait";
+
+const EVERY_SECOND: Record<JobName, string> = { retention: "* * * * * *", wal_checkpoint: "* * * * * *" };
+const STORAGE = { path: ":memory:", retentionMs: 1000, failedRetentionMs: 1000, sync: "normal" as const };
+
+function fakeRetention(overrides: Partial<Retention>): Retention {
+  return {
+    pruneDeliveries: () => 0,
+    pruneBareEvents: () => ({ deleted: 0, next: null }),
+    checkpoint: () => ({ busy: 0, walPages: 0, checkpointedPages: 0 }),
+    ...overrides,
+  } as unknown as Retention;
+}
+
+describe("housekeeping jobs", () => {
+  it("counts each failed run under the job's name and keeps running", async () => {
+    const failures: JobName[] = [];
+    const logs: string[] = [];
+    const jobs = startJobs({
+      retention: fakeRetention({
+        checkpoint: () => {
+          throw new Error("disk I/O error");
+        },
+      }),
+      storage: () => STORAGE,
+      clock: { now: () => Date.now() },
+      log: createLogger("debug", "json", (l) => logs.push(l)),
+      failed: (job) => failures.push(job),
+      timetables: EVERY_SECOND,
+    });
+    await waitFor("two failed checkpoints", () => failures.filter((j) => j === "wal_checkpoint").length >= 2, 5_000);
+    await jobs.stop();
+    expect(failures).not.toContain("retention");
+    const line = JSON.parse(logs.find((l) => l.includes("housekeeping job failed"))!);
+    expect(line).toMatchObject({ level: "error", job: "wal_checkpoint", error: "disk I/O error" });
+  });
+
+  it("never overlaps a run with itself, and stop waits for the run in progress", async () => {
+    let starts = 0;
+    let calls = 0;
+    const logs: string[] = [];
+    const jobs = startJobs({
+      // Always a full batch: the run keeps pruning (and pausing) until the jobs are stopped.
+      retention: fakeRetention({ pruneDeliveries: () => (calls++, PRUNE_BATCH) }),
+      storage: () => (starts++, STORAGE),
+      clock: { now: () => Date.now() },
+      log: createLogger("debug", "json", (l) => logs.push(l)),
+      failed: () => {},
+      timetables: EVERY_SECOND,
+    });
+    await waitFor("a skipped turn", () => logs.some((l) => l.includes("still running") && l.includes('"job":"retention"')), 5_000);
+    expect(starts).toBe(1);
+    await jobs.stop();
+    const after = calls;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toBe(after);
+  });
+
+  it("gives the jobs of two daemons in one process distinct names", async () => {
+    const deps = {
+      retention: fakeRetention({}),
+      storage: () => STORAGE,
+      clock: { now: () => Date.now() },
+      log: createLogger("error", "json", () => {}),
+      failed: () => {},
+    };
+    const a = startJobs(deps);
+    const b = startJobs(deps);
+    await Promise.all([a.stop(), b.stop()]);
+  });
+});
