@@ -1,0 +1,95 @@
+/**
+ * @module outbox/controls
+ * Operator actions on deliveries: retry (queue now) and cancel, one at a time
+ * or a page at a time. Each statement re-checks the status it changes from,
+ * so a row the scheduler moved meanwhile is left alone.
+ */
+import type { Database, Statement } from "bun:sqlite";
+import type { RunInTransaction } from "../db/transaction";
+import { type DeliveryFilter, FilteredStatements, filterParams } from "./delivery-filter";
+import type { DeliveryStatus } from "./types";
+
+/** The statuses a retry or a cancel may start from. */
+export const RETRYABLE = ["pending", "failed", "delivered"] as const satisfies readonly DeliveryStatus[];
+export const CANCELLABLE = ["pending", "held"] as const satisfies readonly DeliveryStatus[];
+
+export type ControlResult = "done" | "missing" | "wrong_state";
+
+/** What a page of a bulk action did. */
+export interface PageResult {
+  readonly changed: number;
+  /** Rows that matched the filter in this page. */
+  readonly examined: number;
+  /** The highest seq examined (null when none matched). */
+  readonly last: number | null;
+}
+
+/** Whether retried deliveries to this endpoint must wait, held (endpoint disabled or removed). */
+export type HoldFor = (endpointId: string) => boolean;
+
+const inList = (statuses: readonly DeliveryStatus[]) => statuses.map((s) => `'${s}'`).join(", ");
+
+export class Controls {
+  readonly #tx: RunInTransaction;
+  readonly #find: Statement<{ endpoint_id: string; status: DeliveryStatus }>;
+  readonly #retry: Statement;
+  readonly #cancel: Statement;
+  readonly #page: FilteredStatements<{ seq: number; endpoint_id: string }>;
+
+  constructor(db: Database, tx: RunInTransaction) {
+    this.#tx = tx;
+    this.#find = db.prepare("SELECT endpoint_id, status FROM deliveries WHERE seq = ?");
+    // The attempt count is kept: attempt numbers stay unique, and the timetable goes on from where it was.
+    this.#retry = db.prepare(
+      `UPDATE deliveries SET status = :status, next_attempt_at = :now, updated_at = :now
+       WHERE seq = :seq AND status IN (${inList(RETRYABLE)})`,
+    );
+    this.#cancel = db.prepare(
+      `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = :now
+       WHERE seq = :seq AND status IN (${inList(CANCELLABLE)})`,
+    );
+    this.#page = new FilteredStatements(db, (where) => `SELECT seq, endpoint_id FROM deliveries WHERE ${where} ORDER BY seq LIMIT :limit`);
+  }
+
+  /** Queues one pending, failed or delivered delivery to be attempted now (held if its endpoint cannot receive). */
+  retry(seq: number, now: number, holdFor: HoldFor): ControlResult {
+    const row = this.#find.get(seq);
+    if (!row) return "missing";
+    return this.#retryRow(seq, row.endpoint_id, now, holdFor) ? "done" : "wrong_state";
+  }
+
+  /** Cancels one pending or held delivery. */
+  cancel(seq: number, now: number): ControlResult {
+    if (this.#cancel.run({ seq, now }).changes === 1) return "done";
+    return this.#find.get(seq) ? "wrong_state" : "missing";
+  }
+
+  /** Retries up to `limit` rows matching `filter`, lowest seq first, in one transaction. */
+  retryPage(filter: DeliveryFilter, limit: number, now: number, holdFor: HoldFor): PageResult {
+    return this.#tx(() => {
+      const rows = this.#pageRows(filter, limit);
+      let changed = 0;
+      for (const r of rows) if (this.#retryRow(r.seq, r.endpoint_id, now, holdFor)) changed++;
+      return { changed, examined: rows.length, last: rows.at(-1)?.seq ?? null };
+    });
+  }
+
+  /** Cancels up to `limit` rows matching `filter`, lowest seq first, in one transaction. */
+  cancelPage(filter: DeliveryFilter, limit: number, now: number): PageResult {
+    return this.#tx(() => {
+      const rows = this.#pageRows(filter, limit);
+      let changed = 0;
+      for (const r of rows) changed += this.#cancel.run({ seq: r.seq, now }).changes;
+      return { changed, examined: rows.length, last: rows.at(-1)?.seq ?? null };
+    });
+  }
+
+  #pageRows(filter: DeliveryFilter, limit: number) {
+    return this.#page.for(filter).all({ ...filterParams(filter), limit } as never);
+  }
+
+  #retryRow(seq: number, endpointId: string, now: number, holdFor: HoldFor): boolean {
+    const status = holdFor(endpointId) ? "held" : "pending";
+    return this.#retry.run({ seq, now, status }).changes === 1;
+  }
+}
