@@ -37,11 +37,14 @@ function validationError(error: ValidationError): HttpError {
   const byField = new Map<string, string>();
   for (const e of error.all) {
     const field = "path" in e && e.path ? e.path : "/";
-    if (!byField.has(field)) byField.set(field, "summary" in e && e.summary ? e.summary : e.message);
+    // A schema's own `error` text (e.g. the allowed values of a union) reads better than TypeBox's generic one.
+    const own = "schema" in e && typeof e.schema?.error === "string" ? e.schema.error : null;
+    if (!byField.has(field)) byField.set(field, own ?? ("summary" in e && e.summary ? e.summary : e.message));
   }
   const details: ErrorDetail[] = [...byField].map(([field, message]) => ({ field, message }));
   const fields = [...byField.keys()].join(", ");
-  return new HttpError(400, "invalid_body", `the body does not match the schema (${fields})`, details);
+  const part = error.type === "query" ? "query" : error.type === "params" ? "path" : "body";
+  return new HttpError(400, `invalid_${part}`, `the ${part} does not match the schema (${fields})`, details);
 }
 
 function render(err: HttpError): Response {

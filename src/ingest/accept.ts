@@ -37,11 +37,14 @@ export type BatchAnswer = {
 interface Origin {
   /** hookrelay's own events may use the reserved `hookrelay.` prefix. */
   readonly internal: boolean;
-  /** Test events go out even while their endpoint is disabled. */
-  readonly ignoreDisabled: boolean;
+  /**
+   * Test probes go to the endpoints named, even while disabled and whatever
+   * their `events` and `filter` say: they test the connection, not the subscription.
+   */
+  readonly probe: boolean;
 }
 
-const APPLICATION: Origin = { internal: false, ignoreDisabled: false };
+const APPLICATION: Origin = { internal: false, probe: false };
 
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
 
@@ -77,10 +80,10 @@ export class Ingest {
    * Stores an event hookrelay raises itself (`hookrelay.*` operational events,
    * `webhook.test`); answers its id and the delivery count.
    */
-  async emit(type: string, data: Record<string, unknown>, only: readonly string[] | null, ignoreDisabled = false) {
+  async emit(type: string, data: Record<string, unknown>, only: readonly string[] | null, probe = false) {
     const now = this.#deps.clock.now();
     const input: EventInput = { type, data, ...(only ? { endpoints: [...only] } : {}) };
-    const event = this.#build(input, null, now, { internal: true, ignoreDisabled }, "");
+    const event = this.#build(input, null, now, { internal: true, probe }, "");
     const result = await this.#commit([event]);
     return { id: event.id, deliveries: result.deliveries };
   }
@@ -121,9 +124,12 @@ export class Ingest {
       }
     }
     const orderingKey = input.ordering_key ?? null;
-    const selected = selectEndpoints(this.#deps.endpoints.configs(), { id, type: input.type, data: input.data, ordering_key: orderingKey }, only);
+    const selected =
+      origin.probe && only
+        ? this.#deps.endpoints.configs().filter((ep) => only.has(ep.id))
+        : selectEndpoints(this.#deps.endpoints.configs(), { id, type: input.type, data: input.data, ordering_key: orderingKey }, only);
     const deliveries: NewDelivery[] = selected.map((ep) => {
-      const active = origin.ignoreDisabled || this.#deps.endpoints.get(ep.id)!.state.state === "active";
+      const active = origin.probe || this.#deps.endpoints.get(ep.id)!.state.state === "active";
       const first = nextAttemptAt({
         policy: ep.retry,
         attemptsMade: 0,
