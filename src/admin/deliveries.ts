@@ -1,0 +1,49 @@
+/**
+ * @module admin/deliveries
+ * `GET /v1/deliveries` (filtered, newest first, cursor paginated) and
+ * `GET /v1/deliveries/:id` (with every attempt and the remaining timetable).
+ */
+import { HttpError } from "../http/errors";
+import { parseDeliveryId } from "../outbox/types";
+import { upcomingAttempts } from "../scheduler/backoff";
+import { ADMIN_SECURITY, adminGroup } from "./access";
+import type { AdminDeps } from "./deps";
+import { toFilter } from "./filters";
+import { DEFAULT_PAGE, DeliveryQuery, IdParams } from "./params";
+import { iso, renderAttempt, renderDelivery } from "./render";
+import { DeliveryDetail, DeliveryPage } from "./shapes";
+
+export function deliveryRoutes(deps: AdminDeps) {
+  const doc = (summary: string) => ({ summary, tags: ["deliveries"], security: ADMIN_SECURITY });
+  return adminGroup("admin-deliveries", deps)
+    .app.get(
+      "/v1/deliveries",
+      ({ query }) => {
+        const limit = query.limit === undefined ? DEFAULT_PAGE : Number(query.limit);
+        const filter = toFilter(query, { cursor: query.cursor, direction: "desc", source: "query", now: deps.clock.now() }, deps.queries);
+        // One row more than asked says whether another page exists without a COUNT.
+        const rows = deps.queries.deliveries(filter, limit + 1);
+        const more = rows.length > limit;
+        const items = (more ? rows.slice(0, limit) : rows).map(renderDelivery);
+        return { items, next_cursor: more ? String(items.at(-1)!.seq) : null };
+      },
+      { query: DeliveryQuery, response: { 200: DeliveryPage }, detail: doc("Deliveries, newest first, filtered and cursor paginated") },
+    )
+    .get(
+      "/v1/deliveries/:id",
+      ({ params }) => {
+        const seq = parseDeliveryId(params.id);
+        const row = seq === null ? null : deps.queries.delivery(seq);
+        if (!row) throw unknownDelivery(params.id);
+        const policy = deps.endpoints.get(row.endpoint_id)?.prepared.config.retry;
+        const upcoming =
+          row.status === "pending" && policy ? upcomingAttempts(policy, row.attempts, row.next_attempt_at, row.created_at).map(iso) : [];
+        return { ...renderDelivery(row), attempt_log: deps.queries.attempts(row.seq).map(renderAttempt), upcoming };
+      },
+      { params: IdParams, response: { 200: DeliveryDetail }, detail: doc("One delivery with every attempt and when the remaining ones fire") },
+    );
+}
+
+export function unknownDelivery(id: string): HttpError {
+  return new HttpError(404, "not_found", `no delivery with id "${id}"`);
+}

@@ -1,0 +1,13 @@
+/** @module admin/routes — every admin route group, in the order the HTTP app mounts them. */
+import type { AdminDeps } from "./deps";
+import { deliveryActionRoutes } from "./delivery-actions";
+import { deliveryRoutes } from "./deliveries";
+import { endpointRoutes } from "./endpoints";
+import { eventRoutes } from "./events";
+
+export type { AdminDeps } from "./deps";
+
+export function adminRoutes(deps: AdminDeps) {
+  // Static paths (/v1/deliveries/retry) and parameterised ones (/v1/deliveries/:id/retry) never share a depth, so order is free.
+  return [endpointRoutes(deps), eventRoutes(deps), deliveryRoutes(deps), deliveryActionRoutes(deps)];
+}

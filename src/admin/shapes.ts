@@ -1,0 +1,101 @@
+/**
+ * @module admin/shapes
+ * The JSON answers of the admin API (contract §8). Routes declare these as
+ * their responses and the OpenAPI document is generated from them, so the
+ * two cannot drift.
+ */
+import { t } from "elysia";
+import { oneOf } from "./literals";
+
+/** ISO-8601 UTC with milliseconds, e.g. 2026-03-08T12:34:56.789Z. */
+const Time = t.String({ format: "date-time" });
+const MaybeTime = t.Nullable(Time);
+
+export const DeliveryStatusName = oneOf(["pending", "in_flight", "delivered", "failed", "held", "cancelled"]);
+
+export const Delivery = t.Object({
+  id: t.String({ description: "dlv_<seq>" }),
+  seq: t.Integer(),
+  event_id: t.String(),
+  event_type: t.String(),
+  endpoint_id: t.String(),
+  status: DeliveryStatusName,
+  attempts: t.Integer(),
+  next_attempt_at: MaybeTime,
+  last_status_code: t.Nullable(t.Integer()),
+  last_error: t.Nullable(t.String()),
+  created_at: Time,
+  updated_at: Time,
+  delivered_at: MaybeTime,
+});
+
+export const Attempt = t.Object({
+  n: t.Integer({ description: "Counts from 1" }),
+  started_at: Time,
+  duration_ms: t.Integer(),
+  status_code: t.Nullable(t.Integer()),
+  error: t.Nullable(t.String()),
+  request_headers: t.Record(t.String(), t.String()),
+  response_excerpt: t.Nullable(t.String({ description: "The first 4 KiB of the response body" })),
+});
+
+export const DeliveryDetail = t.Composite([
+  Delivery,
+  t.Object({
+    attempt_log: t.Array(Attempt),
+    upcoming: t.Array(Time, { description: "When each remaining attempt fires if every one fails (without jitter)" }),
+  }),
+]);
+
+export const DeliveryPage = t.Object({
+  items: t.Array(Delivery),
+  next_cursor: t.Nullable(t.String({ description: "Pass back as `cursor` for the next page" })),
+});
+
+export const Event = t.Object({
+  id: t.String(),
+  type: t.String(),
+  data: t.Object({}, { additionalProperties: true }),
+  ordering_key: t.Nullable(t.String()),
+  occurred_at: MaybeTime,
+  created_at: Time,
+  deliveries: t.Array(Delivery),
+});
+
+export const Endpoint = t.Object({
+  id: t.String(),
+  url: t.Nullable(t.String({ description: "null once the endpoint is removed from the config" })),
+  events: t.Array(t.String()),
+  state: t.Union([t.Literal("active"), t.Literal("disabled"), t.Literal("auto_disabled"), t.Literal("removed")]),
+  consecutive_failures: t.Integer(),
+  failing_since: MaybeTime,
+  last_success_at: MaybeTime,
+  disabled_reason: t.Nullable(t.String()),
+  backlog: t.Object({ pending: t.Integer(), held: t.Integer(), failed: t.Integer(), in_flight: t.Integer() }),
+  signature: t.Nullable(t.Object({ scheme: t.String(), header: t.Nullable(t.String()) })),
+  timeout_ms: t.Nullable(t.Integer()),
+  retry: t.Nullable(
+    t.Object({
+      delays_ms: t.Array(t.Integer(), { description: "Wait before each attempt, counted from the previous failure" }),
+      max_age_ms: t.Nullable(t.Integer()),
+    }),
+  ),
+  ordering: t.Nullable(t.Union([t.Literal("fifo"), t.Literal("none")])),
+});
+
+export const EndpointList = t.Object({ items: t.Array(Endpoint), next_cursor: t.Null() });
+
+export const TestSent = t.Object({ event_id: t.String(), delivery_id: t.String() });
+
+export const Retried = t.Object({
+  retried: t.Integer(),
+  next_cursor: t.Nullable(t.String({ description: "Set when `limit` stopped the walk early: pass back as `cursor`" })),
+});
+
+export const Cancelled = t.Object({
+  cancelled: t.Integer(),
+  next_cursor: t.Nullable(t.String({ description: "Set when `limit` stopped the walk early: pass back as `cursor`" })),
+});
+
+export type DeliveryJson = typeof Delivery.static;
+export type EndpointJson = typeof Endpoint.static;
