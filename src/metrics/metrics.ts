@@ -1,0 +1,108 @@
+/**
+ * @module metrics/metrics
+ * The one declared block of hookrelay's metrics (contract §7, names fixed in
+ * §8). Counters move as things happen; backlog, age and endpoint state are
+ * computed at each scrape from indexed counts, so they are never stale.
+ */
+import type { Clock } from "../clock";
+import type { ResultLabel } from "../delivery/classify";
+import type { Backlog } from "../outbox/backlog";
+import type { DeliveryObserver } from "../scheduler/scheduler";
+import type { Endpoints } from "../scheduler/endpoints";
+import { ComputedGauge, Counter, Gauge, Histogram, type LabelValues, Registry } from "./registry";
+
+/** Attempt durations in seconds: a local receiver answers in milliseconds, the default timeout is 30s. */
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+export interface MetricsDeps {
+  readonly endpoints: Endpoints;
+  readonly backlog: Backlog;
+  readonly clock: Clock;
+  readonly version: string;
+}
+
+export interface Metrics {
+  /** Feeds attempt and delivery counters from the scheduler. */
+  readonly observer: DeliveryObserver;
+  /** Counts events accepted from applications. */
+  eventsIngested(count: number): void;
+  /** Records whether the last config reload applied (1) or was refused (0). */
+  configReloaded(ok: boolean): void;
+  /** Counts one failed run of the housekeeping job `job` (its name, e.g. "retention"). */
+  jobFailed(job: string): void;
+  /** The Prometheus text exposition, computed now. */
+  render(): string;
+}
+
+export function createMetrics(deps: MetricsDeps): Metrics {
+  const r = new Registry();
+  const ingested = r.add(new Counter("hookrelay_events_ingested_total", "Events accepted from applications.", []));
+  const attempts = r.add(new Counter("hookrelay_attempts_total", "Delivery attempts by result.", ["endpoint", "result"]));
+  const duration = r.add(
+    new Histogram("hookrelay_attempt_duration_seconds", "Time from sending an attempt to its outcome.", ["endpoint"], DURATION_BUCKETS),
+  );
+  const finished = r.add(
+    new Counter("hookrelay_deliveries_total", "Deliveries that reached a final state: delivered, or failed (dead-lettered).", ["endpoint", "outcome"]),
+  );
+  r.add(
+    new ComputedGauge("hookrelay_backlog", "Deliveries per endpoint waiting (pending), held, or dead (failed).", ["endpoint", "status"], () =>
+      backlogSeries(deps),
+    ),
+  );
+  r.add(
+    new ComputedGauge(
+      "hookrelay_oldest_pending_age_seconds",
+      "Age of the endpoint's oldest delivery still on its way (0 when none).",
+      ["endpoint"],
+      () => oldestSeries(deps),
+    ),
+  );
+  r.add(
+    new ComputedGauge("hookrelay_endpoint_enabled", "1 when the endpoint is active, 0 when disabled or auto-disabled.", ["endpoint"], () =>
+      [...deps.endpoints.all()].map((e) => [[e.prepared.config.id], e.state.state === "active" ? 1 : 0] as const),
+    ),
+  );
+  const reload = r.add(new Gauge("hookrelay_config_last_reload_successful", "1 when the last config reload applied, 0 when it was refused.", []));
+  reload.set([], 1);
+  r.add(new Gauge("hookrelay_build_info", "The running hookrelay version (always 1).", ["version"])).set([deps.version], 1);
+  const jobErrors = r.add(new Counter("hookrelay_job_errors_total", "Failed runs of housekeeping jobs.", ["job"]));
+
+  return {
+    observer: {
+      attempt: (endpointId: string, label: ResultLabel, seconds: number) => {
+        attempts.inc([endpointId, label]);
+        duration.observe([endpointId], seconds);
+      },
+      finished: (endpointId, outcome) => finished.inc([endpointId, outcome]),
+    },
+    eventsIngested: (count) => ingested.inc([], count),
+    configReloaded: (ok) => reload.set([], ok ? 1 : 0),
+    jobFailed: (job) => jobErrors.inc([job]),
+    render: () => r.render(),
+  };
+}
+
+/** Configured endpoints, then removed ones only while they still hold deliveries (so old ids fade out). */
+function* reportedEndpoints(deps: MetricsDeps): Iterable<{ id: string; counts: ReturnType<Backlog["counts"]> }> {
+  for (const e of deps.endpoints.all()) yield { id: e.prepared.config.id, counts: deps.backlog.counts(e.prepared.config.id) };
+  for (const id of deps.endpoints.removedIds()) {
+    const counts = deps.backlog.counts(id);
+    if (counts.pending + counts.held + counts.failed + counts.inFlight > 0) yield { id, counts };
+  }
+}
+
+function* backlogSeries(deps: MetricsDeps): Iterable<readonly [LabelValues, number]> {
+  for (const { id, counts } of reportedEndpoints(deps)) {
+    yield [[id, "pending"], counts.pending];
+    yield [[id, "held"], counts.held];
+    yield [[id, "failed"], counts.failed];
+  }
+}
+
+function* oldestSeries(deps: MetricsDeps): Iterable<readonly [LabelValues, number]> {
+  const now = deps.clock.now();
+  for (const { id } of reportedEndpoints(deps)) {
+    const since = deps.backlog.oldestWaitingSince(id);
+    yield [[id], since === null ? 0 : Math.max(0, (now - since) / 1000)];
+  }
+}
