@@ -6,6 +6,7 @@
  * start it in-process.
  */
 import type { Database } from "bun:sqlite";
+import { adminRoutes } from "./admin/routes";
 import { type Clock, systemClock } from "./clock";
 import type { Config } from "./config/types";
 import { StorageHealth } from "./db/health";
@@ -15,22 +16,29 @@ import { transactionRunner } from "./db/transaction";
 import { send } from "./delivery/send";
 import { createApp } from "./http/app";
 import { healthRoutes } from "./http/health";
+import { openapiRoutes } from "./http/openapi";
 import { Ingest } from "./ingest/accept";
 import { GroupCommitter } from "./ingest/committer";
 import { createIdGenerator } from "./ingest/ids";
 import { ingestRoutes } from "./ingest/routes";
 import type { Logger } from "./log";
+import { createMetrics, type Metrics } from "./metrics/metrics";
+import { metricsRoutes } from "./metrics/routes";
 import { createAddressPolicy } from "./net/policy";
 import { dnsLookup, type Lookup } from "./net/resolve";
+import { Backlog } from "./outbox/backlog";
 import { Claims } from "./outbox/claims";
+import { Controls } from "./outbox/controls";
 import { EndpointStore } from "./outbox/endpoint-store";
 import { EventWriter } from "./outbox/event-writer";
 import { Outcomes } from "./outbox/outcomes";
+import { Queries } from "./outbox/queries";
 import { Retention } from "./outbox/retention";
 import { deliveryId } from "./outbox/types";
 import { Endpoints, type Transition } from "./scheduler/endpoints";
 import { startJobs } from "./scheduler/jobs";
-import { type DeliveryObserver, Scheduler } from "./scheduler/scheduler";
+import { Scheduler } from "./scheduler/scheduler";
+import { VERSION } from "./version";
 
 export interface DaemonOptions {
   readonly config: Config;
@@ -38,13 +46,14 @@ export interface DaemonOptions {
   readonly clock?: Clock;
   /** Name resolution for endpoint hosts (tests substitute their own). */
   readonly lookup?: Lookup;
-  readonly observer?: DeliveryObserver;
 }
 
 export interface Daemon {
   /** Base URL the API listens on, e.g. http://127.0.0.1:8787. */
   readonly url: string;
   readonly db: Database;
+  /** The relay's metrics: reload outcome and housekeeping failures are reported through it. */
+  readonly metrics: Metrics;
   /** Applies a new, already validated config. Listen address and storage path need a restart. */
   reload(config: Config): void;
   /** Drains: refuse new events, let deliveries in flight finish within the grace period, close. */
@@ -53,8 +62,6 @@ export interface Daemon {
 
 /** How long a drain waits for requests already being answered, at most. */
 const REQUEST_DRAIN_MS = 2_000;
-
-const NO_METRICS: DeliveryObserver = { attempt: () => {}, finished: () => {} };
 
 /** Opens storage, applies the config, starts delivering and listening. */
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
@@ -93,6 +100,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   };
   const endpoints = new Endpoints({ store: new EndpointStore(db), tx, onTransition });
   const lookup = options.lookup ?? dnsLookup;
+  const backlog = new Backlog(db);
+  const metrics = createMetrics({ endpoints, backlog, clock, version: VERSION });
   const scheduler = new Scheduler(
     {
       claims,
@@ -104,7 +113,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       clock,
       log,
       random: Math.random,
-      observer: options.observer ?? NO_METRICS,
+      observer: metrics.observer,
       onDeadLetter: (dl) =>
         announce("hookrelay.delivery.failed", {
           delivery_id: deliveryId(dl.delivery.seq),
@@ -125,11 +134,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     clock,
     newId: createIdGenerator(),
     random: Math.random,
-    onIngested: () => {},
+    onIngested: (count) => metrics.eventsIngested(count),
   });
   reportOrphans(endpoints.apply(config.endpoints, clock.now()), log);
   scheduler.configure(config.delivery.concurrency);
-  const jobs = startJobs({ retention: new Retention(db), storage: () => config.storage, clock, log, failed: () => {} });
+  const jobs = startJobs({ retention: new Retention(db), storage: () => config.storage, clock, log, failed: (job) => metrics.jobFailed(job) });
 
   const app = createApp({
     log,
@@ -143,6 +152,19 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         maxBodyBytes: () => config.server.maxBodyBytes,
         draining: () => draining,
       }),
+      ...adminRoutes({
+        endpoints,
+        queries: new Queries(db),
+        controls: new Controls(db, tx),
+        backlog,
+        ingest,
+        clock,
+        wake: () => scheduler.wake(),
+        tokens: () => config.auth,
+        maxBodyBytes: () => config.server.maxBodyBytes,
+      }),
+      metricsRoutes(metrics),
+      openapiRoutes(() => app.routes, VERSION),
     ],
   });
   // Bun's own cap sits far above ours: bodies are measured by http/body.ts, which answers 413 in our error shape.
@@ -158,6 +180,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   return {
     url,
     db,
+    metrics,
     reload(next) {
       if (next.server.host !== config.server.host || next.server.port !== config.server.port) {
         log.warn("server.listen changed; restart hookrelay to listen on the new address");
@@ -168,6 +191,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       log.configure(next.log.level, next.log.format);
       reportOrphans(endpoints.apply(next.endpoints, clock.now()), log);
       scheduler.configure(next.delivery.concurrency);
+      metrics.configReloaded(true);
     },
     async stop() {
       draining = true;
