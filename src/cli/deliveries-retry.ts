@@ -1,16 +1,21 @@
 /**
  * @module cli/deliveries-retry
- * `deliveries retry ID` and the bulk form. The daemon replays a bulk retry in
- * one request that may take a while on a large table, so on a terminal a
- * ticking line on stderr shows it is still working.
+ * `deliveries retry ID` and the bulk form. A bulk retry is asked for in
+ * chunks (the API's `limit` and `cursor`), so each request stays short and a
+ * terminal can show how many have been queued so far.
  */
 import type { DeliveryFilter, DeliveryView } from "./api-types";
 import { type AdminClient, segment } from "./client";
 import type { CliIo } from "./io";
 import { printJson } from "./output";
 
-/** How often the progress line is redrawn. */
-const TICK_MS = 250;
+/** Rows the daemon examines per request: a few pages of its walk, well under a second of work. */
+export const RETRY_CHUNK = 5_000;
+
+interface BulkAnswer {
+  readonly retried: number;
+  readonly next_cursor: string | null;
+}
 
 /** Queues one delivery again and prints its new status. */
 export async function retryOne(client: AdminClient, id: string, io: CliIo, json: boolean): Promise<void> {
@@ -21,25 +26,24 @@ export async function retryOne(client: AdminClient, id: string, io: CliIo, json:
 
 /** Replays every delivery matching `filter` and prints how many were queued. */
 export async function retryMany(client: AdminClient, filter: DeliveryFilter, io: CliIo, json: boolean): Promise<void> {
-  const stop = io.isTTY ? progress(io, `retrying ${filter.status} deliveries`) : () => {};
-  let answer: { retried: number };
+  const label = `retrying ${filter.status} deliveries…`;
+  let retried = 0;
+  let cursor: string | null = null;
   try {
-    answer = await client.post<{ retried: number }>("/v1/deliveries/retry", filter);
+    do {
+      if (io.isTTY) io.stderr(`\r${label} ${retried} queued`);
+      const answer: BulkAnswer = await client.post<BulkAnswer>("/v1/deliveries/retry", {
+        ...filter,
+        limit: RETRY_CHUNK,
+        ...(cursor === null ? {} : { cursor }),
+      });
+      retried += answer.retried;
+      cursor = answer.next_cursor;
+    } while (cursor !== null);
   } finally {
-    stop();
+    // Erase the progress line so the result (or the error) starts on a clean line.
+    if (io.isTTY) io.stderr("\r\x1b[K");
   }
-  if (json) return printJson(io, answer);
-  io.stdout(`retried ${answer.retried} deliveries\n`);
-}
-
-/** Starts a `label… 3s` line on stderr; the returned function erases it. */
-function progress(io: CliIo, label: string): () => void {
-  const started = Date.now();
-  const draw = () => io.stderr(`\r${label}… ${Math.floor((Date.now() - started) / 1000)}s`);
-  draw();
-  const timer = setInterval(draw, TICK_MS);
-  return () => {
-    clearInterval(timer);
-    io.stderr("\r\x1b[K");
-  };
+  if (json) return printJson(io, { retried, next_cursor: null });
+  io.stdout(`retried ${retried} deliveries\n`);
 }
