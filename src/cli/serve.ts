@@ -63,7 +63,7 @@ export const serve: Command = async (argv, io) => {
     load,
     apply: (c) => running.reload(withLog(c, settings(c))),
     log,
-    outcome: () => {},
+    outcome: (ok) => running.metrics.configReloaded(ok),
   });
   const onHup = () => reload("SIGHUP");
   process.on("SIGHUP", onHup);
