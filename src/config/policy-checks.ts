@@ -6,7 +6,7 @@
  */
 import { parseDuration } from "./duration";
 import type { Report } from "./errors";
-import { isHeaderName } from "./headers";
+import { isHeaderName, RESERVED_HEADERS } from "./headers";
 import { type Locations, childPath } from "./locations";
 import type { RawPolicy } from "./schema";
 
@@ -50,5 +50,8 @@ export function checkPolicy(policy: Partial<RawPolicy>, path: string, ctx: Check
     complain(["signature", "header"], `scheme ${signature.scheme} has no configurable header; header is for ${SINGLE_HEADER_SCHEMES.join(", ")}`, "key");
   } else if (!isHeaderName(signature.header)) {
     complain(["signature", "header"], "expected a valid HTTP header name");
+  } else if (RESERVED_HEADERS.includes(signature.header.toLowerCase())) {
+    // The signer's value would replace the framing or content type hookrelay sets.
+    complain(["signature", "header"], `header "${signature.header}" is set by hookrelay and cannot carry the signature`);
   }
 }

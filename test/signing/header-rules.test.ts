@@ -41,6 +41,20 @@ describe("headers config refuses", () => {
   });
 });
 
+describe("signature.header refuses", () => {
+  it.each(["Host", "content-length", "Content-Type", "Transfer-Encoding"])("%s, which would replace what hookrelay sets", (name) => {
+    expect(errorsOf(`${ONE_ENDPOINT}    signature: { scheme: hmac-sha256-hex, header: ${name} }\n`)).toEqual([
+      `6:51 endpoints[0].signature.header: header "${name}" is set by hookrelay and cannot carry the signature`,
+    ]);
+  });
+
+  it("the same under defaults", () => {
+    expect(errorsOf(`defaults:\n  signature: { scheme: timestamped, header: HOST }\n${ONE_ENDPOINT}`)).toEqual([
+      '2:45 defaults.signature.header: header "HOST" is set by hookrelay and cannot carry the signature',
+    ]);
+  });
+});
+
 describe("every header a signer emits is refused as a custom header", () => {
   const schemes: [SchemeName, string][] = [
     ["standard-webhooks", "{ scheme: standard-webhooks }"],
