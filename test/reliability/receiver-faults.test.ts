@@ -58,7 +58,7 @@ const faults: Record<string, () => Promise<string> | string> = {
     return startReceiver(() => new Response(bomb, { status: 500, headers: { "content-encoding": "gzip" } })).url;
   },
   "self-signed": async () => {
-    const pems = await selfsigned.generate([{ name: "commonName", value: "127.0.0.1" }], { days: 1, keySize: 2048 });
+    const pems = await selfsigned.generate([{ name: "commonName", value: "127.0.0.1" }], { keyType: "ec" });
     const server = Bun.serve({ hostname: "127.0.0.1", port: 0, tls: { cert: pems.cert, key: pems.private }, fetch: () => new Response("ok") });
     closers.push(() => server.stop(true));
     return `https://127.0.0.1:${server.port}/hook`;
