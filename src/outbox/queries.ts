@@ -70,7 +70,8 @@ export class Queries {
     this.#eventDeliveries = db.prepare(
       `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE event_id = ? ORDER BY seq LIMIT ${MAX_EVENT_DELIVERIES}`,
     );
-    this.#deliveryOf = db.prepare(`SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE event_id = ? AND endpoint_id = ? LIMIT 1`);
+    // The unary + keeps SQLite off the endpoint index, which can hold millions of rows; an event has a handful.
+    this.#deliveryOf = db.prepare(`SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE event_id = ? AND +endpoint_id = ? LIMIT 1`);
     this.#attempts = db.prepare(
       `SELECT n, started_at, duration_ms, status_code, error, request_headers, response_excerpt
        FROM attempts WHERE delivery_seq = ? ORDER BY n DESC LIMIT ${MAX_ATTEMPTS_SHOWN}`,
