@@ -18,7 +18,7 @@ import { parseOrUsage } from "./args";
 import { CliError, type Command, UsageError } from "./io";
 import { type LogFlags, logSettings } from "./log-settings";
 import { createReloader } from "./reload";
-import { watchConfigFile } from "./watch-config";
+import { readConfigText, watchConfigFile } from "./watch-config";
 
 const LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 const FORMATS: readonly LogFormat[] = ["json", "text"];
@@ -40,6 +40,8 @@ export const serve: Command = async (argv, io) => {
       ? parseConfig(embeddedExampleConfig(), EMBEDDED_SOURCE, { env: io.env, readFile: () => "" })
       : loadConfigFile(path, io.env);
 
+  // Read before loading, so the watcher can tell whether the file changed while the daemon started.
+  const loadedText = path === null ? null : readConfigText(path);
   const first = load();
   if (!first.ok) {
     for (const e of first.errors) io.stderr(`${e.toString()}\n`);
@@ -67,7 +69,7 @@ export const serve: Command = async (argv, io) => {
   });
   const onHup = () => reload("SIGHUP");
   process.on("SIGHUP", onHup);
-  const watcher = path === null ? null : watchConfigFile(path, () => reload("config file changed"), log);
+  const watcher = path === null ? null : watchConfigFile(path, loadedText, () => reload("config file changed"), log);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGTERM", stop);

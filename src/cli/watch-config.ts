@@ -17,14 +17,22 @@ export interface ConfigWatcher {
   close(): void;
 }
 
-/** Calls `changed` once per settled change of the file at `path`'s contents. */
-export function watchConfigFile(path: string, changed: () => void, log: Logger): ConfigWatcher {
+/**
+ * Calls `changed` once per settled change of the contents of the file at
+ * `path`. `loaded` is the text the running config came from (read before it
+ * was loaded), so a save that lands while the daemon starts is not missed.
+ */
+export function watchConfigFile(path: string, loaded: string | null, changed: () => void, log: Logger): ConfigWatcher {
   const name = basename(path);
-  let last = read(path);
+  let last = loaded;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  const schedule = () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(settle, DEBOUNCE_MS);
+  };
   const settle = () => {
     timer = null;
-    const now = read(path);
+    const now = readConfigText(path);
     // Missing means mid-replace: the rename that completes it sends another event.
     if (now === null || now === last) return;
     last = now;
@@ -33,14 +41,14 @@ export function watchConfigFile(path: string, changed: () => void, log: Logger):
   let watcher: FSWatcher;
   try {
     watcher = watch(dirname(path), { persistent: false }, (_event, file) => {
-      if (file !== null && file !== name) return;
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(settle, DEBOUNCE_MS);
+      if (file === null || file === name) schedule();
     });
   } catch (err) {
     log.warn("cannot watch the config file; reload with SIGHUP instead", { path, error: String(err) });
     return { close() {} };
   }
+  // Catches up with a save made between reading `loaded` and watching.
+  schedule();
   watcher.on("error", (err) => log.warn("stopped watching the config file; reload with SIGHUP instead", { path, error: String(err) }));
   return {
     close() {
@@ -50,7 +58,8 @@ export function watchConfigFile(path: string, changed: () => void, log: Logger):
   };
 }
 
-function read(path: string): string | null {
+/** The file's text, or null while it is missing (mid-replace, or deleted). */
+export function readConfigText(path: string): string | null {
   try {
     return readFileSync(path, "utf8");
   } catch {
