@@ -52,6 +52,15 @@ export const serve: Command = async (argv, io) => {
   const log = createLogger(initial.level, initial.format, (line) => io.stdout(line));
   if (path === null) log.warn("no config file found; running the built-in example config");
 
+  // Signals are taken from here on: one that arrives while the daemon starts must drain it, not kill it.
+  const stopRequested = new Promise<void>((resolve) => {
+    process.once("SIGTERM", () => resolve());
+    process.once("SIGINT", () => resolve());
+  });
+  let reload: ((why: string) => void) | null = null;
+  const onHup = () => reload?.("SIGHUP");
+  process.on("SIGHUP", onHup);
+
   let daemon;
   try {
     daemon = await startDaemon({ config: withLog(first.config, initial), log });
@@ -61,20 +70,14 @@ export const serve: Command = async (argv, io) => {
   }
 
   const running = daemon;
-  const reload = createReloader({
+  reload = createReloader({
     load,
     apply: (c) => running.reload(withLog(c, settings(c))),
     log,
     outcome: (ok) => running.metrics.configReloaded(ok),
   });
-  const onHup = () => reload("SIGHUP");
-  process.on("SIGHUP", onHup);
-  const watcher = path === null ? null : watchConfigFile(path, loadedText, () => reload("config file changed"), log);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once("SIGTERM", stop);
-    process.once("SIGINT", stop);
-  });
+  const watcher = path === null ? null : watchConfigFile(path, loadedText, () => reload?.("config file changed"), log);
+  await stopRequested;
   watcher?.close();
   process.off("SIGHUP", onHup);
   await daemon.stop();
