@@ -7,7 +7,7 @@
 import type { DeliveryFilter, DeliveryView } from "./api-types";
 import { type AdminClient, segment } from "./client";
 import type { CliIo } from "./io";
-import { printJson } from "./output";
+import { deliveries, printJson } from "./output";
 
 /** Rows the daemon examines per request: a few pages of its walk, well under a second of work. */
 export const RETRY_CHUNK = 5_000;
@@ -45,5 +45,5 @@ export async function retryMany(client: AdminClient, filter: DeliveryFilter, io:
     if (io.isTTY) io.stderr("\r\x1b[K");
   }
   if (json) return printJson(io, { retried, next_cursor: null });
-  io.stdout(`retried ${retried} deliveries\n`);
+  io.stdout(`retried ${deliveries(retried)}\n`);
 }

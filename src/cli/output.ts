@@ -39,6 +39,11 @@ export function text(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** "1 delivery", "3 deliveries". */
+export function deliveries(n: number): string {
+  return `${n} ${n === 1 ? "delivery" : "deliveries"}`;
+}
+
 /** `at` (ISO time) with how far it is from `now`, e.g. `2026-03-08T12:00:00.000Z (in 5m)`. */
 export function withRelative(at: string, now: number): string {
   const ms = Date.parse(at);

@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { CLIENT_OPTIONS, expectPositionals, parseOrUsage } from "./args";
 import { createClient } from "./client";
 import { CliError, type Command, UsageError } from "./io";
-import { printJson } from "./output";
+import { deliveries, printJson } from "./output";
 import { resolveTarget } from "./target";
 
 const USAGE = "hookrelay send TYPE [--data JSON|@FILE] [--endpoint ID]... [--id ID]";
@@ -46,7 +46,7 @@ export const send: Command = async (argv, io) => {
     return 0;
   }
   io.stdout(`${answer.id}\n`);
-  io.stderr(answer.duplicate ? "already stored under this id; nothing new was created\n" : `queued ${answer.deliveries ?? 0} deliveries\n`);
+  io.stderr(answer.duplicate ? "already stored under this id; nothing new was created\n" : `queued ${deliveries(answer.deliveries ?? 0)}\n`);
   return 0;
 };
 

@@ -48,7 +48,7 @@ describe("hookrelay send", () => {
   it("prints the event id on stdout and the delivery count on stderr", async () => {
     const out = await runInProcess(send, ["scan.completed", "--data", '{"score": 85}'], env);
     expect(out.stdout).toMatch(/^[A-Za-z0-9_-]+\n$/);
-    expect(out.stderr).toBe("queued 1 deliveries\n");
+    expect(out.stderr).toBe("queued 1 delivery\n");
     await receiver.waitForRequests(1);
     expect(JSON.parse(receiver.requests.at(-1)!.body)).toMatchObject({ id: out.stdout.trim(), type: "scan.completed", data: { score: 85 } });
   });
@@ -155,7 +155,7 @@ describe("hookrelay deliveries", () => {
     expect(one.stdout).toMatch(new RegExp(`^${failedId} (pending|in_flight|failed)\\n$`));
     await waitFor("the retried delivery to fail again", () => deliveryStatus(failedId) === "failed");
     const bulk = await runInProcess(deliveries, ["retry", "--status", "failed", "--endpoint", "broken", "--since", "1h"], env, true);
-    expect(bulk.stdout).toMatch(/^retried [1-9]\d* deliveries\n$/);
+    expect(bulk.stdout).toMatch(/^retried [1-9]\d* deliver(y|ies)\n$/);
     expect(bulk.stderr).toContain("retrying failed deliveries… 0 queued");
     const quiet = await runInProcess(deliveries, ["retry", "--status", "failed", "--endpoint", "nobody", "--json"], env);
     expect(JSON.parse(quiet.stdout)).toEqual({ retried: 0, next_cursor: null });
