@@ -1,0 +1,90 @@
+/**
+ * @module bench/report
+ * The shape of one run's figures, the issue's targets as ratios, and the
+ * table printed at the end. Ratios, not absolute numbers, are what the
+ * targets judge: a shared 2-core machine drifts between runs, and the
+ * ceilings drift with it.
+ */
+import { round, type Summary } from "./stats";
+
+export interface Figures {
+  readonly ceilings: {
+    readonly bareServer: { rps: number; latency: Summary; rssIdleMb: number; rssLoadMb: number };
+    readonly bareFetch: { rps: number; latency: Summary };
+    readonly rawSqlite: { eventsPerSec: number; batch: number };
+  };
+  readonly ingest: {
+    readonly oneEndpoint: { rps: number; latency: Summary };
+    readonly tenEndpoints: { rps: number; latency: Summary; deliveriesPerSec: number };
+  };
+  readonly endToEnd: { seconds: number; deliveriesPerSec: number; ingestPerSec: number; ingestClients: number };
+  readonly latency: { rate: number; ingestToReceiver: Summary; ingestAnswer: Summary };
+  readonly backlog: {
+    pending: number;
+    buildSeconds: number;
+    fileMb: number;
+    startMs: number;
+    ingest: { rps: number; latency: Summary };
+    claim: { limit: number; p50Ms: number; maxMs: number };
+  };
+  readonly memory: { idleMb: number; ingestMb: number; endToEndMb: number; backlogIdleMb: number; backlogLoadMb: number };
+  readonly startup: { runs: number[]; medianMs: number; binaryMb: number };
+}
+
+export interface Target {
+  readonly name: string;
+  readonly value: number;
+  readonly goal: string;
+  readonly met: boolean;
+}
+
+const ratio = (a: number, b: number) => round(a / b, 3);
+
+/** The issue's targets, judged on this run's figures. */
+export function targets(f: Figures): Target[] {
+  const ingestRatio = ratio(f.ingest.oneEndpoint.rps, f.ceilings.bareServer.rps);
+  const e2eRatio = ratio(f.endToEnd.deliveriesPerSec, f.ceilings.bareFetch.rps);
+  const backlogRatio = ratio(f.backlog.ingest.rps, f.ingest.oneEndpoint.rps);
+  return [
+    { name: "durable ingest / bare server", value: ingestRatio, goal: ">= 0.30", met: ingestRatio >= 0.3 },
+    { name: "end-to-end deliveries / bare fetch", value: e2eRatio, goal: ">= 0.25", met: e2eRatio >= 0.25 },
+    { name: `ingest->receiver p99 at ${f.latency.rate}/s (ms)`, value: f.latency.ingestToReceiver.p99, goal: "< 20", met: f.latency.ingestToReceiver.p99 < 20 },
+    { name: "ingest with 1M pending / empty", value: backlogRatio, goal: ">= 0.90", met: backlogRatio >= 0.9 },
+    { name: "RSS with 1M pending (MB)", value: f.memory.backlogLoadMb, goal: "< 150", met: f.memory.backlogLoadMb < 150 },
+    { name: "start-up to /readyz (ms)", value: f.startup.medianMs, goal: "< 150", met: f.startup.medianMs < 150 },
+  ];
+}
+
+type Row = [figure: string, hookrelay: string, ceiling: string, ratio: string];
+
+const ms = (s: Summary) => `${s.p50} / ${s.p99} ms`;
+const per = (n: number, unit = "/s") => `${Math.round(n).toLocaleString("en")}${unit}`;
+const r = (a: number, b: number) => (Number.isFinite(a / b) ? (a / b).toFixed(2) : "-");
+
+/** Prints the figures beside their ceilings, then the targets. */
+export function printTable(f: Figures): void {
+  const c = f.ceilings;
+  const rows: Row[] = [
+    ["durable ingest, 1 endpoint", per(f.ingest.oneEndpoint.rps), `${per(c.bareServer.rps)} bare server`, r(f.ingest.oneEndpoint.rps, c.bareServer.rps)],
+    ["  p50 / p99", ms(f.ingest.oneEndpoint.latency), ms(c.bareServer.latency), r(f.ingest.oneEndpoint.latency.p99, c.bareServer.latency.p99)],
+    ["  vs raw sqlite inserts", per(f.ingest.oneEndpoint.rps), `${per(c.rawSqlite.eventsPerSec)} raw sqlite`, r(f.ingest.oneEndpoint.rps, c.rawSqlite.eventsPerSec)],
+    ["durable ingest, 10 endpoints", per(f.ingest.tenEndpoints.rps), `${per(c.bareServer.rps)} bare server`, r(f.ingest.tenEndpoints.rps, c.bareServer.rps)],
+    ["  p50 / p99", ms(f.ingest.tenEndpoints.latency), ms(c.bareServer.latency), r(f.ingest.tenEndpoints.latency.p99, c.bareServer.latency.p99)],
+    [`end to end, ${f.endToEnd.seconds} s`, per(f.endToEnd.deliveriesPerSec), `${per(c.bareFetch.rps)} bare fetch`, r(f.endToEnd.deliveriesPerSec, c.bareFetch.rps)],
+    ["  ingest meanwhile", per(f.endToEnd.ingestPerSec), "", ""],
+    [`ingest->receiver at ${f.latency.rate}/s`, ms(f.latency.ingestToReceiver), "", ""],
+    ["  ingest answer p50 / p99", ms(f.latency.ingestAnswer), ms(c.bareServer.latency), ""],
+    ["ingest, 1M pending", per(f.backlog.ingest.rps), `${per(f.ingest.oneEndpoint.rps)} empty`, r(f.backlog.ingest.rps, f.ingest.oneEndpoint.rps)],
+    [`  claim ${f.backlog.claim.limit} of 1M, p50 / max`, `${f.backlog.claim.p50Ms} / ${f.backlog.claim.maxMs} ms`, "", ""],
+    ["RSS idle", `${f.memory.idleMb} MB`, `${c.bareServer.rssIdleMb} MB bare server`, r(f.memory.idleMb, c.bareServer.rssIdleMb)],
+    ["RSS under load", `${Math.max(f.memory.ingestMb, f.memory.endToEndMb)} MB`, `${c.bareServer.rssLoadMb} MB bare server`, r(Math.max(f.memory.ingestMb, f.memory.endToEndMb), c.bareServer.rssLoadMb)],
+    ["RSS with 1M pending, idle / load", `${f.memory.backlogIdleMb} / ${f.memory.backlogLoadMb} MB`, "", ""],
+    ["start-up, exec to /readyz", `${f.startup.medianMs} ms`, "", ""],
+  ];
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]!.length), 10));
+  const line = (row: Row) => `${row[0].padEnd(widths[0]!)}  ${row[1].padStart(widths[1]!)}  ${row[2].padStart(widths[2]!)}  ${row[3].padStart(5)}`;
+  console.log(line(["figure", "hookrelay", "ceiling", "ratio"]));
+  for (const row of rows) console.log(line(row));
+  console.log("");
+  for (const t of targets(f)) console.log(`${t.met ? "met   " : "MISSED"}  ${t.name}: ${t.value} (target ${t.goal})`);
+}

@@ -1,0 +1,305 @@
+/**
+ * @module bench/run
+ * `npm run bench`: hookrelay's throughput, latency, memory and start-up,
+ * each beside the ceiling the same machine reaches with the same load
+ * generator and receiver, in one run. Prints a table and writes
+ * bench/results.json. See BENCHMARKS.md for the method.
+ *
+ * Every process that serves or generates load is its own process: the daemon
+ * (the compiled binary), the load generator, the receiver. On a 2-core
+ * machine they compete for the two cores, and so do the ceilings' processes;
+ * that is part of what the ratios compare.
+ */
+import { Database } from "bun:sqlite";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { benchConfig, type BenchEndpoints, INGEST_TOKEN } from "./config";
+import type { LoadResult } from "./load";
+import { BENCH_DIR, freePort, rssMb, runScript, sampleRss, type Server, startDaemon, startScript } from "./proc";
+import { round, type Summary } from "./stats";
+import { type Figures, printTable, targets } from "./report";
+
+const ROOT = join(BENCH_DIR, "..");
+const BINARY = join(ROOT, "dist", "hookrelay");
+
+/** The issue's load: 64 concurrent clients. */
+const CLIENTS = 64;
+/** Seconds measured per throughput phase, after WARMUP seconds not counted. */
+const SECONDS = 10;
+const WARMUP = 2;
+/** The end-to-end figure must be sustained at least 20 s. */
+const E2E_SECONDS = 20;
+/**
+ * Ingest clients while delivery is measured: enough that new events always
+ * outnumber what can be delivered (the backlog grows, so the scheduler never
+ * starves), few enough that ingest does not take the daemon's one JS thread
+ * away from delivery. See BENCHMARKS.md.
+ */
+const E2E_INGEST_CLIENTS = 8;
+/** One endpoint takes all but one of the 64 delivery slots (max_in_flight must stay below concurrency). */
+const E2E_MAX_IN_FLIGHT = 63;
+const LATENCY_RATE = 1_000;
+const LATENCY_SECONDS = 15;
+const BACKLOG = 1_000_000;
+const CLAIM_BATCH = 64;
+const STARTS = 5;
+/** Idle figures are read after this long, once start-up allocations have settled. */
+const SETTLE_MS = 1_000;
+
+const work = mkdtempSync(join(tmpdir(), "hookrelay-bench-"));
+let seq = 0;
+
+function log(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+/** A fresh folder for one daemon run: its config, database and log. */
+function runDir(): string {
+  const dir = join(work, `run-${++seq}`);
+  mkdirSync(dir);
+  return dir;
+}
+
+async function daemon(endpoints: BenchEndpoints, dir = runDir()) {
+  const port = freePort();
+  const configPath = join(dir, "hookrelay.yaml");
+  writeFileSync(configPath, benchConfig(port, join(dir, "hookrelay.db"), endpoints));
+  return startDaemon(BINARY, configPath, port, join(dir, "daemon.log"));
+}
+
+function load(server: Server, extra: Partial<Parameters<typeof runScriptLoad>[0]>) {
+  return runScriptLoad({
+    url: `${server.url}/v1/events`,
+    token: INGEST_TOKEN,
+    mode: "closed",
+    concurrency: CLIENTS,
+    seconds: SECONDS,
+    warmup: WARMUP,
+    ...extra,
+  });
+}
+
+function runScriptLoad(args: {
+  url: string;
+  token: string;
+  mode: "closed" | "open";
+  concurrency?: number;
+  rate?: number;
+  seconds: number;
+  warmup: number;
+}): Promise<LoadResult> {
+  return runScript<LoadResult>("load.ts", args);
+}
+
+function checkErrors(what: string, r: { errors: number; requests: number }): void {
+  if (r.errors > 0) log(`${what}: ${r.errors} of ${r.requests} requests failed`);
+}
+
+interface ReceiverStats {
+  count: number;
+  seconds: number;
+  rps: number;
+  latency: Summary;
+}
+
+async function receiverStats(receiver: Server): Promise<ReceiverStats> {
+  return (await fetch(`${receiver.url}/__stats`)).json() as Promise<ReceiverStats>;
+}
+
+async function resetReceiver(receiver: Server, latency: boolean): Promise<void> {
+  await fetch(`${receiver.url}/__reset`, { method: "POST", body: JSON.stringify({ latency }) });
+}
+
+async function build(): Promise<number> {
+  log("building dist/hookrelay (npm run build)");
+  const started = performance.now();
+  const proc = Bun.spawn([process.execPath, "run", "build"], { cwd: ROOT, stdout: "ignore", stderr: "inherit" });
+  if ((await proc.exited) !== 0) throw new Error("npm run build failed");
+  return round((performance.now() - started) / 1000, 1);
+}
+
+function machine() {
+  const db = new Database(":memory:");
+  const sqlite = (db.query("SELECT sqlite_version() AS v").get() as { v: string }).v;
+  db.close();
+  return {
+    nproc: availableParallelism(),
+    cpu: cpus()[0]?.model ?? "unknown",
+    memoryGb: round(totalmem() / 2 ** 30, 1),
+    bun: Bun.version,
+    sqlite,
+    platform: `${process.platform}-${process.arch}`,
+  };
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date().toISOString();
+  const buildSeconds = await build();
+  const receiver = await startScript("receiver.ts");
+  const hookUrl = `${receiver.url}/hook`;
+  const quiet = (count: number): BenchEndpoints => ({ count, url: hookUrl, firstAttempt: "1h", maxInFlight: 16 });
+
+  log("start-up: compiled binary, exec to /readyz 200");
+  const starts: number[] = [];
+  let rssIdle = 0;
+  for (let i = 0; i < STARTS; i++) {
+    const d = await daemon(quiet(1));
+    starts.push(d.readyMs);
+    if (i === 0) {
+      await Bun.sleep(SETTLE_MS);
+      rssIdle = rssMb(d.pid);
+    }
+    await d.stop();
+  }
+  starts.sort((a, b) => a - b);
+
+  log("ceiling: bare Bun.serve answering 202");
+  const bare = await startScript("bare-server.ts");
+  await Bun.sleep(SETTLE_MS);
+  const bareRssIdle = rssMb(bare.pid);
+  const bareRss = sampleRss(bare.pid);
+  const bareServer = await load(bare, {});
+  const bareRssLoad = bareRss.stop();
+  await bare.stop();
+  checkErrors("bare server", bareServer);
+
+  log("ceiling: bare fetch + HMAC to the receiver");
+  await resetReceiver(receiver, false);
+  const bareFetch = await runScript<LoadResult>("bare-fetch.ts", { url: hookUrl, concurrency: CLIENTS, seconds: SECONDS, warmup: WARMUP });
+
+  log("ceiling: raw bun:sqlite inserts");
+  const rawSqlite = await runScript<{ eventsPerSec: number; batch: number }>("raw-sqlite.ts", {
+    path: join(runDir(), "raw.db"),
+    seconds: SECONDS / 2,
+    batch: 100,
+  });
+
+  log("durable ingest: one endpoint");
+  let d = await daemon(quiet(1));
+  let rss = sampleRss(d.pid);
+  const ingest1 = await load(d, {});
+  const rssIngest1 = rss.stop();
+  await d.stop();
+  checkErrors("ingest, one endpoint", ingest1);
+
+  log("durable ingest: ten endpoints");
+  d = await daemon(quiet(10));
+  rss = sampleRss(d.pid);
+  const ingest10 = await load(d, {});
+  const rssIngest10 = rss.stop();
+  await d.stop();
+  checkErrors("ingest, ten endpoints", ingest10);
+
+  log(`end to end: deliveries to the receiver for ${E2E_SECONDS} s with ingest running`);
+  d = await daemon({ count: 1, url: hookUrl, firstAttempt: "0s", maxInFlight: E2E_MAX_IN_FLIGHT });
+  rss = sampleRss(d.pid);
+  const e2eLoad = load(d, { concurrency: E2E_INGEST_CLIENTS, seconds: E2E_SECONDS + 1, warmup: WARMUP });
+  await Bun.sleep(WARMUP * 1000);
+  await resetReceiver(receiver, false);
+  await Bun.sleep(E2E_SECONDS * 1000);
+  const e2e = await receiverStats(receiver);
+  const e2eIngest = await e2eLoad;
+  const rssE2e = rss.stop();
+  await d.stop();
+  checkErrors("end to end ingest", e2eIngest);
+
+  log(`latency: ingest to receiver at ${LATENCY_RATE} events/s`);
+  d = await daemon({ count: 1, url: hookUrl, firstAttempt: "0s", maxInFlight: E2E_MAX_IN_FLIGHT });
+  const latencyLoad = load(d, { mode: "open", rate: LATENCY_RATE, seconds: LATENCY_SECONDS, warmup: WARMUP });
+  await Bun.sleep(WARMUP * 1000);
+  await resetReceiver(receiver, true);
+  const latencyIngest = await latencyLoad;
+  // The last events are still on their way to the receiver when the load ends.
+  await Bun.sleep(200);
+  const latency = await receiverStats(receiver);
+  await d.stop();
+  checkErrors("latency ingest", latencyIngest);
+
+  log(`backlog: writing ${BACKLOG.toLocaleString("en")} pending deliveries`);
+  const backlogDir = runDir();
+  const backlogDb = join(backlogDir, "hookrelay.db");
+  const backlogBuild = await runScript<{ seconds: number; bytes: number }>("backlog.ts", {
+    mode: "build",
+    path: backlogDb,
+    endpoint: "ep0",
+    count: BACKLOG,
+  });
+  log("backlog: ingest beside it");
+  d = await daemon(quiet(1), backlogDir);
+  await Bun.sleep(SETTLE_MS);
+  const rssBacklogIdle = rssMb(d.pid);
+  rss = sampleRss(d.pid);
+  const ingestBacklog = await load(d, {});
+  const rssBacklogLoad = rss.stop();
+  const backlogStartMs = d.readyMs;
+  await d.stop();
+  checkErrors("ingest beside the backlog", ingestBacklog);
+  const claim = await runScript<{ pending: number; p50Ms: number; maxMs: number }>("backlog.ts", {
+    mode: "claim",
+    path: backlogDb,
+    endpoint: "ep0",
+    limit: CLAIM_BATCH,
+    rounds: 20,
+  });
+  await receiver.stop();
+
+  const figures: Figures = {
+    ceilings: {
+      bareServer: { rps: bareServer.rps, latency: bareServer.latency, rssIdleMb: bareRssIdle, rssLoadMb: bareRssLoad },
+      bareFetch: { rps: bareFetch.rps, latency: bareFetch.latency },
+      rawSqlite: { eventsPerSec: rawSqlite.eventsPerSec, batch: rawSqlite.batch },
+    },
+    ingest: {
+      oneEndpoint: { rps: ingest1.rps, latency: ingest1.latency },
+      tenEndpoints: { rps: ingest10.rps, latency: ingest10.latency, deliveriesPerSec: ingest10.rps * 10 },
+    },
+    endToEnd: {
+      seconds: e2e.seconds,
+      deliveriesPerSec: e2e.rps,
+      ingestPerSec: e2eIngest.rps,
+      ingestClients: E2E_INGEST_CLIENTS,
+    },
+    latency: {
+      rate: LATENCY_RATE,
+      ingestToReceiver: latency.latency,
+      ingestAnswer: latencyIngest.latency,
+    },
+    backlog: {
+      pending: claim.pending,
+      buildSeconds: backlogBuild.seconds,
+      fileMb: Math.round(backlogBuild.bytes / 2 ** 20),
+      startMs: round(backlogStartMs, 1),
+      ingest: { rps: ingestBacklog.rps, latency: ingestBacklog.latency },
+      claim: { limit: CLAIM_BATCH, p50Ms: claim.p50Ms, maxMs: claim.maxMs },
+    },
+    memory: {
+      idleMb: rssIdle,
+      ingestMb: Math.max(rssIngest1, rssIngest10),
+      endToEndMb: rssE2e,
+      backlogIdleMb: rssBacklogIdle,
+      backlogLoadMb: rssBacklogLoad,
+    },
+    startup: {
+      runs: starts.map((s) => round(s, 1)),
+      medianMs: round(starts[Math.floor(starts.length / 2)]!, 1),
+      binaryMb: Math.round(Bun.file(BINARY).size / 2 ** 20),
+    },
+  };
+  const results = {
+    startedAt,
+    machine: machine(),
+    buildSeconds,
+    ...figures,
+    targets: targets(figures),
+  };
+  printTable(figures);
+  writeFileSync(join(BENCH_DIR, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  log("wrote bench/results.json");
+}
+
+try {
+  await main();
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
