@@ -34,8 +34,8 @@ import { EventWriter } from "./outbox/event-writer";
 import { Outcomes } from "./outbox/outcomes";
 import { Queries } from "./outbox/queries";
 import { Retention } from "./outbox/retention";
-import { deliveryId } from "./outbox/types";
-import { Endpoints, type Transition } from "./scheduler/endpoints";
+import { createAnnouncements } from "./scheduler/announcements";
+import { Endpoints } from "./scheduler/endpoints";
 import { startJobs } from "./scheduler/jobs";
 import { Scheduler } from "./scheduler/scheduler";
 import { VERSION } from "./version";
@@ -79,26 +79,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const requeued = claims.requeueInFlight();
   if (requeued > 0) log.warn("requeued deliveries left in flight by an earlier stop", { count: requeued });
 
-  // Operational events go through the normal pipeline; `ingest` exists before any transition can fire.
+  // `ingest` exists before any transition or dead letter can be announced.
   let ingest: Ingest;
-  const announce = (type: string, data: Record<string, unknown>) => {
-    ingest.emit(type, data, null).catch((err) => log.error("could not store an operational event", { type, error: String(err) }));
-  };
-  const onTransition = (t: Transition) => {
-    if (t.kind === "enabled") {
-      log.info("endpoint enabled", { endpoint_id: t.id });
-      announce("hookrelay.endpoint.enabled", { endpoint_id: t.id });
-      return;
-    }
-    log.warn("endpoint disabled", { endpoint_id: t.id, state: t.state.state, reason: t.state.disabledReason });
-    announce("hookrelay.endpoint.disabled", {
-      endpoint_id: t.id,
-      reason: t.state.disabledReason,
-      consecutive_failures: t.state.consecutiveFailures,
-      failing_since: t.state.failingSince === null ? null : new Date(t.state.failingSince).toISOString(),
-    });
-  };
-  const endpoints = new Endpoints({ store: new EndpointStore(db), tx, onTransition });
+  const announcements = createAnnouncements((type, data) => ingest.emit(type, data, null), log);
+  const endpoints = new Endpoints({ store: new EndpointStore(db), tx, onTransition: announcements.transition });
   const lookup = options.lookup ?? dnsLookup;
   const backlog = new Backlog(db);
   const metrics = createMetrics({ endpoints, backlog, clock, version: VERSION });
@@ -114,16 +98,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       log,
       random: Math.random,
       observer: metrics.observer,
-      onDeadLetter: (dl) =>
-        announce("hookrelay.delivery.failed", {
-          delivery_id: deliveryId(dl.delivery.seq),
-          event_id: dl.delivery.eventId,
-          event_type: dl.delivery.eventType,
-          endpoint_id: dl.delivery.endpointId,
-          attempts: dl.attempts,
-          last_status_code: dl.lastStatusCode,
-          last_error: dl.lastError,
-        }),
+      onDeadLetter: announcements.deadLetter,
     },
     config.delivery.concurrency,
   );
