@@ -1,24 +1,21 @@
 /** @module test/cli/check-backlog — `check` names the backlog of endpoints removed from the config, reading the database without writing it. */
-import { afterEach, describe, expect, it } from "bun:test";
+import { describe, expect, it } from "bun:test";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { check } from "../../src/cli/check";
 import { migrate } from "../../src/db/migrate";
 import { openDatabase } from "../../src/db/open";
+import { deferCleanup } from "../helpers/cleanup";
 import { configYaml, tempDir, writeConfig } from "../helpers/relay";
 import { cleanEnv, runCli, runInProcess } from "./helpers";
 
-let cleanup: (() => unknown)[] = [];
-afterEach(() => {
-  for (const fn of cleanup.reverse()) fn();
-  cleanup = [];
-});
+const defer = deferCleanup();
 
 const endpoint = (id: string) => `  - id: ${id}\n    url: http://127.0.0.1:9/hook\n    events: ["*"]\n    secret: s\n`;
 
 function seeded(): { dir: string; db: string } {
   const tmp = tempDir();
-  cleanup.push(tmp.remove);
+  defer(tmp.remove);
   const path = join(tmp.dir, "hookrelay.db");
   const db = openDatabase(path, { sync: "normal" });
   migrate(db);
@@ -63,7 +60,7 @@ describe("check and removed endpoints", () => {
 
   it("creates no database when there is none", async () => {
     const tmp = tempDir();
-    cleanup.push(tmp.remove);
+    defer(tmp.remove);
     const path = writeConfig(tmp.dir, configYaml(tmp.dir, endpoint("kept")));
     expect((await runInProcess(check, ["--config", path], {})).stdout).toBe("config ok: 1 endpoints\n");
     expect(existsSync(join(tmp.dir, "hookrelay.db"))).toBe(false);

@@ -1,11 +1,12 @@
 /** @module test/cli/logs — what `serve` logs: the format rule, and delivery lines that carry their ids. */
-import { afterEach, describe, expect, it } from "bun:test";
+import { describe, expect, it } from "bun:test";
 import { logSettings } from "../../src/cli/log-settings";
 import type { Config } from "../../src/config/types";
 import { startReceiver } from "../helpers/receiver";
 import { configYaml, INGEST_TOKEN, spawnRelay, tempDir, writeConfig } from "../helpers/relay";
 import { start } from "./process";
 import { waitFor } from "../helpers/wait";
+import { deferCleanup } from "../helpers/cleanup";
 
 const configWith = (log: Config["log"]) => ({ log }) as Config;
 
@@ -23,11 +24,7 @@ describe("log settings", () => {
 });
 
 describe("serve logs", () => {
-  let cleanup: (() => unknown)[] = [];
-  afterEach(async () => {
-    for (const fn of cleanup.reverse()) await fn();
-    cleanup = [];
-  });
+  const defer = deferCleanup();
 
   async function serve() {
     const receiver = startReceiver();
@@ -35,7 +32,7 @@ describe("serve logs", () => {
     const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     const path = writeConfig(tmp.dir, configYaml(tmp.dir, `  - id: main\n    url: ${receiver.url}\n    events: ["*"]\n    secret: ${secret}\n`));
     const relay = await spawnRelay(path);
-    cleanup.push(tmp.remove, () => receiver.close(), async () => {
+    defer(tmp.remove, () => receiver.close(), async () => {
       relay.proc.kill("SIGTERM");
       await relay.exited;
     });
@@ -59,10 +56,10 @@ describe("serve logs", () => {
 
   it("writes readable text lines with --log-format text", async () => {
     const tmp = tempDir();
-    cleanup.push(tmp.remove);
+    defer(tmp.remove);
     const path = writeConfig(tmp.dir, configYaml(tmp.dir, "  []").replace("endpoints:\n  []", "endpoints: []"));
     const run = start(["serve", "--config", path, "--log-format", "text", "--log-level", "info"]);
-    cleanup.push(() => run.stop());
+    defer(() => run.stop());
     const [line] = await run.waitFor(/^\S+Z INFO  hookrelay listening url=http:\/\/127\.0\.0\.1:\d+ .*$/m);
     expect(line).toContain("endpoints=0");
     expect(run.stdout()).not.toContain('"level"');

@@ -1,22 +1,19 @@
 /** @module test/cli/receive — `hookrelay receive` as the quick start uses it: a real daemon delivers to it, and it tells signed from forged. */
-import { afterEach, describe, expect, it } from "bun:test";
+import { describe, expect, it } from "bun:test";
 import { createHmac } from "node:crypto";
 import { configYaml, startRelay, tempDir } from "../helpers/relay";
 import { waitFor } from "../helpers/wait";
 import { runCli } from "./helpers";
 import { type Running, start } from "./process";
+import { deferCleanup } from "../helpers/cleanup";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-let cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.reverse()) await fn();
-  cleanup = [];
-});
+const defer = deferCleanup();
 
 async function receiver(...flags: string[]): Promise<{ run: Running; url: string }> {
   const run = start(["receive", "--listen", "127.0.0.1:0", ...flags]);
-  cleanup.push(() => (run.proc.exitCode === null ? run.stop() : undefined));
+  defer(() => (run.proc.exitCode === null ? run.stop() : undefined));
   const [, url] = await run.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
   return { run, url: url! };
 }
@@ -26,7 +23,7 @@ describe("hookrelay receive", () => {
     const { run, url } = await receiver("--secret", SECRET);
     const tmp = tempDir();
     const relay = await startRelay(configYaml(tmp.dir, `  - id: local\n    url: ${url}/webhook\n    events: ["*"]\n    secret: ${SECRET}\n`), { dir: tmp.dir });
-    cleanup.push(tmp.remove, () => relay.stop());
+    defer(tmp.remove, () => relay.stop());
     const posted = (await (await relay.post("/v1/events", { type: "scan.completed", data: { score: 85 } })).json()) as { id: string };
     const [line] = await run.waitFor(/POST \/webhook .*\n.*\n/);
     expect(line).toContain(`type=scan.completed  id=${posted.id}  verified=yes`);

@@ -1,20 +1,17 @@
 /** @module test/cli/target — how client commands find the daemon: environment first, then the config's listen address and first token. */
-import { afterEach, describe, expect, it } from "bun:test";
+import { describe, expect, it } from "bun:test";
 import type { CliIo } from "../../src/cli/io";
 import { resolveTarget } from "../../src/cli/target";
+import { deferCleanup } from "../helpers/cleanup";
 import { tempDir, writeConfig } from "../helpers/relay";
 
-let cleanup: (() => unknown)[] = [];
-afterEach(() => {
-  for (const fn of cleanup.reverse()) fn();
-  cleanup = [];
-});
+const defer = deferCleanup();
 
 const io = (env: Record<string, string>): CliIo => ({ stdout: () => {}, stderr: () => {}, env, isTTY: false });
 
 function config(listen: string, auth: string): string {
   const tmp = tempDir();
-  cleanup.push(tmp.remove);
+  defer(tmp.remove);
   return writeConfig(tmp.dir, `server:\n  listen: "${listen}"\nauth:\n${auth}endpoints: []\n`);
 }
 

@@ -1,24 +1,21 @@
-import { afterEach, describe, expect, it } from "bun:test";
+import { describe, expect, it } from "bun:test";
 import { Webhook } from "standardwebhooks";
 import { standardWebhooks } from "../../src/signing/standard-webhooks";
 import { Secret } from "../../src/signing/secret";
 import { startReceiver, type Receiver } from "../helpers/receiver";
 import { configYaml, type InProcessRelay, startRelay, tempDir } from "../helpers/relay";
 import { waitFor } from "../helpers/wait";
+import { deferCleanup } from "../helpers/cleanup";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-let cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.reverse()) await fn();
-  cleanup = [];
-});
+const defer = deferCleanup();
 
 async function setup(endpoints: (receiver: Receiver) => string, extra = "") {
   const receiver = startReceiver();
   const tmp = tempDir();
   const relay = await startRelay(configYaml(tmp.dir, endpoints(receiver), extra), { dir: tmp.dir });
-  cleanup.push(tmp.remove, () => relay.stop(), () => receiver.close());
+  defer(tmp.remove, () => relay.stop(), () => receiver.close());
   return { receiver, relay };
 }
 
@@ -135,7 +132,7 @@ describe("delivery", () => {
     secret: ${SECRET}`,
     );
     const relay = await startRelay(yaml, { dir: tmp.dir });
-    cleanup.push(tmp.remove, () => relay.stop(), () => a.close(), () => b.close(), () => c.close());
+    defer(tmp.remove, () => relay.stop(), () => a.close(), () => b.close(), () => c.close());
     const post = async (body: unknown) => (await (await relay.post("/v1/events", body)).json()) as { deliveries: number };
     expect((await post({ type: "alert.triggered", data: { severity: "HIGH" } })).deliveries).toBe(2);
     expect((await post({ type: "alert.triggered", data: { severity: "LOW" } })).deliveries).toBe(1);

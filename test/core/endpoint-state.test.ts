@@ -1,15 +1,12 @@
-import { afterEach, describe, expect, it } from "bun:test";
+import { describe, expect, it } from "bun:test";
 import { startReceiver, type Receiver } from "../helpers/receiver";
 import { configYaml, type InProcessRelay, startRelay, tempDir } from "../helpers/relay";
 import { waitFor } from "../helpers/wait";
+import { deferCleanup } from "../helpers/cleanup";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-let cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.reverse()) await fn();
-  cleanup = [];
-});
+const defer = deferCleanup();
 
 function endpointYaml(r: Receiver, more = "", url = r.url) {
   return `  - id: main
@@ -25,7 +22,7 @@ async function setup(more = "") {
   const tmp = tempDir();
   const yaml = configYaml(tmp.dir, endpointYaml(receiver, more));
   const relay = await startRelay(yaml, { dir: tmp.dir });
-  cleanup.push(tmp.remove, () => relay.stop(), () => receiver.close());
+  defer(tmp.remove, () => relay.stop(), () => receiver.close());
   return { receiver, relay, tmp };
 }
 
@@ -60,7 +57,7 @@ describe("endpoint state", () => {
     await waitFor("auto_disabled", () => endpointState(relay).state === "auto_disabled");
     for (let n = 2; n <= 5; n++) await relay.post("/v1/events", { type: "a.b", data: { n } });
     const fixed = startReceiver();
-    cleanup.push(() => fixed.close());
+    defer(() => fixed.close());
     relay.reload(configYaml(tmp.dir, endpointYaml(receiver, "    disable_after: 1", fixed.url)));
     const reqs = await fixed.waitForRequests(5);
     expect(reqs.map((r) => JSON.parse(r.body).data.n)).toEqual([1, 2, 3, 4, 5]);
@@ -92,7 +89,7 @@ describe("endpoint state", () => {
     disable_after: 2`,
     );
     const relay = await startRelay(yaml, { dir: tmp.dir });
-    cleanup.push(tmp.remove, () => relay.stop(), () => receiver.close());
+    defer(tmp.remove, () => relay.stop(), () => receiver.close());
     await relay.post("/v1/events", { type: "a.b", data: {} });
     await waitFor("auto_disabled", () => endpointState(relay).state === "auto_disabled");
     expect(statuses(relay)).toEqual(["failed"]);
@@ -101,7 +98,7 @@ describe("endpoint state", () => {
   it("holds deliveries of an endpoint removed from the config and resumes them when it returns", async () => {
     const { receiver, relay, tmp } = await setup();
     const other = startReceiver();
-    cleanup.push(() => other.close());
+    defer(() => other.close());
     receiver.reply(() => new Response("down", { status: 500 }));
     await relay.post("/v1/events", { type: "a.b", data: { n: 1 } });
     await receiver.waitForRequests(1);
@@ -149,7 +146,7 @@ describe("ordering: fifo", () => {
     retry: [0s, 300ms, 300ms]`,
     );
     const relay = await startRelay(yaml, { dir: tmp.dir });
-    cleanup.push(tmp.remove, () => relay.stop(), () => receiver.close());
+    defer(tmp.remove, () => relay.stop(), () => receiver.close());
     for (let n = 1; n <= 3; n++) {
       await relay.post("/v1/events", { type: "t", data: { key: "a", n }, ordering_key: "a" });
       await relay.post("/v1/events", { type: "t", data: { key: "b", n }, ordering_key: "b" });
@@ -179,7 +176,7 @@ describe("ordering: fifo", () => {
     retry: [0s, 50ms]`,
     );
     const relay = await startRelay(yaml, { dir: tmp.dir });
-    cleanup.push(tmp.remove, () => relay.stop(), () => receiver.close());
+    defer(tmp.remove, () => relay.stop(), () => receiver.close());
     await relay.post("/v1/events", { type: "t", data: { n: 1 } });
     await relay.post("/v1/events", { type: "t", data: { n: 2 } });
     await waitFor("second delivered after the head failed", () => statuses(relay).join() === "failed,delivered");

@@ -1,13 +1,10 @@
-import { afterEach, describe, expect, it } from "bun:test";
+import { describe, expect, it } from "bun:test";
 import { ADMIN_TOKEN, configYaml, type InProcessRelay, startRelay, tempDir } from "../helpers/relay";
+import { deferCleanup } from "../helpers/cleanup";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-let cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.reverse()) await fn();
-  cleanup = [];
-});
+const defer = deferCleanup();
 
 // The receiver is never reached in these tests: they are about what ingest stores and answers.
 const UNREACHABLE = "http://127.0.0.1:9/hook";
@@ -19,7 +16,7 @@ async function relayWith(
   const tmp = tempDir();
   const yaml = configYaml(tmp.dir, endpoints).replace("  shutdown_grace: 5s", `  shutdown_grace: 5s\n  max_body_bytes: ${maxBodyBytes}`);
   const relay = await startRelay(yaml, { dir: tmp.dir });
-  cleanup.push(tmp.remove, () => relay.stop());
+  defer(tmp.remove, () => relay.stop());
   return relay;
 }
 

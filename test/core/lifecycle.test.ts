@@ -1,15 +1,12 @@
-import { afterEach, describe, expect, it } from "bun:test";
+import { describe, expect, it } from "bun:test";
 import { startReceiver } from "../helpers/receiver";
 import { configYaml, hookrelayCommand, INGEST_TOKEN, spawnRelay, tempDir, writeConfig } from "../helpers/relay";
 import { waitFor } from "../helpers/wait";
+import { deferCleanup } from "../helpers/cleanup";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-let cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.reverse()) await fn();
-  cleanup = [];
-});
+const defer = deferCleanup();
 
 const post = (url: string, body: unknown) =>
   fetch(`${url}/v1/events`, {
@@ -27,7 +24,7 @@ describe("daemon lifecycle", () => {
       return new Response("ok");
     });
     const tmp = tempDir();
-    cleanup.push(tmp.remove, () => receiver.close());
+    defer(tmp.remove, () => receiver.close());
     const path = writeConfig(tmp.dir, configYaml(tmp.dir, `  - id: main\n    url: ${receiver.url}\n    events: ["*"]\n    secret: ${SECRET}`));
     const relay = await spawnRelay(path);
     expect((await post(relay.url, { type: "a", data: {} })).status).toBe(202);
@@ -42,7 +39,7 @@ describe("daemon lifecycle", () => {
     expect(relay.stdout()).toContain('"msg":"stopped"');
     // The attempt finished inside the grace period, so a restart has nothing to resend.
     const again = await spawnRelay(path);
-    cleanup.push(async () => {
+    defer(async () => {
       again.proc.kill("SIGTERM");
       await again.exited;
     });
@@ -52,7 +49,7 @@ describe("daemon lifecycle", () => {
 
   it("exits 0 on SIGINT too", async () => {
     const tmp = tempDir();
-    cleanup.push(tmp.remove);
+    defer(tmp.remove);
     const relay = await spawnRelay(writeConfig(tmp.dir, configYaml(tmp.dir, "  []").replace("endpoints:\n  []", "endpoints: []")));
     relay.proc.kill("SIGINT");
     expect(await relay.exited).toBe(0);
@@ -65,7 +62,7 @@ describe("daemon lifecycle", () => {
       return new Response("ok");
     });
     const tmp = tempDir();
-    cleanup.push(tmp.remove, () => receiver.close());
+    defer(tmp.remove, () => receiver.close());
     const path = writeConfig(tmp.dir, configYaml(tmp.dir, `  - id: main\n    url: ${receiver.url}\n    events: ["*"]\n    secret: ${SECRET}`));
     const relay = await spawnRelay(path);
     const { id } = (await (await post(relay.url, { type: "a", data: {} })).json()) as { id: string };
@@ -74,7 +71,7 @@ describe("daemon lifecycle", () => {
     await relay.exited;
     hang = false;
     const again = await spawnRelay(path);
-    cleanup.push(async () => {
+    defer(async () => {
       again.proc.kill("SIGTERM");
       await again.exited;
     });
@@ -85,7 +82,7 @@ describe("daemon lifecycle", () => {
 
   it("fails with one clear sentence and exit 1 when the data directory cannot be written", async () => {
     const tmp = tempDir();
-    cleanup.push(tmp.remove);
+    defer(tmp.remove);
     const yaml = configYaml(tmp.dir, "  []").replace("endpoints:\n  []", "endpoints: []").replace(/path: .*/, "path: /proc/hookrelay/x.db");
     const proc = Bun.spawn([...hookrelayCommand(), "serve", "--config", writeConfig(tmp.dir, yaml)], { stdout: "pipe", stderr: "pipe" });
     expect(await proc.exited).toBe(1);

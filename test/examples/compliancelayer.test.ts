@@ -4,9 +4,10 @@
  * doc tells its customers: raw body, hex HMAC-SHA256 in
  * X-ComplianceLayer-Signature, crypto.timingSafeEqual, 401 on mismatch.
  */
-import { afterEach, describe, expect, it } from "bun:test";
+import { describe, expect, it } from "bun:test";
 import crypto from "node:crypto";
 import { checkExample, loadExample, startExample, startVendorReceiver, tamper, TOKENS } from "./support";
+import { deferCleanup } from "../helpers/cleanup";
 
 const ENV = { COMPLIANCELAYER_ACME_SECRET: "cl_acme_4f9a1c2e7b", COMPLIANCELAYER_GLOBEX_SECRET: "cl_globex_0d3e8b" };
 
@@ -27,11 +28,7 @@ function docHandler(secret: string) {
   };
 }
 
-let cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.reverse()) await fn();
-  cleanup = [];
-});
+const defer = deferCleanup();
 
 describe("examples/compliancelayer.yaml", () => {
   it("passes hookrelay check with its variables set, and names each missing one otherwise", async () => {
@@ -53,7 +50,7 @@ describe("examples/compliancelayer.yaml", () => {
   it("delivers what the doc's receiver accepts, with the doc's headers and envelope; a tampered body is refused", async () => {
     const receiver = startVendorReceiver(docHandler(ENV.COMPLIANCELAYER_ACME_SECRET));
     const { relay, stop } = await startExample("compliancelayer", ENV, receiver.url);
-    cleanup.push(() => receiver.close(), stop);
+    defer(() => receiver.close(), stop);
 
     const data = { scan_id: 12345, domain: "example.com", score: 85, grade: "B", critical_issues: 0 };
     const res = await relay.post("/v1/events", { type: "scan.completed", data, occurred_at: "2026-03-08T12:34:56.789Z" });
@@ -80,7 +77,7 @@ describe("examples/compliancelayer.yaml", () => {
     };
     const receiver = startVendorReceiver((body, headers, path) => docHandler(secrets[path]!)(body, headers));
     const { relay, stop } = await startExample("compliancelayer", ENV, receiver.url);
-    cleanup.push(() => receiver.close(), stop);
+    defer(() => receiver.close(), stop);
 
     await relay.post("/v1/events", { type: "scan.completed", data: { scan_id: 1 } });
     await relay.post("/v1/events", { type: "alert.triggered", data: { alert_id: 456, severity: "high" } });

@@ -5,9 +5,10 @@
  * body with the secret, compare. Signing is optional there, so an unsigned
  * endpoint is checked too.
  */
-import { afterEach, describe, expect, it } from "bun:test";
+import { describe, expect, it } from "bun:test";
 import crypto from "node:crypto";
 import { checkExample, loadExample, startExample, startVendorReceiver, tamper, TOKENS } from "./support";
+import { deferCleanup } from "../helpers/cleanup";
 
 const ENV = { COMPLIANCELY_ACME_SECRET: "cly-acme-5e0b7d" };
 const MIN = 60_000;
@@ -20,11 +21,7 @@ function docHandler(body: Buffer, headers: Headers): Response {
   return new Response(ok ? "ok" : "invalid signature", { status: ok ? 200 : 401 });
 }
 
-let cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.reverse()) await fn();
-  cleanup = [];
-});
+const defer = deferCleanup();
 
 describe("examples/compliancely.yaml", () => {
   it("passes hookrelay check", async () => {
@@ -42,7 +39,7 @@ describe("examples/compliancely.yaml", () => {
   it("signs for the customer with a secret, as the doc's steps verify; a tampered body is refused", async () => {
     const receiver = startVendorReceiver((body, headers, path) => (path === "/webhooks/compliancely" ? docHandler(body, headers) : new Response("ok")));
     const { relay, stop } = await startExample("compliancely", ENV, receiver.url);
-    cleanup.push(() => receiver.close(), stop);
+    defer(() => receiver.close(), stop);
 
     const data = { business_id: "biz_8812", status: "verified", checks: { tin: "match", sos: "active" } };
     const { id } = (await (await relay.post("/v1/events", { type: "business.status_changed", data })).json()) as { id: string };

@@ -5,10 +5,11 @@
  * X-ComplyWise-Signature: sha256=…), and against @octokit/webhooks-methods,
  * an independent verifier of GitHub-style sha256= signatures.
  */
-import { afterEach, describe, expect, it } from "bun:test";
+import { describe, expect, it } from "bun:test";
 import { verify } from "@octokit/webhooks-methods";
 import crypto from "node:crypto";
 import { checkExample, loadExample, startExample, startVendorReceiver, tamper, TOKENS } from "./support";
+import { deferCleanup } from "../helpers/cleanup";
 
 const ENV = { COMPLYWISE_ACME_SECRET: "cw-acme-7d1f0c9e", COMPLYWISE_ACME_FINDINGS_SECRET: "cw-findings-3b8a" };
 const SIGNATURE = /^sha256=[0-9a-f]{64}$/;
@@ -23,11 +24,7 @@ function docHandler(secret: string) {
   };
 }
 
-let cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.reverse()) await fn();
-  cleanup = [];
-});
+const defer = deferCleanup();
 
 describe("examples/complywise.yaml", () => {
   it("passes hookrelay check", async () => {
@@ -46,7 +43,7 @@ describe("examples/complywise.yaml", () => {
   it("delivers the doc's envelope, accepted by the doc's check and by @octokit/webhooks-methods; a tampered body is refused", async () => {
     const receiver = startVendorReceiver(docHandler(ENV.COMPLYWISE_ACME_SECRET));
     const { relay, stop } = await startExample("complywise", ENV, receiver.url);
-    cleanup.push(() => receiver.close(), stop);
+    defer(() => receiver.close(), stop);
 
     const data = { scan_job_id: "0b5c2f8e-6a3d-4e7f-9c1a-2d4b6e8f0a1c", total_controls: 49, passed: 38, failed: 11, score: 77.6 };
     const res = await relay.post("/v1/events", { type: "scan.completed", data });
@@ -70,7 +67,7 @@ describe("examples/complywise.yaml", () => {
     const secrets: Record<string, string> = { "/hook": ENV.COMPLYWISE_ACME_SECRET, "/complywise": ENV.COMPLYWISE_ACME_FINDINGS_SECRET };
     const receiver = startVendorReceiver((body, headers, path) => docHandler(secrets[path]!)(body, headers));
     const { relay, stop } = await startExample("complywise", ENV, receiver.url);
-    cleanup.push(() => receiver.close(), stop);
+    defer(() => receiver.close(), stop);
 
     await relay.post("/v1/events", { type: "evidence.uploaded", data: { file: "soc2.pdf" } });
     await relay.post("/v1/events", { type: "compliance.control_failed", data: { control_id: "CC6.1", framework: "SOC 2" } });

@@ -4,7 +4,7 @@
  * tells its customers: raw body, 'sha256=' + hex HMAC compared with
  * X-PolicyCortex-Signature by crypto.timingSafeEqual, 401 on mismatch.
  */
-import { afterEach, describe, expect, it } from "bun:test";
+import { describe, expect, it } from "bun:test";
 import crypto from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,6 +12,7 @@ import { parseDocument } from "yaml";
 import { parseConfig } from "../../src/config/load";
 import { ROOT } from "../helpers/relay";
 import { checkExample, loadExample, startExample, startVendorReceiver, tamper, TOKENS } from "./support";
+import { deferCleanup } from "../helpers/cleanup";
 
 const ENV = { POLICYCORTEX_ACME_SECRET: "pc_whsec_acme_91e2" };
 const MIN = 60_000;
@@ -42,11 +43,7 @@ const violation = (n: number, severity: string, environment: string) => ({
   },
 });
 
-let cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.reverse()) await fn();
-  cleanup = [];
-});
+const defer = deferCleanup();
 
 describe("examples/policycortex.yaml", () => {
   it("passes hookrelay check", async () => {
@@ -78,7 +75,7 @@ describe("examples/policycortex.yaml", () => {
   it("delivers filtered violations and compliance changes in order, accepted by the doc's receiver; a tampered body is refused", async () => {
     const receiver = startVendorReceiver(docHandler);
     const { relay, stop } = await startExample("policycortex", ENV, receiver.url);
-    cleanup.push(() => receiver.close(), stop);
+    defer(() => receiver.close(), stop);
 
     const sent: string[] = [];
     const deliveries: number[] = [];

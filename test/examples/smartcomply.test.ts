@@ -6,10 +6,11 @@
  * 400 on failure), and against Stripe's library, an independent verifier of
  * t=…,v1=… headers, including both secrets during a rotation.
  */
-import { afterEach, describe, expect, it } from "bun:test";
+import { describe, expect, it } from "bun:test";
 import crypto from "node:crypto";
 import Stripe from "stripe";
 import { checkExample, loadExample, startExample, startVendorReceiver, tamper, TOKENS } from "./support";
+import { deferCleanup } from "../helpers/cleanup";
 
 const ENV = {
   SMARTCOMPLY_ACME_SECRET: "whsec_k7Lm9PqRsTuVwXyZ0aBcDeFgHiJkLmNo",
@@ -46,11 +47,7 @@ async function stripeAccepts(body: Buffer, headers: Headers, secret: string): Pr
   }
 }
 
-let cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.reverse()) await fn();
-  cleanup = [];
-});
+const defer = deferCleanup();
 
 describe("examples/smartcomply.yaml", () => {
   it("passes hookrelay check", async () => {
@@ -68,7 +65,7 @@ describe("examples/smartcomply.yaml", () => {
   it("delivers what the quickstart's receiver and Stripe's library accept, keyed with the whsec_ string as given; a tampered body is refused", async () => {
     const receiver = startVendorReceiver(docHandler(ENV.SMARTCOMPLY_ACME_SECRET));
     const { relay, stop } = await startExample("smartcomply", ENV, receiver.url);
-    cleanup.push(() => receiver.close(), stop);
+    defer(() => receiver.close(), stop);
 
     const data = { test_id: "tst_4471", control: "A.9.2.3", result: "passed" };
     const before = Math.floor(Date.now() / 1000);
@@ -94,7 +91,7 @@ describe("examples/smartcomply.yaml", () => {
     // Both endpoints take notice.created; record both and verify initech's below.
     const receiver = startVendorReceiver(() => Response.json({ received: true }));
     const { relay, stop } = await startExample("smartcomply", ENV, receiver.url);
-    cleanup.push(() => receiver.close(), stop);
+    defer(() => receiver.close(), stop);
 
     await relay.post("/v1/events", { type: "notice.created", data: { notice_id: "ntc_12", title: "Policy review due" } });
     const delivered = await receiver.waitFor(2, 200);

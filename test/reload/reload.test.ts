@@ -4,20 +4,17 @@
  * SIGHUP, and saving the config file (in place, or as editors do, by writing
  * a new file and renaming it over the old one).
  */
-import { afterEach, describe, expect, it } from "bun:test";
+import { describe, expect, it } from "bun:test";
 import { renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startReceiver, type Receiver } from "../helpers/receiver";
 import { ADMIN_TOKEN, configYaml, INGEST_TOKEN, type SpawnedRelay, spawnRelay, tempDir, writeConfig } from "../helpers/relay";
 import { waitFor } from "../helpers/wait";
+import { deferCleanup } from "../helpers/cleanup";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-let cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.reverse()) await fn();
-  cleanup = [];
-});
+const defer = deferCleanup();
 
 const endpoint = (id: string, url: string, more = "") => `  - id: ${id}\n    url: ${url}\n    events: ["*"]\n    secret: ${SECRET}\n${more}`;
 
@@ -25,7 +22,7 @@ async function setup(endpointsYaml: string) {
   const tmp = tempDir();
   const path = writeConfig(tmp.dir, configYaml(tmp.dir, endpointsYaml));
   const relay = await spawnRelay(path);
-  cleanup.push(tmp.remove, async () => {
+  defer(tmp.remove, async () => {
     relay.proc.kill("SIGTERM");
     await relay.exited;
   });
@@ -34,7 +31,7 @@ async function setup(endpointsYaml: string) {
 
 function receiver(): Receiver {
   const r = startReceiver();
-  cleanup.push(() => r.close());
+  defer(() => r.close());
   return r;
 }
 

@@ -4,13 +4,14 @@
  * connected to, after DNS, and after the URL parser has normalised odd IPv4
  * spellings.
  */
-import { afterEach, describe, expect, it } from "bun:test";
+import { describe, expect, it } from "bun:test";
 import { parseIp } from "../../src/net/ip";
 import { createAddressPolicy } from "../../src/net/policy";
 import { resolveTarget } from "../../src/net/resolve";
 import { startReceiver } from "../helpers/receiver";
 import { configYaml, startRelay, tempDir } from "../helpers/relay";
 import { waitFor } from "../helpers/wait";
+import { deferCleanup } from "../helpers/cleanup";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const strict = createAddressPolicy([]);
@@ -100,11 +101,7 @@ describe("address policy", () => {
 });
 
 describe("delivery to refused addresses", () => {
-  let cleanup: (() => unknown)[] = [];
-  afterEach(async () => {
-    for (const fn of cleanup.reverse()) await fn();
-    cleanup = [];
-  });
+  const defer = deferCleanup();
 
   it("blocks a name that resolves to loopback when loopback is not allowed, with a clear attempt error", async () => {
     const receiver = startReceiver();
@@ -115,7 +112,7 @@ describe("delivery to refused addresses", () => {
       "allow: []",
     );
     const relay = await startRelay(yaml, { dir: tmp.dir, lookup: async () => ["127.0.0.1"] });
-    cleanup.push(tmp.remove, () => relay.stop(), () => receiver.close());
+    defer(tmp.remove, () => relay.stop(), () => receiver.close());
     await relay.post("/v1/events", { type: "a", data: {} });
     const row = await waitFor("failed", () =>
       relay.daemon.db.query("SELECT status, last_error FROM deliveries WHERE event_type = 'a' AND status = 'failed'").get(),
@@ -133,7 +130,7 @@ describe("delivery to refused addresses", () => {
     const tmp = tempDir();
     const yaml = configYaml(tmp.dir, `  - id: main\n    url: http://hooks.example.com:${port}/hook\n    events: ["*"]\n    secret: ${SECRET}`);
     const relay = await startRelay(yaml, { dir: tmp.dir, lookup: async () => ["169.254.169.254", "127.0.0.1"] });
-    cleanup.push(tmp.remove, () => relay.stop(), () => receiver.close());
+    defer(tmp.remove, () => relay.stop(), () => receiver.close());
     await relay.post("/v1/events", { type: "a", data: {} });
     const [req] = await receiver.waitForRequests(1);
     expect(req!.headers.host).toBe(`hooks.example.com:${port}`);

@@ -5,19 +5,16 @@
  * names or `raw`; signatures over exactly the bytes sent; and a body that is
  * byte-identical on every attempt while only the signature headers change.
  */
-import { afterEach, describe, expect, it } from "bun:test";
+import { describe, expect, it } from "bun:test";
 import { createHmac } from "node:crypto";
 import { type Received, type Receiver, startReceiver } from "../helpers/receiver";
 import { configYaml, type InProcessRelay, startRelay, tempDir } from "../helpers/relay";
+import { deferCleanup } from "../helpers/cleanup";
 
 const SECRET = "s3cr3t-ünïcode";
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-let cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.reverse()) await fn();
-  cleanup = [];
-});
+const defer = deferCleanup();
 
 /** A receiver that fails the first request on each path, then accepts. */
 async function setup(endpoints: (url: (path: string) => string) => string): Promise<{ receiver: Receiver; relay: InProcessRelay }> {
@@ -30,7 +27,7 @@ async function setup(endpoints: (url: (path: string) => string) => string): Prom
   const tmp = tempDir();
   const url = (path: string) => receiver.url.replace(/\/hook$/, path);
   const relay = await startRelay(configYaml(tmp.dir, endpoints(url)), { dir: tmp.dir });
-  cleanup.push(tmp.remove, () => relay.stop(), () => receiver.close());
+  defer(tmp.remove, () => relay.stop(), () => receiver.close());
   return { receiver, relay };
 }
 

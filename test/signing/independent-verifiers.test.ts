@@ -6,24 +6,21 @@
  * secrets during rotation) and @octokit/webhooks-methods (GitHub's sha256=,
  * first secret only).
  */
-import { afterEach, describe, expect, it } from "bun:test";
+import { describe, expect, it } from "bun:test";
 import { verify as octokitVerify } from "@octokit/webhooks-methods";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import Stripe from "stripe";
 import { Webhook as SvixWebhook } from "svix";
 import { type Received, startReceiver } from "../helpers/receiver";
 import { configYaml, startRelay, tempDir } from "../helpers/relay";
+import { deferCleanup } from "../helpers/cleanup";
 
 const NEW = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const OLD = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
 const UNRELATED = "whsec_dGhpcyBrZXkgc2lnbnMgbm90aGluZyBoZXJl";
 const stripe = new Stripe("sk_test_hookrelay_signing");
 
-let cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.reverse()) await fn();
-  cleanup = [];
-});
+const defer = deferCleanup();
 
 /** Delivers one event to an endpoint with `signature` and secrets [NEW, OLD]; returns the request. */
 async function deliverOne(signature: string): Promise<Received> {
@@ -31,7 +28,7 @@ async function deliverOne(signature: string): Promise<Received> {
   const tmp = tempDir();
   const yaml = configYaml(tmp.dir, `  - id: rotating\n    url: ${receiver.url}\n    events: ["*"]\n    secrets: ["${NEW}", "${OLD}"]\n    signature: ${signature}\n`);
   const relay = await startRelay(yaml, { dir: tmp.dir });
-  cleanup.push(tmp.remove, () => relay.stop(), () => receiver.close());
+  defer(tmp.remove, () => relay.stop(), () => receiver.close());
   await relay.post("/v1/events", { type: "scan.completed", data: { domain: "café.example", score: 85 } });
   const [req] = await receiver.waitForRequests(1);
   return req!;
