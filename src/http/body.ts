@@ -7,6 +7,8 @@
 import { HttpError } from "./errors";
 
 const JSON_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
+/** Stateless between calls (never asked to stream), so one instance serves every request. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 /** A parse hook accepting `application/json` bodies of at most `maxBytes()` bytes. */
 export function jsonBody(maxBytes: () => number) {
@@ -18,10 +20,14 @@ export function jsonBody(maxBytes: () => number) {
     const limit = maxBytes();
     const declared = Number(request.headers.get("content-length") ?? NaN);
     if (declared > limit) throw tooLarge(limit);
-    const bytes = await readCapped(request, limit);
+    // With a Content-Length the server frames the body to exactly that many
+    // bytes, already checked against the cap, so it can be read whole; that
+    // is several times cheaper than pulling it through the stream reader,
+    // which remains for chunked bodies whose size is only known as they arrive.
+    const bytes = Number.isInteger(declared) && request.body ? new Uint8Array(await request.arrayBuffer()) : await readCapped(request, limit);
     let text: string;
     try {
-      text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+      text = UTF8.decode(bytes);
     } catch {
       throw new HttpError(400, "invalid_body", "the body is not valid UTF-8");
     }
