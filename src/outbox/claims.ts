@@ -1,9 +1,16 @@
 /**
  * @module outbox/claims
- * Leases due deliveries for attempts: selected and marked `in_flight` in one
- * transaction, so a row is never handed out twice. A crash leaves leased rows
- * `in_flight`; `requeueInFlight()` at start-up puts them back to `pending`
- * (the one case in which a receiver may see a duplicate).
+ * Leases due deliveries for attempts: due rows are read, then marked
+ * `in_flight` only if still `pending`, so a row is never handed out twice.
+ * A crash leaves leased rows `in_flight`; `requeueInFlight()` at start-up puts
+ * them back to `pending` (the one case in which a receiver may see a duplicate).
+ *
+ * A lease is the one write that needs no fsync: losing it to a power cut
+ * leaves the row `pending`, exactly what `requeueInFlight()` would make of
+ * it, and the next durable commit (an ingest or an outcome) syncs the WAL
+ * and with it every lease written before. So leases commit with
+ * synchronous=NORMAL even when the database runs FULL; each lease round
+ * would otherwise cost an fsync that blocks the event loop.
  */
 import type { Database, Statement } from "bun:sqlite";
 import type { ClaimedDelivery } from "./types";
@@ -44,11 +51,14 @@ export const CLAIM_SQL = {
   fifoDue: `SELECT ${CLAIM_COLUMNS} FROM deliveries d JOIN events e ON e.id = d.event_id
     WHERE d.seq IN (${FIFO_HEADS}) AND d.status = 'pending' AND d.next_attempt_at <= :now
     ORDER BY d.seq LIMIT :limit`,
-  lease: "UPDATE deliveries SET status = 'in_flight', updated_at = ? WHERE seq = ?",
+  lease: "UPDATE deliveries SET status = 'in_flight', updated_at = ? WHERE seq = ? AND status = 'pending'",
   nextDue: "SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE endpoint_id = :endpoint AND status = 'pending'",
   fifoNextDue: `SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE seq IN (${FIFO_HEADS}) AND status = 'pending'`,
   requeue: "UPDATE deliveries SET status = 'pending' WHERE status = 'in_flight'",
 } as const;
+
+/** PRAGMA synchronous levels: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA. */
+const SYNC_NORMAL = 1;
 
 export class Claims {
   readonly #due: Statement<ClaimRow>;
@@ -57,7 +67,9 @@ export class Claims {
   readonly #nextDue: Statement<{ at: number | null }>;
   readonly #fifoNextDue: Statement<{ at: number | null }>;
   readonly #requeue: Statement;
-  readonly #claimAll: { immediate: (requests: readonly ClaimRequest[], now: number) => ClaimedDelivery[] };
+  readonly #leaseAll: { immediate: (rows: readonly ClaimRow[], now: number) => ClaimRow[] };
+  /** Switch to NORMAL and back around a lease; null when the connection already runs NORMAL or OFF. */
+  readonly #relax: { readonly on: Statement; readonly off: Statement } | null;
 
   constructor(db: Database) {
     this.#due = db.prepare(CLAIM_SQL.due);
@@ -66,22 +78,34 @@ export class Claims {
     this.#nextDue = db.prepare(CLAIM_SQL.nextDue);
     this.#fifoNextDue = db.prepare(CLAIM_SQL.fifoNextDue);
     this.#requeue = db.prepare(CLAIM_SQL.requeue);
-    this.#claimAll = db.transaction((requests: readonly ClaimRequest[], now: number) => {
-      const claimed: ClaimedDelivery[] = [];
-      for (const r of requests) {
-        const rows = (r.fifo ? this.#fifoDue : this.#due).all({ endpoint: r.endpointId, now, limit: r.limit });
-        for (const row of rows) {
-          this.#lease.run(now, row.seq);
-          claimed.push(toClaimed(row));
-        }
-      }
-      return claimed;
-    });
+    this.#leaseAll = db.transaction((rows: readonly ClaimRow[], now: number) =>
+      rows.filter((row) => this.#lease.run(now, row.seq).changes === 1),
+    );
+    const level = (db.query("PRAGMA synchronous").get() as { synchronous: number }).synchronous;
+    this.#relax = level > SYNC_NORMAL
+      ? { on: db.prepare(`PRAGMA synchronous = ${SYNC_NORMAL}`), off: db.prepare(`PRAGMA synchronous = ${level}`) }
+      : null;
   }
 
-  /** Leases up to each request's limit of due rows, all endpoints in one transaction. */
+  /**
+   * Leases up to each request's limit of due rows, all endpoints in one
+   * transaction. The rows are read before it begins, so a round with nothing
+   * due takes no write lock and commits nothing; a row another writer took in
+   * between is skipped by the lease's `status = 'pending'` condition.
+   */
   claim(requests: readonly ClaimRequest[], now: number): ClaimedDelivery[] {
-    return requests.length === 0 ? [] : this.#claimAll.immediate(requests, now);
+    const due: ClaimRow[] = [];
+    for (const r of requests) {
+      for (const row of (r.fifo ? this.#fifoDue : this.#due).all({ endpoint: r.endpointId, now, limit: r.limit })) due.push(row);
+    }
+    if (due.length === 0) return [];
+    if (!this.#relax) return this.#leaseAll.immediate(due, now).map(toClaimed);
+    this.#relax.on.run();
+    try {
+      return this.#leaseAll.immediate(due, now).map(toClaimed);
+    } finally {
+      this.#relax.off.run();
+    }
   }
 
   /** When the endpoint's next pending row becomes due (for FIFO, the next head); null when none waits. */
