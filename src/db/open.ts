@@ -16,8 +16,14 @@ export interface OpenOptions {
 
 /** Waiting this long for a lock covers a checkpoint or a `check` reader without hanging a request for long. */
 const BUSY_TIMEOUT_MS = 5000;
-/** 64 MiB of page cache (negative = KiB): enough for the hot part of a large backlog's indexes. */
-const CACHE_SIZE_KIB = -65536;
+/**
+ * 16 MiB of page cache (negative = KiB). The hot pages are the edges of the
+ * indexes new rows are appended to and the heads of the due index, a few
+ * MiB even beside a million-row backlog; the kernel's page cache serves the
+ * rest. 64 MiB filled up under sustained ingest and added ~57 MB of RSS for
+ * no measurable throughput (bench/, BENCHMARKS.md).
+ */
+const CACHE_SIZE_KIB = -16_384;
 
 export class StorageOpenError extends Error {
   override readonly name = "StorageOpenError";
