@@ -88,15 +88,17 @@ export class Claims {
   }
 
   /**
-   * Leases up to each request's limit of due rows, all endpoints in one
-   * transaction. The rows are read before it begins, so a round with nothing
+   * Leases up to each request's limit of due rows, and no more than `total`
+   * in all (the free global slots), all endpoints in one transaction. The rows are read before it begins, so a round with nothing
    * due takes no write lock and commits nothing; a row another writer took in
    * between is skipped by the lease's `status = 'pending'` condition.
    */
-  claim(requests: readonly ClaimRequest[], now: number): ClaimedDelivery[] {
+  claim(requests: readonly ClaimRequest[], now: number, total: number): ClaimedDelivery[] {
     const due: ClaimRow[] = [];
     for (const r of requests) {
-      for (const row of (r.fifo ? this.#fifoDue : this.#due).all({ endpoint: r.endpointId, now, limit: r.limit })) due.push(row);
+      const limit = Math.min(r.limit, total - due.length);
+      if (limit <= 0) break;
+      for (const row of (r.fifo ? this.#fifoDue : this.#due).all({ endpoint: r.endpointId, now, limit })) due.push(row);
     }
     if (due.length === 0) return [];
     if (!this.#relax) return this.#leaseAll.immediate(due, now).map(toClaimed);

@@ -73,6 +73,8 @@ export class Scheduler {
   #timer: ReturnType<typeof setTimeout> | null = null;
   #timerAt = Infinity;
   #stopping = false;
+  /** Counts dispatch rounds, to rotate which endpoint claims first. */
+  #round = 0;
 
   constructor(deps: SchedulerDeps, concurrency: number) {
     this.#deps = deps;
@@ -136,33 +138,39 @@ export class Scheduler {
 
   #dispatch(): void {
     const now = this.#deps.clock.now();
+    const globalFree = this.#concurrency - this.#inFlight;
+    if (globalFree <= 0) return;
     const requests: ClaimRequest[] = [];
-    const idle: PreparedEndpoint[] = [];
     for (const { prepared } of this.#deps.endpoints.all()) {
       const limit = this.#capacity(prepared, now);
       if (limit > 0) requests.push({ endpointId: prepared.config.id, fifo: prepared.config.ordering === "fifo", limit });
     }
-    const claimed = this.#deps.claims.claim(requests, now);
+    // Rotate who asks first: when the global limit binds, each endpoint gets its turn at the free slots.
+    const start = requests.length === 0 ? 0 : this.#round++ % requests.length;
+    const ordered = [...requests.slice(start), ...requests.slice(0, start)];
+    const claimed = this.#deps.claims.claim(ordered, now, globalFree);
     const counts = new Map<string, number>();
     for (const d of claimed) {
       counts.set(d.endpointId, (counts.get(d.endpointId) ?? 0) + 1);
       this.#start(this.#deps.endpoints.get(d.endpointId)!.prepared, d);
     }
-    for (const r of requests) {
-      // A full batch means the endpoint is at its limit; its completions will wake us.
-      if ((counts.get(r.endpointId) ?? 0) < r.limit) idle.push(this.#deps.endpoints.get(r.endpointId)!.prepared);
-    }
+    // With every global slot taken, completions will wake us; otherwise sleep until the next due row
+    // of each endpoint that got less than it asked for (a full batch means it is at its own limit).
+    if (claimed.length >= globalFree) return;
+    const idle = ordered
+      .filter((r) => (counts.get(r.endpointId) ?? 0) < r.limit)
+      .map((r) => this.#deps.endpoints.get(r.endpointId)!.prepared);
     this.#armForNextDue(idle, now);
   }
 
-  /** How many attempts this endpoint may start now. */
+  /** How many attempts this endpoint may start now, by its own limits. */
   #capacity(p: PreparedEndpoint, now: number): number {
     const id = p.config.id;
-    let free = Math.min(this.#concurrency - this.#inFlight, p.config.maxInFlight - (this.#perEndpoint.get(id) ?? 0), CLAIM_BATCH);
+    let free = Math.min(p.config.maxInFlight - (this.#perEndpoint.get(id) ?? 0), CLAIM_BATCH);
     const bucket = this.#buckets.get(id);
     if (bucket) {
       free = Math.min(free, bucket.available(now));
-      if (free <= 0 && this.#inFlight < this.#concurrency) this.#arm(bucket.nextTokenAt(now));
+      if (free <= 0) this.#arm(bucket.nextTokenAt(now));
     }
     return Math.max(0, free);
   }
