@@ -1,9 +1,9 @@
 /**
  * @module outbox/event-writer
  * Stores accepted events and their deliveries. Many ingest requests share one
- * transaction (group commit, see ingest/committer.ts); each request's events
- * are written under their own savepoint so one request's conflict undoes only
- * that request.
+ * transaction (group commit, see ingest/committer.ts); a request of several
+ * events is written under its own savepoint so one request's conflict undoes
+ * only that request.
  */
 import type { Database, Statement } from "bun:sqlite";
 import type { NewEvent } from "./types";
@@ -41,7 +41,9 @@ export class EventWriter {
     this.#writeGroups = db.transaction((groups: readonly (readonly NewEvent[])[]) =>
       groups.map((events) => {
         try {
-          return this.#writeGroupAtomically(events);
+          // A lone event's conflict is found by its first statement, before it
+          // wrote anything, so it needs no savepoint (two statements saved per request).
+          return events.length === 1 ? this.#writeGroup(events) : this.#writeGroupAtomically(events);
         } catch (err) {
           if (err instanceof IdConflict) return { kind: "conflict", id: err.id } as const;
           throw err;
