@@ -244,7 +244,14 @@ export class Scheduler {
     try {
       this.#deps.tx(() => {
         deadLetters.length = 0;
-        for (const c of done) this.#record(c, deadLetters);
+        const touched = new Set<string>();
+        for (const c of done) {
+          this.#record(c, deadLetters);
+          touched.add(c.delivery.endpointId);
+        }
+        // Counters live in memory and only their final value matters, so each
+        // endpoint's row is written once per flush, not once per attempt.
+        for (const id of touched) this.#deps.endpoints.saveCounters(id);
       });
     } catch (err) {
       this.#done = done.concat(this.#done);
@@ -297,7 +304,6 @@ export class Scheduler {
       nextAttemptAt,
       finishedAt: c.finishedAt,
     });
-    this.#deps.endpoints.saveCounters(endpointId);
     if (decision.disable && live) this.#deps.endpoints.disable(endpointId, "auto_disabled", decision.disable, c.finishedAt);
     this.#deps.observer.attempt(endpointId, decision.label, (c.finishedAt - c.startedAt) / 1000);
     const fields = { event_id: d.eventId, delivery_id: deliveryId(d.seq), endpoint_id: endpointId, attempt: n };
