@@ -13,15 +13,6 @@ export interface TemplateVars {
   readonly timestamp: string;
 }
 
-export const TEMPLATE_VARIABLES: readonly (keyof TemplateVars)[] = [
-  "event.id",
-  "event.type",
-  "delivery.id",
-  "delivery.seq",
-  "attempt",
-  "timestamp",
-];
-
 const PLACEHOLDER = /\{(event\.id|event\.type|delivery\.id|delivery\.seq|attempt|timestamp)\}/g;
 
 export type HeaderBuilder = (vars: TemplateVars) => Record<string, string>;

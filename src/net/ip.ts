@@ -79,7 +79,7 @@ export function inCidr(ip: Bytes16, cidr: Cidr): boolean {
 }
 
 /** The IPv4 address embedded in an IPv4-mapped address, else null. */
-export function mappedV4(ip: Bytes16): Bytes16 | null {
+function mappedV4(ip: Bytes16): Bytes16 | null {
   for (let i = 0; i < 10; i++) if (ip[i] !== 0) return null;
   return ip[10] === 0xff && ip[11] === 0xff ? ip : null;
 }
