@@ -22,6 +22,7 @@ export class HttpConnection {
   #buffer: Buffer = Buffer.alloc(0);
   #pending: Pending | null = null;
   #unsent: Uint8Array | null = null;
+  #closed = false;
 
   private constructor() {}
 
@@ -42,9 +43,18 @@ export class HttpConnection {
     return conn;
   }
 
+  /** False once the server (or an error) closed it; an idle connection may be closed by the server's idle timeout. */
+  get open(): boolean {
+    return !this.#closed;
+  }
+
   /** Sends one complete request; resolves with the response status once the whole response has arrived. */
   request(bytes: Uint8Array): Promise<number> {
     return new Promise((resolve, reject) => {
+      if (this.#closed) {
+        reject(new Error("connection closed"));
+        return;
+      }
       this.#pending = { resolve, reject };
       this.#unsent = bytes;
       this.#flush(this.#socket!);
@@ -86,6 +96,7 @@ export class HttpConnection {
   }
 
   #fail(err: Error): void {
+    this.#closed = true;
     const pending = this.#pending;
     this.#pending = null;
     pending?.reject(err);

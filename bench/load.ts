@@ -36,6 +36,8 @@ export interface LoadResult {
 
 /** In open mode, requests still unanswered beyond this are skipped and counted as errors: bounds memory if the server stalls. */
 const MAX_OPEN_IN_FLIGHT = 2_000;
+/** A request unanswered this long counts as an error and its connection is dropped, so a run always ends. */
+const REQUEST_TIMEOUT_MS = 10_000;
 
 const options = JSON.parse(process.argv[2] ?? "{}") as LoadOptions;
 const url = new URL(options.url);
@@ -54,13 +56,20 @@ async function one(): Promise<void> {
   inFlight++;
   let status = "error";
   let conn: HttpConnection | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    conn = idle.pop() ?? (await HttpConnection.open(url.hostname, Number(url.port)));
-    status = String(await conn.request(postBytes(url, headers, eventBody(wallMs()))));
+    conn = takeIdle() ?? (await HttpConnection.open(url.hostname, Number(url.port)));
+    const answered = conn.request(postBytes(url, headers, eventBody(wallMs())));
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error("timeout"), { code: "timeout" })), REQUEST_TIMEOUT_MS);
+    });
+    status = String(await Promise.race([answered, timedOut]));
     idle.push(conn);
   } catch (err) {
     conn?.close();
     status = (err as { code?: string }).code ?? "error";
+  } finally {
+    clearTimeout(timer);
   }
   inFlight--;
   if (!measuring) return;
@@ -68,6 +77,13 @@ async function one(): Promise<void> {
   statuses[status] = (statuses[status] ?? 0) + 1;
   if (status.startsWith("2")) ok++;
   else errors++;
+}
+
+/** An idle connection the server has not closed meanwhile (its idle timeout closes ones left unused). */
+function takeIdle(): HttpConnection | undefined {
+  let conn = idle.pop();
+  while (conn && !conn.open) conn = idle.pop();
+  return conn;
 }
 
 async function closed(until: number): Promise<void> {
