@@ -1,5 +1,5 @@
 import { describe, expect, it } from "bun:test";
-import { startReceiver, type Receiver } from "../helpers/receiver";
+import { type Reply, startReceiver } from "../helpers/receiver";
 import { configYaml, type InProcessRelay, startRelay, tempDir } from "../helpers/relay";
 import { waitFor } from "../helpers/wait";
 import { deferCleanup } from "../helpers/cleanup";
@@ -8,19 +8,22 @@ const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 const defer = deferCleanup();
 
-function endpointYaml(r: Receiver, more = "", url = r.url) {
+const RETRY = "[0s, 100ms, 100ms, 100ms, 100ms]";
+
+function endpointYaml(url: string, more = "", retry = RETRY) {
   return `  - id: main
     url: ${url}
     events: ["*"]
     secret: ${SECRET}
-    retry: [0s, 100ms, 100ms, 100ms, 100ms]
+    retry: ${retry}
 ${more}`;
 }
 
-async function setup(more = "") {
-  const receiver = startReceiver();
+/** One endpoint "main" at a fresh receiver; `more` adds YAML lines to it. */
+async function setup(more = "", options: { retry?: string; reply?: Reply } = {}) {
+  const receiver = startReceiver(options.reply);
   const tmp = tempDir();
-  const yaml = configYaml(tmp.dir, endpointYaml(receiver, more));
+  const yaml = configYaml(tmp.dir, endpointYaml(receiver.url, more, options.retry));
   const relay = await startRelay(yaml, { dir: tmp.dir });
   defer(tmp.remove, () => relay.stop(), () => receiver.close());
   return { receiver, relay, tmp };
@@ -58,7 +61,7 @@ describe("endpoint state", () => {
     for (let n = 2; n <= 5; n++) await relay.post("/v1/events", { type: "a.b", data: { n } });
     const fixed = startReceiver();
     defer(() => fixed.close());
-    relay.reload(configYaml(tmp.dir, endpointYaml(receiver, "    disable_after: 1", fixed.url)));
+    relay.reload(configYaml(tmp.dir, endpointYaml(fixed.url, "    disable_after: 1")));
     const reqs = await fixed.waitForRequests(5);
     expect(reqs.map((r) => JSON.parse(r.body).data.n)).toEqual([1, 2, 3, 4, 5]);
     expect(endpointState(relay).state).toBe("active");
@@ -77,19 +80,7 @@ describe("endpoint state", () => {
   });
 
   it("leaves the delivery failed when the attempt that trips disable_after was its last", async () => {
-    const receiver = startReceiver(() => new Response("down", { status: 500 }));
-    const tmp = tempDir();
-    const yaml = configYaml(
-      tmp.dir,
-      `  - id: main
-    url: ${receiver.url}
-    events: ["*"]
-    secret: ${SECRET}
-    retry: [0s, 50ms]
-    disable_after: 2`,
-    );
-    const relay = await startRelay(yaml, { dir: tmp.dir });
-    defer(tmp.remove, () => relay.stop(), () => receiver.close());
+    const { relay } = await setup("    disable_after: 2", { retry: "[0s, 50ms]", reply: () => new Response("down", { status: 500 }) });
     await relay.post("/v1/events", { type: "a.b", data: {} });
     await waitFor("auto_disabled", () => endpointState(relay).state === "auto_disabled");
     expect(statuses(relay)).toEqual(["failed"]);
@@ -112,7 +103,7 @@ describe("endpoint state", () => {
     relay.reload(withoutMain);
     await waitFor("held", () => statuses(relay)[0] === "held");
     receiver.reply(() => new Response("ok"));
-    relay.reload(configYaml(tmp.dir, endpointYaml(receiver)));
+    relay.reload(configYaml(tmp.dir, endpointYaml(receiver.url)));
     await waitFor("delivered", () => statuses(relay)[0] === "delivered");
   });
 
@@ -121,7 +112,7 @@ describe("endpoint state", () => {
     await relay.post("/v1/events", { type: "a.b", data: {} });
     expect(statuses(relay)).toEqual(["held"]);
     expect(endpointState(relay).state).toBe("disabled");
-    relay.reload(configYaml(tmp.dir, endpointYaml(receiver)));
+    relay.reload(configYaml(tmp.dir, endpointYaml(receiver.url)));
     await receiver.waitForRequests(1);
     await waitFor("delivered", () => statuses(relay)[0] === "delivered");
   });
@@ -130,23 +121,12 @@ describe("endpoint state", () => {
 describe("ordering: fifo", () => {
   it("delivers one key at a time in ingest order; a failing head blocks only its own key", async () => {
     let failHeadOfA = true;
-    const receiver = startReceiver((req) => {
+    const reply: Reply = (req) => {
       const { key, n } = JSON.parse(req.body).data;
       if (key === "a" && n === 1 && failHeadOfA) return new Response("no", { status: 500 });
       return new Response("ok");
-    });
-    const tmp = tempDir();
-    const yaml = configYaml(
-      tmp.dir,
-      `  - id: main
-    url: ${receiver.url}
-    events: ["*"]
-    secret: ${SECRET}
-    ordering: fifo
-    retry: [0s, 300ms, 300ms]`,
-    );
-    const relay = await startRelay(yaml, { dir: tmp.dir });
-    defer(tmp.remove, () => relay.stop(), () => receiver.close());
+    };
+    const { receiver, relay } = await setup("    ordering: fifo", { retry: "[0s, 300ms, 300ms]", reply });
     for (let n = 1; n <= 3; n++) {
       await relay.post("/v1/events", { type: "t", data: { key: "a", n }, ordering_key: "a" });
       await relay.post("/v1/events", { type: "t", data: { key: "b", n }, ordering_key: "b" });
@@ -164,19 +144,8 @@ describe("ordering: fifo", () => {
   });
 
   it("lets a failed head stop blocking its key", async () => {
-    const receiver = startReceiver((req) => new Response("", { status: JSON.parse(req.body).data.n === 1 ? 500 : 200 }));
-    const tmp = tempDir();
-    const yaml = configYaml(
-      tmp.dir,
-      `  - id: main
-    url: ${receiver.url}
-    events: ["*"]
-    secret: ${SECRET}
-    ordering: fifo
-    retry: [0s, 50ms]`,
-    );
-    const relay = await startRelay(yaml, { dir: tmp.dir });
-    defer(tmp.remove, () => relay.stop(), () => receiver.close());
+    const reply: Reply = (req) => new Response("", { status: JSON.parse(req.body).data.n === 1 ? 500 : 200 });
+    const { receiver, relay } = await setup("    ordering: fifo", { retry: "[0s, 50ms]", reply });
     await relay.post("/v1/events", { type: "t", data: { n: 1 } });
     await relay.post("/v1/events", { type: "t", data: { n: 2 } });
     await waitFor("second delivered after the head failed", () => statuses(relay).join() === "failed,delivered");
