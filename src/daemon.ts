@@ -102,7 +102,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     },
     config.delivery.concurrency,
   );
-  const committer = new GroupCommitter(new EventWriter(db), health, () => scheduler.wake());
+  const committer = new GroupCommitter(new EventWriter(db), health, (at) => {
+    if (at !== null) scheduler.wakeAt(at);
+  });
   ingest = new Ingest({
     committer,
     endpoints,

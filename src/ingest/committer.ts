@@ -35,9 +35,10 @@ export class GroupCommitter {
   #firstAt = 0;
   readonly #writer: EventWriter;
   readonly #health: StorageHealth;
-  readonly #onCommit: () => void;
+  readonly #onCommit: (firstDueAt: number | null) => void;
 
-  constructor(writer: EventWriter, health: StorageHealth, onCommit: () => void) {
+  /** `onCommit` learns when the earliest pending delivery just stored falls due (null: none was stored). */
+  constructor(writer: EventWriter, health: StorageHealth, onCommit: (firstDueAt: number | null) => void) {
     this.#writer = writer;
     this.#health = health;
     this.#onCommit = onCommit;
@@ -89,6 +90,17 @@ export class GroupCommitter {
     }
     this.#health.ok();
     batch.forEach((w, i) => w.resolve(results[i]!));
-    this.#onCommit();
+    this.#onCommit(firstDue(batch));
   }
+}
+
+/** The earliest due time among the pending deliveries of a batch; held ones and empty fan-outs need no delivery round. */
+function firstDue(batch: readonly Waiting[]): number | null {
+  let first: number | null = null;
+  for (const w of batch) {
+    for (const e of w.events) {
+      for (const d of e.deliveries) if (d.status === "pending" && (first === null || d.nextAttemptAt < first)) first = d.nextAttemptAt;
+    }
+  }
+  return first;
 }

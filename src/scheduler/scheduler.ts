@@ -104,6 +104,12 @@ export class Scheduler {
     });
   }
 
+  /** Makes sure a round runs by `at`: now if it is due, else on the timer. */
+  wakeAt(at: number): void {
+    if (at <= this.#deps.clock.now()) this.wake();
+    else this.#arm(at);
+  }
+
   /** Attempts currently running. */
   get inFlight(): number {
     return this.#inFlight;
