@@ -7,7 +7,7 @@
 import type { Clock } from "../clock";
 import type { ResultLabel } from "../delivery/classify";
 import type { Backlog } from "../outbox/backlog";
-import type { DeliveryObserver } from "../scheduler/scheduler";
+import type { DeliveryObserver } from "../scheduler/record";
 import type { Endpoints } from "../scheduler/endpoints";
 import { ComputedGauge, Counter, Gauge, Histogram, type LabelValues, Registry } from "./registry";
 

@@ -8,7 +8,7 @@
 import type { Logger } from "../log";
 import { deliveryId } from "../outbox/types";
 import type { Transition } from "./endpoints";
-import type { DeadLetter } from "./scheduler";
+import type { DeadLetter } from "./record";
 
 /** Stores an event of hookrelay's own for every endpoint subscribed to it. */
 export type Emit = (type: string, data: Record<string, unknown>) => Promise<unknown>;

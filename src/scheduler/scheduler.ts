@@ -9,7 +9,6 @@
 import type { Clock } from "../clock";
 import type { StorageHealth } from "../db/health";
 import type { RunInTransaction } from "../db/transaction";
-import { classify, type ResultLabel } from "../delivery/classify";
 import type { PreparedEndpoint } from "../delivery/endpoint";
 import type { OutgoingRequest, SendResult } from "../delivery/send";
 import type { Logger } from "../log";
@@ -18,6 +17,8 @@ import type { Outcomes } from "../outbox/outcomes";
 import { type ClaimedDelivery, deliveryId } from "../outbox/types";
 import type { Endpoints } from "./endpoints";
 import { TokenBucket } from "./rate-limit";
+import { type Completion, type DeadLetter, type DeliveryObserver, recordCompletion } from "./record";
+
 
 /** Rows claimed per endpoint per round at most: bounds memory however large the backlog. */
 const CLAIM_BATCH = 256;
@@ -25,18 +26,6 @@ const CLAIM_BATCH = 256;
 const MAX_SLEEP_MS = 30_000;
 /** Wait before trying again after storage failed during a round. */
 const STORAGE_RETRY_MS = 1_000;
-
-export interface DeliveryObserver {
-  attempt(endpointId: string, label: ResultLabel, seconds: number): void;
-  finished(endpointId: string, outcome: "delivered" | "failed"): void;
-}
-
-export interface DeadLetter {
-  readonly delivery: ClaimedDelivery;
-  readonly attempts: number;
-  readonly lastStatusCode: number | null;
-  readonly lastError: string | null;
-}
 
 export interface SchedulerDeps {
   readonly claims: Claims;
@@ -50,15 +39,6 @@ export interface SchedulerDeps {
   readonly random: () => number;
   readonly observer: DeliveryObserver;
   readonly onDeadLetter: (d: DeadLetter) => void;
-}
-
-interface Completion {
-  readonly delivery: ClaimedDelivery;
-  readonly prepared: PreparedEndpoint;
-  readonly startedAt: number;
-  readonly finishedAt: number;
-  readonly headers: Record<string, string>;
-  readonly sent: SendResult;
 }
 
 export class Scheduler {
@@ -252,7 +232,8 @@ export class Scheduler {
         deadLetters.length = 0;
         const touched = new Set<string>();
         for (const c of done) {
-          this.#record(c, deadLetters);
+          const dead = recordCompletion(c, this.#deps);
+          if (dead) deadLetters.push(dead);
           touched.add(c.delivery.endpointId);
         }
         // Counters live in memory and only their final value matters, so each
@@ -265,64 +246,5 @@ export class Scheduler {
     }
     this.#deps.health.ok();
     deadLetters.forEach(this.#deps.onDeadLetter);
-  }
-
-  #record(c: Completion, deadLetters: DeadLetter[]): void {
-    const { delivery: d, sent } = c;
-    const endpointId = d.endpointId;
-    const live = this.#deps.endpoints.get(endpointId);
-    // A reload may have changed the timetable: it applies from the next attempt on.
-    const config = live?.prepared.config ?? c.prepared.config;
-    const state = live?.state ?? this.#deps.endpoints.storedState(endpointId);
-    const n = d.attempts + 1;
-    const decision = classify({
-      result: sent.result,
-      attemptsMade: n,
-      policy: config.retry,
-      jitter: config.jitter,
-      disableAfter: config.disableAfter,
-      counters: state ?? { consecutiveFailures: 0, failingSince: null },
-      createdAt: d.createdAt,
-      startedAt: c.startedAt,
-      now: c.finishedAt,
-      random: this.#deps.random(),
-    });
-    if (state) {
-      state.consecutiveFailures = decision.counters.consecutiveFailures;
-      state.failingSince = decision.counters.failingSince;
-      if (decision.delivery.status === "delivered") state.lastSuccessAt = c.finishedAt;
-    }
-    const verdict = decision.delivery;
-    // Exhausted wins over held: a delivery out of attempts is dead even if this attempt also disabled the endpoint.
-    const hold = verdict.status === "pending" && (!live || live.state.state !== "active" || decision.disable !== null);
-    const status = hold ? "held" : verdict.status;
-    const nextAttemptAt = status === "pending" && verdict.status === "pending" ? verdict.nextAttemptAt : null;
-    this.#deps.outcomes.record({
-      seq: d.seq,
-      n,
-      startedAt: c.startedAt,
-      durationMs: c.finishedAt - c.startedAt,
-      statusCode: sent.statusCode,
-      error: sent.error,
-      requestHeaders: JSON.stringify(c.headers),
-      responseExcerpt: sent.responseExcerpt,
-      status,
-      nextAttemptAt,
-      finishedAt: c.finishedAt,
-    });
-    if (decision.disable && live) this.#deps.endpoints.disable(endpointId, "auto_disabled", decision.disable, c.finishedAt);
-    this.#deps.observer.attempt(endpointId, decision.label, (c.finishedAt - c.startedAt) / 1000);
-    const fields = { event_id: d.eventId, delivery_id: deliveryId(d.seq), endpoint_id: endpointId, attempt: n };
-    if (status === "delivered") {
-      this.#deps.observer.finished(endpointId, "delivered");
-      this.#deps.log.debug("delivered", { ...fields, status_code: sent.statusCode });
-    } else if (status === "failed") {
-      this.#deps.observer.finished(endpointId, "failed");
-      this.#deps.log.warn("delivery failed: timetable exhausted", { ...fields, error: sent.error });
-      deadLetters.push({ delivery: d, attempts: n, lastStatusCode: sent.statusCode, lastError: sent.error });
-    } else {
-      const next = nextAttemptAt === null ? {} : { next_attempt_at: new Date(nextAttemptAt).toISOString() };
-      this.#deps.log.info(`attempt failed; delivery ${status}`, { ...fields, error: sent.error, ...next });
-    }
   }
 }

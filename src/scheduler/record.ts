@@ -1,0 +1,107 @@
+/**
+ * @module scheduler/record
+ * What one finished attempt changes: classify it, update the endpoint's
+ * failure counters, store the attempt and the delivery's new state (held when
+ * its endpoint cannot receive; failed when out of attempts, even if the same
+ * attempt disabled the endpoint), disable the endpoint if it must, and report
+ * metrics and logs. Runs inside the scheduler's outcome transaction.
+ */
+import { classify, type ResultLabel } from "../delivery/classify";
+import type { PreparedEndpoint } from "../delivery/endpoint";
+import type { SendResult } from "../delivery/send";
+import type { Logger } from "../log";
+import type { Outcomes } from "../outbox/outcomes";
+import { type ClaimedDelivery, deliveryId } from "../outbox/types";
+import type { Endpoints } from "./endpoints";
+
+export interface DeliveryObserver {
+  attempt(endpointId: string, label: ResultLabel, seconds: number): void;
+  finished(endpointId: string, outcome: "delivered" | "failed"): void;
+}
+
+/** A delivery that reached the dead-letter queue, to be announced. */
+export interface DeadLetter {
+  readonly delivery: ClaimedDelivery;
+  readonly attempts: number;
+  readonly lastStatusCode: number | null;
+  readonly lastError: string | null;
+}
+
+/** One attempt as it finished, with what it was built from. */
+export interface Completion {
+  readonly delivery: ClaimedDelivery;
+  readonly prepared: PreparedEndpoint;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+  readonly headers: Record<string, string>;
+  readonly sent: SendResult;
+}
+
+export interface RecordDeps {
+  readonly outcomes: Outcomes;
+  readonly endpoints: Endpoints;
+  readonly log: Logger;
+  readonly random: () => number;
+  readonly observer: DeliveryObserver;
+}
+
+/** Records one finished attempt; answers the dead letter when the delivery just failed for good. */
+export function recordCompletion(c: Completion, deps: RecordDeps): DeadLetter | null {
+  const { delivery: d, sent } = c;
+  const endpointId = d.endpointId;
+  const live = deps.endpoints.get(endpointId);
+  // A reload may have changed the timetable: it applies from the next attempt on.
+  const config = live?.prepared.config ?? c.prepared.config;
+  const state = live?.state ?? deps.endpoints.storedState(endpointId);
+  const n = d.attempts + 1;
+  const decision = classify({
+    result: sent.result,
+    attemptsMade: n,
+    policy: config.retry,
+    jitter: config.jitter,
+    disableAfter: config.disableAfter,
+    counters: state ?? { consecutiveFailures: 0, failingSince: null },
+    createdAt: d.createdAt,
+    startedAt: c.startedAt,
+    now: c.finishedAt,
+    random: deps.random(),
+  });
+  if (state) {
+    state.consecutiveFailures = decision.counters.consecutiveFailures;
+    state.failingSince = decision.counters.failingSince;
+    if (decision.delivery.status === "delivered") state.lastSuccessAt = c.finishedAt;
+  }
+  const verdict = decision.delivery;
+  // Exhausted wins over held: a delivery out of attempts is dead even if this attempt also disabled the endpoint.
+  const hold = verdict.status === "pending" && (!live || live.state.state !== "active" || decision.disable !== null);
+  const status = hold ? "held" : verdict.status;
+  const nextAttemptAt = status === "pending" && verdict.status === "pending" ? verdict.nextAttemptAt : null;
+  deps.outcomes.record({
+    seq: d.seq,
+    n,
+    startedAt: c.startedAt,
+    durationMs: c.finishedAt - c.startedAt,
+    statusCode: sent.statusCode,
+    error: sent.error,
+    requestHeaders: JSON.stringify(c.headers),
+    responseExcerpt: sent.responseExcerpt,
+    status,
+    nextAttemptAt,
+    finishedAt: c.finishedAt,
+  });
+  if (decision.disable && live) deps.endpoints.disable(endpointId, "auto_disabled", decision.disable, c.finishedAt);
+  deps.observer.attempt(endpointId, decision.label, (c.finishedAt - c.startedAt) / 1000);
+  const fields = { event_id: d.eventId, delivery_id: deliveryId(d.seq), endpoint_id: endpointId, attempt: n };
+  if (status === "delivered") {
+    deps.observer.finished(endpointId, "delivered");
+    deps.log.debug("delivered", { ...fields, status_code: sent.statusCode });
+  } else if (status === "failed") {
+    deps.observer.finished(endpointId, "failed");
+    deps.log.warn("delivery failed: timetable exhausted", { ...fields, error: sent.error });
+    return { delivery: d, attempts: n, lastStatusCode: sent.statusCode, lastError: sent.error };
+  } else {
+    const next = nextAttemptAt === null ? {} : { next_attempt_at: new Date(nextAttemptAt).toISOString() };
+    deps.log.info(`attempt failed; delivery ${status}`, { ...fields, error: sent.error, ...next });
+  }
+  return null;
+}
