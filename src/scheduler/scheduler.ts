@@ -7,6 +7,7 @@
  * recorded together in one transaction.
  */
 import type { Clock } from "../clock";
+import type { RateLimit } from "../config/types";
 import type { StorageHealth } from "../db/health";
 import type { RunInTransaction } from "../db/transaction";
 import type { PreparedEndpoint } from "../delivery/endpoint";
@@ -69,7 +70,8 @@ export class Scheduler {
       const limit = prepared.config.rateLimit;
       const id = prepared.config.id;
       if (!limit) this.#buckets.delete(id);
-      else if (this.#buckets.get(id)?.limit !== limit) this.#buckets.set(id, new TokenBucket(limit, now));
+      // A reload builds new config objects: compare the figures, so an unchanged limit keeps its spent tokens.
+      else if (!sameLimit(this.#buckets.get(id)?.limit, limit)) this.#buckets.set(id, new TokenBucket(limit, now));
     }
     this.wake();
   }
@@ -247,4 +249,8 @@ export class Scheduler {
     this.#deps.health.ok();
     deadLetters.forEach(this.#deps.onDeadLetter);
   }
+}
+
+function sameLimit(a: RateLimit | undefined, b: RateLimit): boolean {
+  return a !== undefined && a.count === b.count && a.perMs === b.perMs;
 }
