@@ -53,8 +53,9 @@ export class Endpoints {
         const hash = configHash(p.config);
         const t = this.#reconcile(p.config, state, hash, now);
         if (t) transitions.push(t);
+        // Only an edited endpoint can have just switched to FIFO; skip the backlog walk otherwise.
+        if (p.config.ordering === "fifo" && state.configHash !== hash) this.#deps.store.assignFifoKeys(p.config.id);
         state.configHash = hash;
-        if (p.config.ordering === "fifo") this.#deps.store.assignFifoKeys(p.config.id);
         // Held because the endpoint had been removed: it is back, so they resume.
         if (state.state === "active") this.#deps.store.releaseHeld(p.config.id, now);
         this.#deps.store.save(p.config.id, state);
