@@ -18,9 +18,12 @@ export interface AdminAccessDeps {
 export function adminGroup(name: string, deps: AdminAccessDeps) {
   const guard = requireToken("admin", deps.tokens);
   const readJson = jsonBody(deps.maxBodyBytes);
-  const parseJson = (ctx: { request: Request }) => {
-    guard(ctx);
-    return readJson(ctx);
+  // Destructured, not passed on whole: Elysia reads a hook's parameters to
+  // decide what to prepare per request, and a context used as a whole makes
+  // it parse cookies, the query and every header for every call.
+  const parseJson = ({ request }: { request: Request }) => {
+    guard({ request });
+    return readJson({ request });
   };
   const app = new Elysia({ name, normalize: false }).onTransform(guard);
   return { app, parseJson };

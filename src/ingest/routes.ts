@@ -28,10 +28,13 @@ export function ingestRoutes(deps: IngestRouteDeps) {
   };
   const readJson = jsonBody(deps.maxBodyBytes);
   // Elysia parses before beforeHandle runs; checking here refuses a bad token before the body is read.
-  const parse = (ctx: { request: Request }) => {
-    guard(ctx);
+  // The context is destructured, not passed on whole: Elysia reads a hook's parameters to decide what
+  // to prepare per request, and a context used as a whole makes it parse cookies, the query and every
+  // header for every event.
+  const parse = ({ request }: { request: Request }) => {
+    guard({ request });
     notDraining();
-    return readJson(ctx);
+    return readJson({ request });
   };
   return new Elysia({ name: "ingest", normalize: false })
     .post(
