@@ -5,6 +5,7 @@
  * two cannot drift.
  */
 import { t } from "elysia";
+import { ResponseInteger } from "../http/response-integer";
 import { oneOf } from "./literals";
 
 /** ISO-8601 UTC with milliseconds, e.g. 2026-03-08T12:34:56.789Z. */
@@ -15,14 +16,14 @@ export const DeliveryStatusName = oneOf(["pending", "in_flight", "delivered", "f
 
 export const Delivery = t.Object({
   id: t.String({ description: "dlv_<seq>" }),
-  seq: t.Integer(),
+  seq: ResponseInteger(),
   event_id: t.String(),
   event_type: t.String(),
   endpoint_id: t.String(),
   status: DeliveryStatusName,
-  attempts: t.Integer(),
+  attempts: ResponseInteger(),
   next_attempt_at: MaybeTime,
-  last_status_code: t.Nullable(t.Integer()),
+  last_status_code: t.Nullable(ResponseInteger()),
   last_error: t.Nullable(t.String()),
   created_at: Time,
   updated_at: Time,
@@ -30,10 +31,10 @@ export const Delivery = t.Object({
 });
 
 export const Attempt = t.Object({
-  n: t.Integer({ description: "Counts from 1" }),
+  n: ResponseInteger({ description: "Counts from 1" }),
   started_at: Time,
-  duration_ms: t.Integer(),
-  status_code: t.Nullable(t.Integer()),
+  duration_ms: ResponseInteger(),
+  status_code: t.Nullable(ResponseInteger()),
   error: t.Nullable(t.String()),
   request_headers: t.Record(t.String(), t.String()),
   response_excerpt: t.Nullable(t.String({ description: "The first 4 KiB of the response body" })),
@@ -67,17 +68,17 @@ export const Endpoint = t.Object({
   url: t.Nullable(t.String({ description: "null once the endpoint is removed from the config" })),
   events: t.Array(t.String()),
   state: t.Union([t.Literal("active"), t.Literal("disabled"), t.Literal("auto_disabled"), t.Literal("removed")]),
-  consecutive_failures: t.Integer(),
+  consecutive_failures: ResponseInteger(),
   failing_since: MaybeTime,
   last_success_at: MaybeTime,
   disabled_reason: t.Nullable(t.String()),
-  backlog: t.Object({ pending: t.Integer(), held: t.Integer(), failed: t.Integer(), in_flight: t.Integer() }),
+  backlog: t.Object({ pending: ResponseInteger(), held: ResponseInteger(), failed: ResponseInteger(), in_flight: ResponseInteger() }),
   signature: t.Nullable(t.Object({ scheme: t.String(), header: t.Nullable(t.String()) })),
-  timeout_ms: t.Nullable(t.Integer()),
+  timeout_ms: t.Nullable(ResponseInteger()),
   retry: t.Nullable(
     t.Object({
-      delays_ms: t.Array(t.Integer(), { description: "Wait before each attempt, counted from the previous failure" }),
-      max_age_ms: t.Nullable(t.Integer()),
+      delays_ms: t.Array(ResponseInteger(), { description: "Wait before each attempt, counted from the previous failure" }),
+      max_age_ms: t.Nullable(ResponseInteger()),
     }),
   ),
   ordering: t.Nullable(t.Union([t.Literal("fifo"), t.Literal("none")])),
@@ -88,12 +89,12 @@ export const EndpointList = t.Object({ items: t.Array(Endpoint), next_cursor: t.
 export const TestSent = t.Object({ event_id: t.String(), delivery_id: t.String() });
 
 export const Retried = t.Object({
-  retried: t.Integer(),
+  retried: ResponseInteger(),
   next_cursor: t.Nullable(t.String({ description: "Set when `limit` stopped the walk early: pass back as `cursor`" })),
 });
 
 export const Cancelled = t.Object({
-  cancelled: t.Integer(),
+  cancelled: ResponseInteger(),
   next_cursor: t.Nullable(t.String({ description: "Set when `limit` stopped the walk early: pass back as `cursor`" })),
 });
 

@@ -4,6 +4,7 @@
  * OpenAPI document is generated from them, so the two cannot drift.
  */
 import { t } from "elysia";
+import { ResponseInteger } from "../http/response-integer";
 
 export const EVENT_ID_PATTERN = "^[A-Za-z0-9_-]{1,128}$";
 /** At most this many events in one batch request. */
@@ -26,11 +27,11 @@ export const BatchBody = t.Object(
   { additionalProperties: false },
 );
 
-export const Accepted = t.Object({ id: t.String(), deliveries: t.Integer() });
+export const Accepted = t.Object({ id: t.String(), deliveries: ResponseInteger() });
 export const Duplicate = t.Object({ id: t.String(), duplicate: t.Literal(true) });
 export const BatchAccepted = t.Object({
   ids: t.Array(t.String()),
-  deliveries: t.Integer(),
+  deliveries: ResponseInteger(),
   duplicates: t.Optional(t.Array(t.String())),
 });
 
