@@ -12,6 +12,8 @@ const inspect = Symbol.for("nodejs.util.inspect.custom");
 
 export class Secret {
   readonly #text: string;
+  /** The UTF-8 bytes, encoded on first comparison: tokens are compared on every request. */
+  #bytes: Buffer | null = null;
 
   constructor(text: string) {
     this.#text = text;
@@ -22,12 +24,11 @@ export class Secret {
     return this.#text;
   }
 
-  /** Compares in time independent of where the strings differ. */
-  equals(candidate: string): boolean {
-    const a = Buffer.from(this.#text, "utf8");
-    const b = Buffer.from(candidate, "utf8");
+  /** Compares with a candidate's UTF-8 bytes in time independent of where they differ. */
+  equals(candidate: Uint8Array): boolean {
+    const own = (this.#bytes ??= Buffer.from(this.#text, "utf8"));
     // Compare against ourselves when lengths differ so timing does not depend on the candidate's prefix.
-    return a.length === b.length ? timingSafeEqual(a, b) : (timingSafeEqual(a, a), false);
+    return own.length === candidate.length ? timingSafeEqual(own, candidate) : (timingSafeEqual(own, own), false);
   }
 
   toString(): string {
@@ -45,7 +46,8 @@ export class Secret {
 
 /** True when `candidate` equals any of `secrets`; checks all of them so timing does not reveal which matched. */
 export function matchesAny(secrets: readonly Secret[], candidate: string): boolean {
+  const bytes = Buffer.from(candidate, "utf8");
   let found = false;
-  for (const s of secrets) found = s.equals(candidate) || found;
+  for (const s of secrets) found = s.equals(bytes) || found;
   return found;
 }
