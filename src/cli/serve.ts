@@ -76,7 +76,7 @@ export const serve: Command = async (argv, io) => {
     log,
     outcome: (ok) => running.metrics.configReloaded(ok),
   });
-  const watcher = path === null ? null : watchConfigFile(path, loadedText, () => reload?.("config file changed"), log);
+  const watcher = path === null ? null : watchConfigFile(path, loadedText, () => reload?.("config file changed"));
   await stopRequested;
   watcher?.close();
   process.off("SIGHUP", onHup);

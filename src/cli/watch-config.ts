@@ -1,15 +1,18 @@
 /**
  * @module cli/watch-config
- * Notices the config file changing on disk. It watches the file's folder, not
- * the file: editors that save by writing a new file and renaming it over the
- * old one replace the inode a file watch would be tied to. Bursts of events
- * (truncate, write, rename) are debounced into one, and a change that leaves
- * the text as it was triggers nothing.
+ * Notices the config file changing on disk by polling its path with stat.
+ * Polling the path, not watching the inode, follows editors that save by
+ * writing a new file and renaming it over the old one. It also costs nothing
+ * per database write: a folder watch (inotify) woke a thread and ran a
+ * callback for every write to the WAL whenever the database lived beside the
+ * config, about an eighth of the CPU each ingested event cost. Changes seen
+ * in quick succession (truncate, write, rename) are debounced into one, and a
+ * change that leaves the text as it was triggers nothing.
  */
-import { type FSWatcher, readFileSync, watch } from "node:fs";
-import { basename, dirname } from "node:path";
-import type { Logger } from "../log";
+import { readFileSync, unwatchFile, watchFile } from "node:fs";
 
+/** A stat four times a second costs nothing, and a save still takes effect within a moment. */
+const POLL_MS = 250;
 /** Long enough to cover an editor's save sequence, short enough to feel immediate. */
 export const DEBOUNCE_MS = 200;
 
@@ -22,8 +25,7 @@ export interface ConfigWatcher {
  * `path`. `loaded` is the text the running config came from (read before it
  * was loaded), so a save that lands while the daemon starts is not missed.
  */
-export function watchConfigFile(path: string, loaded: string | null, changed: () => void, log: Logger): ConfigWatcher {
-  const name = basename(path);
+export function watchConfigFile(path: string, loaded: string | null, changed: () => void): ConfigWatcher {
   let last = loaded;
   let timer: ReturnType<typeof setTimeout> | null = null;
   const schedule = () => {
@@ -33,27 +35,18 @@ export function watchConfigFile(path: string, loaded: string | null, changed: ()
   const settle = () => {
     timer = null;
     const now = readConfigText(path);
-    // Missing means mid-replace: the rename that completes it sends another event.
+    // Missing means mid-replace (or deleted): a later poll sees the file return.
     if (now === null || now === last) return;
     last = now;
     changed();
   };
-  let watcher: FSWatcher;
-  try {
-    watcher = watch(dirname(path), { persistent: false }, (_event, file) => {
-      if (file === null || file === name) schedule();
-    });
-  } catch (err) {
-    log.warn("cannot watch the config file; reload with SIGHUP instead", { path, error: String(err) });
-    return { close() {} };
-  }
+  watchFile(path, { persistent: false, interval: POLL_MS }, schedule);
   // Catches up with a save made between reading `loaded` and watching.
   schedule();
-  watcher.on("error", (err) => log.warn("stopped watching the config file; reload with SIGHUP instead", { path, error: String(err) }));
   return {
     close() {
       if (timer) clearTimeout(timer);
-      watcher.close();
+      unwatchFile(path, schedule);
     },
   };
 }
