@@ -9,6 +9,7 @@ import type { Database } from "bun:sqlite";
 import { adminRoutes } from "./admin/routes";
 import { type Clock, systemClock } from "./clock";
 import type { Config } from "./config/types";
+import { Checkpointer } from "./db/checkpointer";
 import { StorageHealth } from "./db/health";
 import { migrate } from "./db/migrate";
 import { openDatabase } from "./db/open";
@@ -60,6 +61,15 @@ export interface Daemon {
   stop(): Promise<void>;
 }
 
+/**
+ * The checkpoint thread's entry point, resolved from this file at the top of
+ * src/. In the compiled binary every module's import.meta.url is the root of
+ * the embedded files, where the thread's entry sits under db/ (it is an entry
+ * point of `npm run build` of its own), so this one spelling names the file
+ * both from source and compiled.
+ */
+const CHECKPOINT_THREAD_ENTRY = new URL("./db/checkpoint-thread.ts", import.meta.url).href;
+
 /** How long a drain waits for requests already being answered, at most. */
 const REQUEST_DRAIN_MS = 2_000;
 
@@ -74,6 +84,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const db = openDatabase(config.storage.path, { sync: config.storage.sync });
   migrate(db);
   const tx = transactionRunner(db);
+  const checkpointer = await Checkpointer.start(CHECKPOINT_THREAD_ENTRY, db, config.storage.path, config.storage.sync);
   const health = new StorageHealth(db);
   const claims = new Claims(db);
   const requeued = claims.requeueInFlight();
@@ -115,7 +126,14 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   });
   reportOrphans(endpoints.apply(config.endpoints, clock.now()), log);
   scheduler.configure(config.delivery.concurrency);
-  const jobs = startJobs({ retention: new Retention(db), storage: () => config.storage, clock, log, failed: (job) => metrics.jobFailed(job) });
+  const jobs = startJobs({
+    retention: new Retention(db),
+    checkpoint: () => checkpointer.checkpoint(),
+    storage: () => config.storage,
+    clock,
+    log,
+    failed: (job) => metrics.jobFailed(job),
+  });
 
   const app = createApp({
     log,
@@ -173,6 +191,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     async stop() {
       draining = true;
       await jobs.stop();
+      await checkpointer.close();
       log.info("draining: refusing new events, finishing deliveries in flight", { grace_ms: config.server.shutdownGraceMs });
       const deadline = clock.now() + REQUEST_DRAIN_MS;
       while (server.pendingRequests > 0 && clock.now() < deadline) await Bun.sleep(10);

@@ -1,8 +1,7 @@
 /**
  * @module outbox/retention
  * The statements that forget old history: finished deliveries with their
- * attempts and events, events that never had a delivery, and the WAL
- * checkpoint. Every delete is bounded by a batch limit and walks an index
+ * attempts and events, and events that never had a delivery. Every delete is bounded by a batch limit and walks an index
  * (migration 003), so one batch costs the same however large the table is and
  * holds the write lock only briefly.
  */
@@ -15,13 +14,6 @@ export type FinishedStatus = "delivered" | "cancelled" | "failed";
 export interface EventCursor {
   readonly createdAt: number;
   readonly rowid: number;
-}
-
-export interface Checkpoint {
-  /** 1 when a reader or writer kept the checkpoint from finishing (PASSIVE never waits). */
-  readonly busy: number;
-  readonly walPages: number;
-  readonly checkpointedPages: number;
 }
 
 /**
@@ -95,11 +87,5 @@ export class Retention {
         return { deleted, next };
       })
       .immediate();
-  }
-
-  /** Copies what it can of the WAL into the database without waiting for readers or writers. */
-  checkpoint(): Checkpoint {
-    const row = this.#db.query<{ busy: number; log: number; checkpointed: number }, []>("PRAGMA wal_checkpoint(PASSIVE)").get()!;
-    return { busy: row.busy, walPages: row.log, checkpointedPages: row.checkpointed };
   }
 }

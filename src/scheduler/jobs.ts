@@ -10,6 +10,7 @@ import { Cron } from "croner";
 import type { Clock } from "../clock";
 import type { Config } from "../config/types";
 import type { Logger } from "../log";
+import type { Checkpoint } from "../db/checkpoint";
 import type { EventCursor, FinishedStatus, Retention } from "../outbox/retention";
 
 /** Rows per pruning transaction: small enough that ingest waits at most a few milliseconds for the lock. */
@@ -20,12 +21,15 @@ export type JobName = "retention" | "wal_checkpoint";
 export const TIMETABLES: Readonly<Record<JobName, string>> = {
   // Every five minutes: expired rows never pile up, and a run with nothing expired costs one index probe.
   retention: "0 */5 * * * *",
-  // Twice a minute: keeps the WAL short between SQLite's own size-triggered checkpoints.
-  wal_checkpoint: "*/30 * * * * *",
+  // Every second: the daemon's connection never checkpoints itself (db/checkpointer.ts), so this keeps
+  // the WAL to about a second of writes; with nothing new to copy a run costs next to nothing.
+  wal_checkpoint: "* * * * * *",
 };
 
 export interface JobDeps {
   readonly retention: Retention;
+  /** One WAL checkpoint, off the event loop (db/checkpointer.ts). */
+  readonly checkpoint: () => Promise<Checkpoint>;
   /** The current storage settings; read at every run, so a reload applies to the next one. */
   readonly storage: () => Config["storage"];
   readonly clock: Clock;
@@ -126,7 +130,7 @@ export function startJobs(deps: JobDeps): Jobs {
     if (total > 0) deps.log.info("pruned expired history", { ...counts });
   });
   start("wal_checkpoint", async () => {
-    const result = deps.retention.checkpoint();
+    const result = await deps.checkpoint();
     deps.log.debug("wal checkpoint", { ...result });
   });
 

@@ -17,7 +17,9 @@ let bin = process.env.HOOKRELAY_BIN ?? "";
 beforeAll(async () => {
   if (bin) return;
   bin = join(tmp.dir, "hookrelay");
-  const build = Bun.spawn([process.execPath, "build", join(ROOT, "src/main.ts"), "--compile", "--outfile", bin], {
+  // The entry points of `npm run build`: the CLI and the checkpoint thread's body.
+  const entries = ["src/main.ts", "src/db/checkpoint-thread.ts"].map((e) => join(ROOT, e));
+  const build = Bun.spawn([process.execPath, "build", ...entries, "--compile", "--outfile", bin], {
     stdout: "pipe",
     stderr: "pipe",
   });

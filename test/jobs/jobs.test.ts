@@ -8,11 +8,12 @@ import { waitFor } from "../helpers/wait";
 const EVERY_SECOND: Record<JobName, string> = { retention: "* * * * * *", wal_checkpoint: "* * * * * *" };
 const STORAGE = { path: ":memory:", retentionMs: 1000, failedRetentionMs: 1000, sync: "normal" as const };
 
+const NOTHING_TO_CHECKPOINT = async () => ({ busy: 0, walPages: 0, checkpointedPages: 0 });
+
 function fakeRetention(overrides: Partial<Retention>): Retention {
   return {
     pruneDeliveries: () => 0,
     pruneBareEvents: () => ({ deleted: 0, next: null }),
-    checkpoint: () => ({ busy: 0, walPages: 0, checkpointedPages: 0 }),
     ...overrides,
   } as unknown as Retention;
 }
@@ -22,11 +23,10 @@ describe("housekeeping jobs", () => {
     const failures: JobName[] = [];
     const logs: string[] = [];
     const jobs = startJobs({
-      retention: fakeRetention({
-        checkpoint: () => {
-          throw new Error("disk I/O error");
-        },
-      }),
+      retention: fakeRetention({}),
+      checkpoint: async () => {
+        throw new Error("disk I/O error");
+      },
       storage: () => STORAGE,
       clock: { now: () => Date.now() },
       log: createLogger("debug", "json", (l) => logs.push(l)),
@@ -47,6 +47,7 @@ describe("housekeeping jobs", () => {
     const jobs = startJobs({
       // Always a full batch: the run keeps pruning (and pausing) until the jobs are stopped.
       retention: fakeRetention({ pruneDeliveries: () => (calls++, PRUNE_BATCH) }),
+      checkpoint: NOTHING_TO_CHECKPOINT,
       storage: () => (starts++, STORAGE),
       clock: { now: () => Date.now() },
       log: createLogger("debug", "json", (l) => logs.push(l)),
@@ -64,6 +65,7 @@ describe("housekeeping jobs", () => {
   it("gives the jobs of two daemons in one process distinct names", async () => {
     const deps = {
       retention: fakeRetention({}),
+      checkpoint: NOTHING_TO_CHECKPOINT,
       storage: () => STORAGE,
       clock: { now: () => Date.now() },
       log: createLogger("error", "json", () => {}),
