@@ -13,6 +13,7 @@ import { Checkpointer } from "./db/checkpointer";
 import { StorageHealth } from "./db/health";
 import { migrate } from "./db/migrate";
 import { openDatabase } from "./db/open";
+import { relaxedSync } from "./db/relaxed-sync";
 import { transactionRunner } from "./db/transaction";
 import { send } from "./delivery/send";
 import { createApp } from "./http/app";
@@ -84,6 +85,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const db = openDatabase(config.storage.path, { sync: config.storage.sync });
   migrate(db);
   const tx = transactionRunner(db);
+  const relaxed = relaxedSync(db);
   const checkpointer = await Checkpointer.start(CHECKPOINT_THREAD_ENTRY, db, config.storage.path, config.storage.sync);
   const health = new StorageHealth(db);
   const claims = new Claims(db);
@@ -102,7 +104,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       claims,
       outcomes: new Outcomes(db),
       endpoints,
-      tx,
+      outcomeTx: (work) => relaxed(() => tx(work)),
       health,
       send: (req) => send(req, { policy, lookup }),
       clock,

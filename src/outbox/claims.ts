@@ -5,14 +5,15 @@
  * A crash leaves leased rows `in_flight`; `requeueInFlight()` at start-up puts
  * them back to `pending` (the one case in which a receiver may see a duplicate).
  *
- * A lease is the one write that needs no fsync: losing it to a power cut
- * leaves the row `pending`, exactly what `requeueInFlight()` would make of
- * it, and the next durable commit (an ingest or an outcome) syncs the WAL
- * and with it every lease written before. So leases commit with
- * synchronous=NORMAL even when the database runs FULL; each lease round
- * would otherwise cost an fsync that blocks the event loop.
+ * A lease needs no fsync: losing it to a power cut leaves the row
+ * `pending`, exactly what `requeueInFlight()` would make of it, and the next
+ * durable commit syncs the WAL and with it every lease written before. So
+ * leases commit with synchronous=NORMAL even when the database runs FULL
+ * (db/relaxed-sync.ts); each lease round would otherwise cost an fsync that
+ * blocks the event loop.
  */
 import type { Database, Statement } from "bun:sqlite";
+import { type Relaxed, relaxedSync } from "../db/relaxed-sync";
 import type { ClaimedDelivery } from "./types";
 
 /** One endpoint's share of a claim round. */
@@ -57,9 +58,6 @@ export const CLAIM_SQL = {
   requeue: "UPDATE deliveries SET status = 'pending' WHERE status = 'in_flight'",
 } as const;
 
-/** PRAGMA synchronous levels: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA. */
-const SYNC_NORMAL = 1;
-
 export class Claims {
   readonly #due: Statement<ClaimRow>;
   readonly #fifoDue: Statement<ClaimRow>;
@@ -68,8 +66,7 @@ export class Claims {
   readonly #fifoNextDue: Statement<{ at: number | null }>;
   readonly #requeue: Statement;
   readonly #leaseAll: { immediate: (rows: readonly ClaimRow[], now: number) => ClaimRow[] };
-  /** Switch to NORMAL and back around a lease; null when the connection already runs NORMAL or OFF. */
-  readonly #relax: { readonly on: Statement; readonly off: Statement } | null;
+  readonly #relaxed: Relaxed;
 
   constructor(db: Database) {
     this.#due = db.prepare(CLAIM_SQL.due);
@@ -81,10 +78,7 @@ export class Claims {
     this.#leaseAll = db.transaction((rows: readonly ClaimRow[], now: number) =>
       rows.filter((row) => this.#lease.run(now, row.seq).changes === 1),
     );
-    const level = (db.query("PRAGMA synchronous").get() as { synchronous: number }).synchronous;
-    this.#relax = level > SYNC_NORMAL
-      ? { on: db.prepare(`PRAGMA synchronous = ${SYNC_NORMAL}`), off: db.prepare(`PRAGMA synchronous = ${level}`) }
-      : null;
+    this.#relaxed = relaxedSync(db);
   }
 
   /**
@@ -101,13 +95,7 @@ export class Claims {
       for (const row of (r.fifo ? this.#fifoDue : this.#due).all({ endpoint: r.endpointId, now, limit })) due.push(row);
     }
     if (due.length === 0) return [];
-    if (!this.#relax) return this.#leaseAll.immediate(due, now).map(toClaimed);
-    this.#relax.on.run();
-    try {
-      return this.#leaseAll.immediate(due, now).map(toClaimed);
-    } finally {
-      this.#relax.off.run();
-    }
+    return this.#relaxed(() => this.#leaseAll.immediate(due, now)).map(toClaimed);
   }
 
   /** When the endpoint's next pending row becomes due (for FIFO, the next head); null when none waits. */
