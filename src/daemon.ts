@@ -16,6 +16,7 @@ import { openDatabase } from "./db/open";
 import { relaxedSync } from "./db/relaxed-sync";
 import { transactionRunner } from "./db/transaction";
 import { send } from "./delivery/send";
+import { Targets } from "./delivery/targets";
 import { createApp } from "./http/app";
 import { healthRoutes } from "./http/health";
 import { openapiRoutes } from "./http/openapi";
@@ -96,7 +97,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   let ingest: Ingest;
   const announcements = createAnnouncements((type, data) => ingest.emit(type, data, null), log);
   const endpoints = new Endpoints({ store: new EndpointStore(db), tx, onTransition: announcements.transition });
-  const lookup = options.lookup ?? dnsLookup;
+  const targets = new Targets(options.lookup ?? dnsLookup, () => clock.now());
   const backlog = new Backlog(db);
   const metrics = createMetrics({ endpoints, backlog, clock, version: VERSION });
   const scheduler = new Scheduler(
@@ -106,7 +107,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       endpoints,
       outcomeTx: (work) => relaxed(() => tx(work)),
       health,
-      send: (req) => send(req, { policy, lookup }),
+      send: (req) => send(req, { resolve: (url) => targets.resolve(url, policy) }),
       clock,
       log,
       random: Math.random,

@@ -4,8 +4,7 @@
  * redirect, give up at the endpoint's timeout, and read at most 64 KiB of the
  * answer (4 KiB kept), so a hostile receiver cannot hold memory or time.
  */
-import type { AddressPolicy } from "../net/policy";
-import { type Lookup, resolveTarget } from "../net/resolve";
+import type { Target } from "../net/resolve";
 import type { AttemptResult } from "./classify";
 
 /** Read no more than this of a response; then the connection is closed. */
@@ -29,14 +28,14 @@ export interface SendResult {
 }
 
 export interface SendDeps {
-  readonly policy: AddressPolicy;
-  readonly lookup: Lookup;
+  /** The permitted address to connect to for a URL, or why there is none (delivery/targets.ts). */
+  readonly resolve: (url: URL) => Promise<Target>;
 }
 
 /** Performs one attempt; never throws. */
 export async function send(req: OutgoingRequest, deps: SendDeps): Promise<SendResult> {
   const signal = AbortSignal.timeout(req.timeoutMs);
-  const target = await resolveTarget(req.url, deps.policy, deps.lookup);
+  const target = await deps.resolve(req.url);
   if (!target.ok) return failure({ kind: "blocked" }, target.error);
   let response: Response;
   try {
