@@ -87,7 +87,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   migrate(db);
   const tx = transactionRunner(db);
   const relaxed = relaxedSync(db);
-  const checkpointer = await Checkpointer.start(CHECKPOINT_THREAD_ENTRY, db, config.storage.path, config.storage.sync);
+  // The thread starts while the rest is assembled; it is awaited before the first request is served.
+  const checkpointerStarting = Checkpointer.start(CHECKPOINT_THREAD_ENTRY, db, config.storage.path, config.storage.sync);
   const health = new StorageHealth(db);
   const claims = new Claims(db);
   const requeued = claims.requeueInFlight();
@@ -129,14 +130,6 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   });
   reportOrphans(endpoints.apply(config.endpoints, clock.now()), log);
   scheduler.configure(config.delivery.concurrency);
-  const jobs = startJobs({
-    retention: new Retention(db),
-    checkpoint: () => checkpointer.checkpoint(),
-    storage: () => config.storage,
-    clock,
-    log,
-    failed: (job) => metrics.jobFailed(job),
-  });
 
   const app = createApp({
     log,
@@ -164,6 +157,15 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       metricsRoutes(metrics),
       openapiRoutes(() => app.routes, VERSION),
     ],
+  });
+  const checkpointer = await checkpointerStarting;
+  const jobs = startJobs({
+    retention: new Retention(db),
+    checkpoint: () => checkpointer.checkpoint(),
+    storage: () => config.storage,
+    clock,
+    log,
+    failed: (job) => metrics.jobFailed(job),
   });
   // Bun's own cap sits far above ours: bodies are measured by http/body.ts, which answers 413 in our error shape.
   const server = Bun.serve({
