@@ -18,6 +18,14 @@ export interface Figures {
     readonly tenEndpoints: { rps: number; latency: Summary; deliveriesPerSec: number };
   };
   readonly endToEnd: { seconds: number; deliveriesPerSec: number; ingestPerSec: number; ingestClients: number };
+  /**
+   * Every alternating round of the two ratio targets. The figures above, and
+   * their ceilings, are the round with the median ratio.
+   */
+  readonly rounds: {
+    readonly ingestVsBareServer: readonly { bareServer: number; hookrelay: number; ratio: number }[];
+    readonly endToEndVsBareFetch: readonly { bareFetch: number; hookrelay: number; ratio: number }[];
+  };
   readonly latency: { rate: number; ingestToReceiver: Summary; ingestAnswer: Summary };
   readonly backlog: {
     pending: number;
@@ -87,6 +95,9 @@ export function printTable(f: Figures): void {
   const line = (row: Row) => `${row[0].padEnd(widths[0]!)}  ${row[1].padStart(widths[1]!)}  ${row[2].padStart(widths[2]!)}  ${row[3].padStart(5)}`;
   console.log(line(["figure", "hookrelay", "ceiling", "ratio"]));
   for (const row of rows) console.log(line(row));
+  console.log("");
+  const list = (rounds: readonly { ratio: number }[]) => rounds.map((x) => x.ratio.toFixed(2)).join(", ");
+  console.log(`ratio of each round (the table shows the median one): ingest ${list(f.rounds.ingestVsBareServer)}; end to end ${list(f.rounds.endToEndVsBareFetch)}`);
   console.log("");
   for (const t of targets(f)) console.log(`${t.met ? "met   " : "MISSED"}  ${t.name}: ${t.value} (target ${t.goal})`);
 }

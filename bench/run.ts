@@ -25,6 +25,8 @@ const BINARY = join(ROOT, "dist", "hookrelay");
 
 /** The issue's load: 64 concurrent clients. */
 const CLIENTS = 64;
+/** Alternating rounds of each ratio target's ceiling and figure. */
+const ROUNDS = 3;
 /** Seconds measured per throughput phase, after WARMUP seconds not counted. */
 const SECONDS = 10;
 const WARMUP = 2;
@@ -96,6 +98,23 @@ function checkErrors(what: string, r: { errors: number; requests: number }): voi
   if (r.errors > 0) log(`${what}: ${r.errors} of ${r.requests} requests failed`);
 }
 
+/** One round of a ratio target: the ceiling, then the figure right after it. */
+interface Round<C, F = C> {
+  readonly ceiling: C;
+  readonly figure: F;
+  readonly ratio: number;
+}
+
+interface EndToEndRun {
+  readonly deliveries: ReceiverStats;
+  readonly ingest: LoadResult;
+}
+
+/** The round whose ratio is the median of all rounds. */
+function medianRound<C, F>(rounds: readonly Round<C, F>[]): Round<C, F> {
+  return [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)]!;
+}
+
 interface ReceiverStats {
   count: number;
   seconds: number;
@@ -154,19 +173,35 @@ async function main(): Promise<void> {
   }
   starts.sort((a, b) => a - b);
 
-  log("ceiling: bare Bun.serve answering 202");
-  const bare = await startScript("bare-server.ts");
-  await Bun.sleep(SETTLE_MS);
-  const bareRssIdle = rssMb(bare.pid);
-  const bareRss = sampleRss(bare.pid);
-  const bareServer = await load(bare, {});
-  const bareRssLoad = bareRss.stop();
-  await bare.stop();
-  checkErrors("bare server", bareServer);
-
-  log("ceiling: bare fetch + HMAC to the receiver");
-  await resetReceiver(receiver, false);
-  const bareFetch = await runScript<LoadResult>("bare-fetch.ts", { url: hookUrl, concurrency: CLIENTS, seconds: SECONDS, warmup: WARMUP });
+  // The two ratio targets are measured in alternating rounds, each hookrelay
+  // figure right after its ceiling, and judged on the round with the median
+  // ratio: on a shared machine a ceiling measured minutes away from its figure
+  // drifted by up to 2x, in either direction.
+  log(`durable ingest, one endpoint, and the bare server: ${ROUNDS} alternating rounds`);
+  const ingestRounds: Round<LoadResult>[] = [];
+  let bareRssIdle = 0;
+  let bareRssLoad = 0;
+  let rssIngest1 = 0;
+  for (let i = 0; i < ROUNDS; i++) {
+    const bare = await startScript("bare-server.ts");
+    if (i === 0) {
+      await Bun.sleep(SETTLE_MS);
+      bareRssIdle = rssMb(bare.pid);
+    }
+    const bareRss = sampleRss(bare.pid);
+    const ceiling = await load(bare, {});
+    bareRssLoad = Math.max(bareRssLoad, bareRss.stop());
+    await bare.stop();
+    checkErrors("bare server", ceiling);
+    const d = await daemon(quiet(1));
+    const rss = sampleRss(d.pid);
+    const figure = await load(d, {});
+    rssIngest1 = Math.max(rssIngest1, rss.stop());
+    await d.stop();
+    checkErrors("ingest, one endpoint", figure);
+    ingestRounds.push({ ceiling, figure, ratio: round(figure.rps / ceiling.rps, 3) });
+  }
+  const ingest = medianRound(ingestRounds);
 
   log("ceiling: raw bun:sqlite inserts");
   const rawSqlite = await runScript<{ eventsPerSec: number; batch: number }>("raw-sqlite.ts", {
@@ -175,34 +210,35 @@ async function main(): Promise<void> {
     batch: 100,
   });
 
-  log("durable ingest: one endpoint");
-  let d = await daemon(quiet(1));
-  let rss = sampleRss(d.pid);
-  const ingest1 = await load(d, {});
-  const rssIngest1 = rss.stop();
-  await d.stop();
-  checkErrors("ingest, one endpoint", ingest1);
-
   log("durable ingest: ten endpoints");
-  d = await daemon(quiet(10));
-  rss = sampleRss(d.pid);
+  let d = await daemon(quiet(10));
+  let rss = sampleRss(d.pid);
   const ingest10 = await load(d, {});
   const rssIngest10 = rss.stop();
   await d.stop();
   checkErrors("ingest, ten endpoints", ingest10);
 
-  log(`end to end: deliveries to the receiver for ${E2E_SECONDS} s with ingest running`);
-  d = await daemon({ count: 1, url: hookUrl, firstAttempt: "0s", maxInFlight: E2E_MAX_IN_FLIGHT });
-  rss = sampleRss(d.pid);
-  const e2eLoad = load(d, { concurrency: E2E_INGEST_CLIENTS, seconds: E2E_SECONDS + 1, warmup: WARMUP });
-  await Bun.sleep(WARMUP * 1000);
-  await resetReceiver(receiver, false);
-  await Bun.sleep(E2E_SECONDS * 1000);
-  const e2e = await receiverStats(receiver);
-  const e2eIngest = await e2eLoad;
-  const rssE2e = rss.stop();
-  await d.stop();
-  checkErrors("end to end ingest", e2eIngest);
+  log(`end to end, ${E2E_SECONDS} s of deliveries with ingest running, and bare fetch: ${ROUNDS} alternating rounds`);
+  const e2eRounds: Round<LoadResult, EndToEndRun>[] = [];
+  let rssE2e = 0;
+  for (let i = 0; i < ROUNDS; i++) {
+    await resetReceiver(receiver, false);
+    const ceiling = await runScript<LoadResult>("bare-fetch.ts", { url: hookUrl, concurrency: CLIENTS, seconds: SECONDS, warmup: WARMUP });
+    d = await daemon({ count: 1, url: hookUrl, firstAttempt: "0s", maxInFlight: E2E_MAX_IN_FLIGHT });
+    rss = sampleRss(d.pid);
+    const ingestLoad = load(d, { concurrency: E2E_INGEST_CLIENTS, seconds: E2E_SECONDS + 1, warmup: WARMUP });
+    await Bun.sleep(WARMUP * 1000);
+    await resetReceiver(receiver, false);
+    await Bun.sleep(E2E_SECONDS * 1000);
+    const delivered = await receiverStats(receiver);
+    const ingested = await ingestLoad;
+    rssE2e = Math.max(rssE2e, rss.stop());
+    await d.stop();
+    checkErrors("end to end ingest", ingested);
+    const figure = { deliveries: delivered, ingest: ingested };
+    e2eRounds.push({ ceiling, figure, ratio: round(delivered.rps / ceiling.rps, 3) });
+  }
+  const e2e = medianRound(e2eRounds);
 
   log(`latency: ingest to receiver at ${LATENCY_RATE} events/s`);
   d = await daemon({ count: 1, url: hookUrl, firstAttempt: "0s", maxInFlight: E2E_MAX_IN_FLIGHT });
@@ -253,19 +289,23 @@ async function main(): Promise<void> {
 
   const figures: Figures = {
     ceilings: {
-      bareServer: { rps: bareServer.rps, latency: bareServer.latency, rssIdleMb: bareRssIdle, rssLoadMb: bareRssLoad },
-      bareFetch: { rps: bareFetch.rps, latency: bareFetch.latency },
+      bareServer: { rps: ingest.ceiling.rps, latency: ingest.ceiling.latency, rssIdleMb: bareRssIdle, rssLoadMb: bareRssLoad },
+      bareFetch: { rps: e2e.ceiling.rps, latency: e2e.ceiling.latency },
       rawSqlite: { eventsPerSec: rawSqlite.eventsPerSec, batch: rawSqlite.batch },
     },
     ingest: {
-      oneEndpoint: { rps: ingest1.rps, latency: ingest1.latency },
+      oneEndpoint: { rps: ingest.figure.rps, latency: ingest.figure.latency },
       tenEndpoints: { rps: ingest10.rps, latency: ingest10.latency, deliveriesPerSec: ingest10.rps * 10 },
     },
     endToEnd: {
-      seconds: e2e.seconds,
-      deliveriesPerSec: e2e.rps,
-      ingestPerSec: e2eIngest.rps,
+      seconds: e2e.figure.deliveries.seconds,
+      deliveriesPerSec: e2e.figure.deliveries.rps,
+      ingestPerSec: e2e.figure.ingest.rps,
       ingestClients: E2E_INGEST_CLIENTS,
+    },
+    rounds: {
+      ingestVsBareServer: ingestRounds.map((r) => ({ bareServer: r.ceiling.rps, hookrelay: r.figure.rps, ratio: r.ratio })),
+      endToEndVsBareFetch: e2eRounds.map((r) => ({ bareFetch: r.ceiling.rps, hookrelay: r.figure.deliveries.rps, ratio: r.ratio })),
     },
     latency: {
       rate: LATENCY_RATE,
