@@ -21,7 +21,7 @@ export function requireToken(role: Role, tokens: () => TokenSets) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) throw new HttpError(401, "unauthorized", "missing bearer token (Authorization: Bearer <token>)");
     const sets = tokens();
-    const token = match[1]!;
+    const token = Buffer.from(match[1]!, "utf8");
     const ok = matchesAny(sets.adminTokens, token) || (role === "ingest" && matchesAny(sets.ingestTokens, token));
     if (!ok) throw new HttpError(401, "unauthorized", `the token is not valid for ${role === "admin" ? "the admin API" : "ingest"}`);
   };

@@ -44,10 +44,9 @@ export class Secret {
   }
 }
 
-/** True when `candidate` equals any of `secrets`; checks all of them so timing does not reveal which matched. */
-export function matchesAny(secrets: readonly Secret[], candidate: string): boolean {
-  const bytes = Buffer.from(candidate, "utf8");
+/** True when the UTF-8 bytes `candidate` equal any of `secrets`; checks all of them so timing does not reveal which matched. */
+export function matchesAny(secrets: readonly Secret[], candidate: Uint8Array): boolean {
   let found = false;
-  for (const s of secrets) found = s.equals(bytes) || found;
+  for (const s of secrets) found = s.equals(candidate) || found;
   return found;
 }
