@@ -12,14 +12,16 @@ export type IdGenerator = (now: number) => string;
 /** A generator that keeps ids monotonic within this process. */
 export function createIdGenerator(): IdGenerator {
   let lastTime = -1;
+  let timePart = "";
   const random = new Uint8Array(10);
   return (now) => {
     if (now === lastTime) increment(random);
     else {
       crypto.getRandomValues(random);
       lastTime = now;
+      timePart = encodeTime(now);
     }
-    return `evt_${encodeTime(now)}${encodeRandom(random)}`;
+    return `evt_${timePart}${encodeRandom(random)}`;
   };
 }
 
