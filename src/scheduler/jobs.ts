@@ -107,15 +107,31 @@ export function startJobs(deps: JobDeps): Jobs {
   const timetables = deps.timetables ?? TIMETABLES;
   const start = (job: JobName, run: () => Promise<void>) => {
     let current: Promise<void> = Promise.resolve();
+    // Every failure is counted, but only the first of a streak is logged (the
+    // checkpoint runs every second, and a full disk would otherwise write an
+    // error line a second); the run that ends the streak says so.
+    let failing = false;
     const cron = new Cron(timetables[job], {
         name: `hookrelay.${job}.${instance}`,
         // A run still going when the next is due makes that one skip; saying so explains a gap in the timetable.
         protect: () => deps.log.debug("housekeeping job still running; skipping this turn", { job }),
       }, () => {
-      current = run().catch((err) => {
-        deps.failed(job);
-        deps.log.error("housekeeping job failed; it runs again on its timetable", { job, error: err instanceof Error ? err.message : String(err) });
-      });
+      current = run().then(
+        () => {
+          if (failing) deps.log.info("housekeeping job succeeded again", { job });
+          failing = false;
+        },
+        (err) => {
+          deps.failed(job);
+          if (!failing) {
+            deps.log.error("housekeeping job failed; it runs again on its timetable, and further failures are only counted until one succeeds", {
+              job,
+              error: err instanceof Error ? err.message : String(err),
+            });
+          }
+          failing = true;
+        },
+      );
       return current;
     });
     started.push({ cron, running: () => current });
