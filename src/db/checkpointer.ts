@@ -38,6 +38,8 @@ export class Checkpointer {
   private constructor(db: Database, worker: Worker) {
     this.#db = db;
     this.#worker = worker;
+    // A helper never keeps the process alive by itself; the server does while the daemon runs.
+    worker.unref();
     worker.onmessage = (event: MessageEvent<CheckpointReply>) => {
       const waiter = this.#waiting.shift();
       const reply = event.data;

@@ -4,7 +4,7 @@
  * (it also accepts numeric strings, which query parameters need), and one
  * transform anywhere in a response schema makes Elysia run a full TypeBox
  * Encode over every answer of that status. This is the plain JSON Schema
- * integer, which Elysia only checks: ingest answered noticeably faster.
+ * integer, which Elysia only checks (a few µs less per ingest request).
  */
 import { type IntegerOptions, type TInteger, Type } from "@sinclair/typebox";
 
