@@ -48,7 +48,7 @@ export class Controls {
       `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = :now
        WHERE seq = :seq AND status IN (${inList(CANCELLABLE)})`,
     );
-    this.#page = new FilteredStatements(db, (where) => `SELECT seq, endpoint_id FROM deliveries WHERE ${where} ORDER BY seq LIMIT :limit`);
+    this.#page = new FilteredStatements(db, "seq, endpoint_id", "ASC");
   }
 
   /** Queues one pending, failed or delivered delivery to be attempted now (held if its endpoint cannot receive). */

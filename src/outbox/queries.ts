@@ -62,10 +62,7 @@ export class Queries {
 
   constructor(db: Database) {
     this.#delivery = db.prepare(`SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE seq = ?`);
-    this.#page = new FilteredStatements(
-      db,
-      (where) => `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE ${where} ORDER BY seq DESC LIMIT :limit`,
-    );
+    this.#page = new FilteredStatements(db, DELIVERY_COLUMNS, "DESC");
     this.#event = db.prepare("SELECT id, type, data, ordering_key, occurred_at, created_at FROM events WHERE id = ?");
     this.#eventDeliveries = db.prepare(
       `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE event_id = ? ORDER BY seq LIMIT ${MAX_EVENT_DELIVERIES}`,

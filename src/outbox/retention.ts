@@ -1,8 +1,9 @@
 /**
  * @module outbox/retention
  * The statements that forget old history: finished deliveries with their
- * attempts and events, and events that never had a delivery. Every delete is bounded by a batch limit and walks an index
- * (migration 003), so one batch costs the same however large the table is and
+ * attempts and events, and events that never had a delivery. Every delete is
+ * bounded by a batch limit and walks an index (deliveries_finished) or the
+ * events' rowids, so one batch costs the same however large the table is and
  * holds the write lock only briefly.
  */
 import type { Database, Statement } from "bun:sqlite";
@@ -10,11 +11,8 @@ import type { Database, Statement } from "bun:sqlite";
 /** Finished states that retention removes; `failed` has its own, longer, retention. */
 export type FinishedStatus = "delivered" | "cancelled" | "failed";
 
-/** Where a walk over old events stopped: the next batch starts after this row. */
-export interface EventCursor {
-  readonly createdAt: number;
-  readonly rowid: number;
-}
+/** Where a walk over old events stopped: the rowid the next batch starts after. */
+export type EventCursor = number;
 
 /**
  * Finished deliveries of one status, oldest first. The IN (...) term repeats the
@@ -25,10 +23,14 @@ export const FINISHED_SQL = `SELECT seq, event_id FROM deliveries
   WHERE status IN ('delivered', 'failed', 'cancelled') AND status = ?1 AND updated_at < ?2
   ORDER BY updated_at LIMIT ?3`;
 
-/** Old events after a (created_at, rowid) cursor, in index order. Parameters: before, cursor time, cursor rowid, limit. */
-export const OLD_EVENTS_SQL = `SELECT rowid, created_at FROM events
-  WHERE created_at < ?1 AND (created_at > ?2 OR (created_at = ?2 AND rowid > ?3))
-  ORDER BY created_at, rowid LIMIT ?4`;
+/**
+ * Events after a rowid cursor, oldest first. Rowids are handed out in commit
+ * order and created_at is the ingest time, so the walk meets events in
+ * creation order and stops at the first one too young, without an index on
+ * created_at that every ingest would pay for (a clock stepped back only
+ * delays a few events to a later run). Parameters: cursor rowid, limit.
+ */
+export const OLD_EVENTS_SQL = "SELECT rowid, created_at FROM events WHERE rowid > ?1 ORDER BY rowid LIMIT ?2";
 
 export class Retention {
   readonly #db: Database;
@@ -71,20 +73,22 @@ export class Retention {
   }
 
   /**
-   * Looks at up to `limit` events created before `before`, after `from`, and
-   * deletes those without deliveries (events that matched no endpoint). Events
-   * that still have deliveries are skipped; they go with their last delivery.
-   * Answers the count deleted and where to continue (null when done).
+   * Looks at up to `limit` events after `from`, oldest first, and deletes
+   * those created before `before` that have no deliveries (events that matched
+   * no endpoint). Events that still have deliveries are skipped; they go with
+   * their last delivery. Answers the count deleted and where to continue
+   * (null once the walk reached the end or an event created at `before` or later).
    */
   pruneBareEvents(before: number, from: EventCursor | null, limit: number): { deleted: number; next: EventCursor | null } {
     return this.#db
       .transaction(() => {
-        const rows = this.#oldEvents.all(before, from?.createdAt ?? Number.MIN_SAFE_INTEGER, from?.rowid ?? 0, limit);
+        const rows = this.#oldEvents.all(from ?? 0, limit);
         let deleted = 0;
-        for (const r of rows) deleted += this.#deleteEventRowIfBare.run(r.rowid).changes;
-        const last = rows.at(-1);
-        const next = rows.length < limit || !last ? null : { createdAt: last.created_at, rowid: last.rowid };
-        return { deleted, next };
+        for (const r of rows) {
+          if (r.created_at >= before) return { deleted, next: null };
+          deleted += this.#deleteEventRowIfBare.run(r.rowid).changes;
+        }
+        return { deleted, next: rows.length < limit ? null : rows.at(-1)!.rowid };
       })
       .immediate();
   }

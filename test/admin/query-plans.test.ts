@@ -68,6 +68,13 @@ describe("query plans", () => {
       expect({ sql: text, plan: p }).toEqual({ sql: text, plan: expect.not.stringMatching(/\bSCAN\b/) });
       expect({ sql: text, plan: p }).toEqual({ sql: text, plan: expect.not.stringMatching(/TEMP B-TREE FOR ORDER BY/) });
     }
+    // An endpoint without a status walks that endpoint's rows only, never a whole status or type.
+    const byEndpoint = sql.filter((s) => s.includes("UNION ALL"));
+    expect(byEndpoint.length).toBe(4);
+    for (const text of byEndpoint) {
+      const indexes = [...plan(real, text).matchAll(/USING (?:COVERING )?INDEX (\w+)/g)].map((m) => m[1]);
+      expect(new Set(indexes)).toEqual(new Set(["deliveries_endpoint_status"]));
+    }
     const deliveryOf = sql.find((s) => s.includes("event_id = ?") && s.includes("endpoint_id"))!;
     expect(plan(real, deliveryOf)).toContain("deliveries_event");
     // Each statement carries a LIMIT or is a single-row or aggregate lookup.

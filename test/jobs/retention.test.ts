@@ -84,6 +84,22 @@ describe("retention pruning", () => {
     expect(events()).toEqual(["bare-young"]);
   });
 
+  it("walks events oldest first through several batches, and stops at the first too young", async () => {
+    const total = PRUNE_BATCH * 2 + 3;
+    db.transaction(() => {
+      for (let i = 0; i < total; i++) seed(`bare-${String(i).padStart(5, "0")}`, 9 * DAY - i, []);
+      seed("young", 1 * DAY, []);
+      seed("old-after-young", 8 * DAY, []);
+    })();
+    let pauses = 0;
+    const counts = await pruneExpired(new Retention(db), STORAGE, NOW, { pause: async () => void pauses++ });
+    expect(counts.bareEvents).toBe(total);
+    expect(pauses).toBe(2);
+    // Rowids follow creation time; an older event stored after a younger one
+    // (a clock stepped back) waits for a later run rather than costing a walk past it.
+    expect(events()).toEqual(["old-after-young", "young"]);
+  });
+
   it("works through more rows than one batch, pausing between batches", async () => {
     const total = PRUNE_BATCH * 2 + 7;
     db.transaction(() => {
@@ -112,8 +128,8 @@ describe("retention pruning", () => {
         .map((r) => r.detail)
         .join("\n");
     expect(plan(FINISHED_SQL, "delivered", NOW, PRUNE_BATCH)).toMatch(/USING (COVERING )?INDEX deliveries_finished/);
-    const bare = plan(OLD_EVENTS_SQL, NOW, 0, 0, PRUNE_BATCH);
-    expect(bare).toMatch(/USING (COVERING )?INDEX events_created/);
+    const bare = plan(OLD_EVENTS_SQL, 0, PRUNE_BATCH);
+    expect(bare).toContain("SEARCH events USING INTEGER PRIMARY KEY (rowid>?)");
     expect(bare).not.toContain("TEMP B-TREE");
   });
 });
