@@ -5,6 +5,7 @@
  * it runs on a connection opened with openDatabaseReadOnly.
  */
 import type { Database } from "bun:sqlite";
+import { WITH_ENDPOINT_IDS } from "./endpoint-ids";
 
 export interface EndpointBacklog {
   readonly endpoint_id: string;
@@ -16,16 +17,16 @@ export interface EndpointBacklog {
 
 /** Counts for every endpoint id with at least one pending, in-flight, held or failed delivery. */
 export function backlogByEndpoint(db: Database): EndpointBacklog[] {
-  // Walks deliveries_status for these four statuses only, never the delivered history.
+  // Each count is a range of the (endpoint_id, status) index: never the delivered history.
+  const count = (statuses: string) => `(SELECT COUNT(*) FROM deliveries WHERE endpoint_id = endpoint_ids.id AND status IN (${statuses}))`;
   return db
     .query<EndpointBacklog, []>(
-      `SELECT endpoint_id,
-              SUM(status IN ('pending', 'in_flight')) AS pending,
-              SUM(status = 'held') AS held,
-              SUM(status = 'failed') AS failed
-       FROM deliveries
-       WHERE status IN ('pending', 'in_flight', 'held', 'failed')
-       GROUP BY endpoint_id
+      `${WITH_ENDPOINT_IDS}
+       SELECT * FROM (
+         SELECT id AS endpoint_id, ${count("'pending', 'in_flight'")} AS pending, ${count("'held'")} AS held, ${count("'failed'")} AS failed
+         FROM endpoint_ids WHERE id IS NOT NULL
+       )
+       WHERE pending + held + failed > 0
        ORDER BY endpoint_id`,
     )
     .all();

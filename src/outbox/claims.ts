@@ -14,6 +14,7 @@
  */
 import type { Database, Statement } from "bun:sqlite";
 import { type Relaxed, relaxedSync } from "../db/relaxed-sync";
+import { WITH_ENDPOINT_IDS } from "./endpoint-ids";
 import type { ClaimedDelivery } from "./types";
 
 /** One endpoint's share of a claim round. */
@@ -55,7 +56,8 @@ export const CLAIM_SQL = {
   lease: "UPDATE deliveries SET status = 'in_flight', updated_at = ? WHERE seq = ? AND status = 'pending'",
   nextDue: "SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE endpoint_id = :endpoint AND status = 'pending'",
   fifoNextDue: `SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE seq IN (${FIFO_HEADS}) AND status = 'pending'`,
-  requeue: "UPDATE deliveries SET status = 'pending' WHERE status = 'in_flight'",
+  requeue: `${WITH_ENDPOINT_IDS} UPDATE deliveries SET status = 'pending'
+    WHERE endpoint_id IN (SELECT id FROM endpoint_ids) AND status = 'in_flight'`,
 } as const;
 
 export class Claims {

@@ -6,7 +6,7 @@
  */
 import type { Database, Statement } from "bun:sqlite";
 import type { RunInTransaction } from "../db/transaction";
-import { type DeliveryFilter, FilteredStatements, filterParams } from "./delivery-filter";
+import { type DeliveryFilter, FilteredPages } from "./delivery-filter";
 import type { DeliveryStatus } from "./types";
 
 /** The statuses a retry or a cancel may start from. */
@@ -34,7 +34,7 @@ export class Controls {
   readonly #find: Statement<{ endpoint_id: string; status: DeliveryStatus }>;
   readonly #retry: Statement;
   readonly #cancel: Statement;
-  readonly #page: FilteredStatements<{ seq: number; endpoint_id: string }>;
+  readonly #page: FilteredPages<{ seq: number; endpoint_id: string }>;
 
   constructor(db: Database, tx: RunInTransaction) {
     this.#tx = tx;
@@ -48,7 +48,7 @@ export class Controls {
       `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = :now
        WHERE seq = :seq AND status IN (${inList(CANCELLABLE)})`,
     );
-    this.#page = new FilteredStatements(db, "seq, endpoint_id", "ASC");
+    this.#page = new FilteredPages(db, "seq, endpoint_id", "ASC");
   }
 
   /** Queues one pending, failed or delivered delivery to be attempted now (held if its endpoint cannot receive). */
@@ -67,7 +67,7 @@ export class Controls {
   /** Retries up to `limit` rows matching `filter`, lowest seq first, in one transaction. */
   retryPage(filter: DeliveryFilter, limit: number, now: number, holdFor: HoldFor): PageResult {
     return this.#tx(() => {
-      const rows = this.#pageRows(filter, limit);
+      const rows = this.#page.page(filter, limit);
       let changed = 0;
       for (const r of rows) if (this.#retryRow(r.seq, r.endpoint_id, now, holdFor)) changed++;
       return { changed, examined: rows.length, last: rows.at(-1)?.seq ?? null };
@@ -77,15 +77,11 @@ export class Controls {
   /** Cancels up to `limit` rows matching `filter`, lowest seq first, in one transaction. */
   cancelPage(filter: DeliveryFilter, limit: number, now: number): PageResult {
     return this.#tx(() => {
-      const rows = this.#pageRows(filter, limit);
+      const rows = this.#page.page(filter, limit);
       let changed = 0;
       for (const r of rows) changed += this.#cancel.run({ seq: r.seq, now }).changes;
       return { changed, examined: rows.length, last: rows.at(-1)?.seq ?? null };
     });
-  }
-
-  #pageRows(filter: DeliveryFilter, limit: number) {
-    return this.#page.for(filter).all({ ...filterParams(filter), limit } as never);
   }
 
   #retryRow(seq: number, endpointId: string, now: number, holdFor: HoldFor): boolean {

@@ -1,11 +1,13 @@
 /**
  * @module outbox/delivery-filter
- * The page statements shared by admin listings and bulk retry/cancel. Every
- * filter carries a seq range, so each query is an index range walk (by
- * status, endpoint and status, event type or the primary key) in seq order
- * that stops at its LIMIT, never a sort over every match.
+ * Filtered pages of deliveries, shared by admin listings and bulk
+ * retry/cancel. Every filter carries a seq range, and each page is read by
+ * index range walks in seq order that stop at the page's limit (on the
+ * (endpoint_id, status) index, the event type index or the primary key),
+ * never by a sort over every match.
  */
 import type { Database, Statement } from "bun:sqlite";
+import { ENDPOINT_IDS_SQL } from "./endpoint-ids";
 import type { DeliveryStatus } from "./types";
 
 export interface DeliveryFilter {
@@ -21,38 +23,53 @@ export interface DeliveryFilter {
 /** Larger than any seq SQLite will hand out in practice, and still exact as a JS number. */
 export const NO_UPPER_SEQ = Number.MAX_SAFE_INTEGER;
 
-/** Named parameters for a statement built by FilteredStatements. */
-export function filterParams(f: DeliveryFilter): Record<string, string | number> {
+/** Named parameters of a page statement. */
+function filterParams(f: DeliveryFilter, limit: number): Record<string, string | number> {
   return {
     from: f.fromSeq,
     to: f.toSeq,
+    limit,
     ...(f.status === null ? {} : { status: f.status }),
     ...(f.endpointId === null ? {} : { endpoint: f.endpointId }),
     ...(f.eventType === null ? {} : { type: f.eventType }),
   };
 }
 
-/** Every status a delivery can have: an endpoint-only listing walks each one's part of the index. */
+/** Every status a delivery can have: an endpoint-only page walks each one's part of the index. */
 const STATUSES: readonly DeliveryStatus[] = ["pending", "in_flight", "delivered", "failed", "held", "cancelled"];
 
 /**
- * Prepares one page statement per combination of present filters (at most
- * eight), on first use: `columns` of the matching rows in seq order, up to
- * :limit. The columns must include seq.
+ * Reads pages of `columns` (which must include seq) of the deliveries
+ * matching a filter, in seq order. Statements are prepared on first use, one
+ * per combination of filters present.
  */
-export class FilteredStatements<Row> {
+export class FilteredPages<Row extends { seq: number }> {
   readonly #cache = new Map<string, Statement<Row>>();
   readonly #db: Database;
   readonly #columns: string;
   readonly #order: "ASC" | "DESC";
+  readonly #endpointIds: Statement<{ id: string }>;
 
   constructor(db: Database, columns: string, order: "ASC" | "DESC") {
     this.#db = db;
     this.#columns = columns;
     this.#order = order;
+    this.#endpointIds = db.prepare(ENDPOINT_IDS_SQL);
   }
 
-  for(f: DeliveryFilter): Statement<Row> {
+  /** Up to `limit` matching rows, from the lowest seq (ASC) or the highest (DESC). */
+  page(f: DeliveryFilter, limit: number): Row[] {
+    if (f.status === null || f.endpointId !== null) return this.#statement(f).all(filterParams(f, limit) as never);
+    // A status across endpoints: each endpoint's walk of (endpoint_id, status)
+    // is in seq order and stops at `limit`, so merging the walks' rows and
+    // keeping the first `limit` reads at most `limit` rows per endpoint.
+    const perEndpoint = this.#statement({ ...f, endpointId: "" });
+    const rows = this.#endpointIds.all().flatMap(({ id }) => perEndpoint.all(filterParams({ ...f, endpointId: id }, limit) as never));
+    rows.sort(this.#order === "ASC" ? (a, b) => a.seq - b.seq : (a, b) => b.seq - a.seq);
+    return rows.slice(0, limit);
+  }
+
+  #statement(f: DeliveryFilter): Statement<Row> {
     const key = `${f.status !== null} ${f.endpointId !== null} ${f.eventType !== null}`;
     let stmt = this.#cache.get(key);
     if (!stmt) {
@@ -69,15 +86,13 @@ export class FilteredStatements<Row> {
     if (f.eventType !== null) parts.push("event_type = :type");
     const where = parts.join(" AND ");
     const tail = `ORDER BY seq ${this.#order} LIMIT :limit`;
-    if (f.endpointId === null || f.status !== null) return `SELECT ${this.#columns} FROM deliveries WHERE ${where} ${tail}`;
-    // An endpoint without a status has no index of its own (ingest would pay
-    // for it on every row): each status's run of the (endpoint_id, status)
-    // index is already in seq order, and SQLite merges the runs, stopping at
-    // :limit, so the listing stays a bounded walk. INDEXED BY, because a
-    // status-wide or type-wide walk would look as good to the planner and
-    // pass over every other endpoint's rows.
-    const walk = (s: DeliveryStatus) =>
-      `SELECT ${this.#columns} FROM deliveries INDEXED BY deliveries_endpoint_status WHERE ${where} AND status = '${s}'`;
+    // INDEXED BY: a walk over the event type index would look as good to the
+    // planner and pass over every other endpoint's rows.
+    const byEndpoint = f.endpointId === null ? "" : "INDEXED BY deliveries_endpoint_status";
+    if (f.endpointId === null || f.status !== null) return `SELECT ${this.#columns} FROM deliveries ${byEndpoint} WHERE ${where} ${tail}`;
+    // An endpoint without a status: each status's run of the index is in seq
+    // order, and SQLite merges the runs, stopping at :limit.
+    const walk = (s: DeliveryStatus) => `SELECT ${this.#columns} FROM deliveries ${byEndpoint} WHERE ${where} AND status = '${s}'`;
     return `${STATUSES.map(walk).join(" UNION ALL ")} ${tail}`;
   }
 }

@@ -5,7 +5,7 @@
  * statement is bounded by a LIMIT and walks an index.
  */
 import type { Database, Statement } from "bun:sqlite";
-import { type DeliveryFilter, FilteredStatements, filterParams } from "./delivery-filter";
+import { type DeliveryFilter, FilteredPages } from "./delivery-filter";
 import type { DeliveryStatus } from "./types";
 
 export interface DeliveryRow {
@@ -52,7 +52,7 @@ const DELIVERY_COLUMNS = `seq, event_id, endpoint_id, event_type, status, attemp
 
 export class Queries {
   readonly #delivery: Statement<DeliveryRow>;
-  readonly #page: FilteredStatements<DeliveryRow>;
+  readonly #page: FilteredPages<DeliveryRow>;
   readonly #event: Statement<EventRow>;
   readonly #eventDeliveries: Statement<DeliveryRow>;
   readonly #deliveryOf: Statement<DeliveryRow>;
@@ -62,7 +62,7 @@ export class Queries {
 
   constructor(db: Database) {
     this.#delivery = db.prepare(`SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE seq = ?`);
-    this.#page = new FilteredStatements(db, DELIVERY_COLUMNS, "DESC");
+    this.#page = new FilteredPages(db, DELIVERY_COLUMNS, "DESC");
     this.#event = db.prepare("SELECT id, type, data, ordering_key, occurred_at, created_at FROM events WHERE id = ?");
     this.#eventDeliveries = db.prepare(
       `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE event_id = ? ORDER BY seq LIMIT ${MAX_EVENT_DELIVERIES}`,
@@ -83,7 +83,7 @@ export class Queries {
 
   /** Up to `limit` deliveries matching `filter`, highest seq (newest) first. */
   deliveries(filter: DeliveryFilter, limit: number): DeliveryRow[] {
-    return this.#page.for(filter).all({ ...filterParams(filter), limit } as never);
+    return this.#page.page(filter, limit);
   }
 
   event(id: string): EventRow | null {

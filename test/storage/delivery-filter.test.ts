@@ -1,8 +1,8 @@
 /**
  * @module test/storage/delivery-filter
  * Listings and bulk pages filtered by endpoint alone merge one index walk per
- * status: the rows must still come back in seq order, across statuses, within
- * the seq range and up to the limit.
+ * status, and by status alone one walk per endpoint id: the rows must still
+ * come back in seq order, within the seq range and up to the limit.
  */
 import { Database } from "bun:sqlite";
 import { afterEach, beforeEach, describe, expect, it } from "bun:test";
@@ -75,5 +75,35 @@ describe("filtering by endpoint alone", () => {
     expect(page.changed).toBe(cancellable.length);
     const cancelledNow = db.query("SELECT seq FROM deliveries WHERE updated_at = 1 ORDER BY seq").all() as { seq: number }[];
     expect(cancelledNow.map((r) => r.seq)).toEqual(cancellable);
+  });
+});
+
+describe("filtering by status alone", () => {
+  // Ids sort apart from their seqs, and one endpoint ("z-gone") has a single row, as a removed endpoint might.
+  beforeEach(() => {
+    const { seq } = db
+      .query("INSERT INTO deliveries (event_id, endpoint_id, event_type, status, created_at, updated_at) VALUES ('evt_z', 'z-gone', 'even', 'held', 0, 0) RETURNING seq")
+      .get() as { seq: number };
+    rows.set(seq, ["z-gone", "held"]);
+  });
+  const seqsWith = (status: string) => [...rows].filter(([, [, st]]) => st === status).map(([seq]) => seq);
+
+  it("merges every endpoint's rows newest first, up to the limit", () => {
+    const held = seqsWith("held").sort((x, y) => y - x);
+    expect(new Set(held.map((s) => rows.get(s)![0]))).toEqual(new Set(["a", "b", "z-gone"]));
+    const queries = new Queries(db);
+    expect(queries.deliveries(filter({ status: "held" }), 4).map((r) => r.seq)).toEqual(held.slice(0, 4));
+    expect(queries.deliveries(filter({ status: "held" }), 1000).map((r) => r.seq)).toEqual(held);
+    const evenInRange = held.filter((s) => s >= 5 && s < 40 && (s - 1) % 2 === 0);
+    expect(queries.deliveries(filter({ status: "held", eventType: "even", fromSeq: 5, toSeq: 40 }), 1000).map((r) => r.seq)).toEqual(evenInRange);
+  });
+
+  it("pages bulk changes oldest first across endpoints", () => {
+    const controls = new Controls(db, transactionRunner(db));
+    const pending = seqsWith("pending").sort((x, y) => x - y);
+    const page = controls.cancelPage(filter({ status: "pending" }), 5, 1);
+    expect(page).toEqual({ changed: 5, examined: 5, last: pending[4]! });
+    const cancelledNow = db.query("SELECT seq FROM deliveries WHERE updated_at = 1 ORDER BY seq").all() as { seq: number }[];
+    expect(cancelledNow.map((r) => r.seq)).toEqual(pending.slice(0, 5));
   });
 });

@@ -35,7 +35,9 @@ describe("query plans on the claim path", () => {
     expect(plan(CLAIM_SQL.fifoNextDue)).toContain("deliveries_fifo");
   });
 
-  it("requeues in-flight rows through the status index", () => {
-    expect(plan(CLAIM_SQL.requeue)).toContain("USING INDEX deliveries_status (status=?)");
+  it("requeues in-flight rows endpoint by endpoint through the (endpoint_id, status) index", () => {
+    const p = plan(CLAIM_SQL.requeue);
+    expect(p).toMatch(/USING (COVERING )?INDEX deliveries_endpoint_status \(endpoint_id=\? AND status=\?\)/);
+    expect(p).not.toMatch(/SCAN deliveries\b/);
   });
 });
