@@ -28,14 +28,15 @@ export interface SendResult {
 }
 
 export interface SendDeps {
-  /** The permitted address to connect to for a URL, or why there is none (delivery/targets.ts). */
-  readonly resolve: (url: URL) => Promise<Target>;
+  /** The permitted address to connect to for a URL, or why there is none (delivery/targets.ts); a promise only when it must be looked up. */
+  readonly resolve: (url: URL) => Target | Promise<Target>;
 }
 
 /** Performs one attempt; never throws. */
 export async function send(req: OutgoingRequest, deps: SendDeps): Promise<SendResult> {
   const signal = AbortSignal.timeout(req.timeoutMs);
-  const target = await deps.resolve(req.url);
+  const resolving = deps.resolve(req.url);
+  const target = resolving instanceof Promise ? await resolving : resolving;
   if (!target.ok) return failure({ kind: "blocked" }, target.error);
   let response: Response;
   try {
@@ -91,14 +92,17 @@ function networkError(url: URL, err: unknown): string {
   return `could not reach ${where}: ${message}`;
 }
 
-async function readCapped(response: Response): Promise<string> {
+function readCapped(response: Response): Promise<string> {
   // A declared length within the cap is read whole: the client frames the body
   // to exactly that many bytes, and one read is far cheaper than the stream
-  // reader (most receivers answer a few bytes with a Content-Length).
+  // reader. Most receivers answer a few bytes, which are the excerpt as they are.
   const declared = Number(response.headers.get("content-length") ?? NaN);
-  if (Number.isInteger(declared) && declared <= MAX_RESPONSE_READ) {
-    return excerptOf(new Uint8Array(await response.arrayBuffer()));
-  }
+  if (Number.isInteger(declared) && declared <= EXCERPT_BYTES) return response.text();
+  if (Number.isInteger(declared) && declared <= MAX_RESPONSE_READ) return response.arrayBuffer().then((b) => excerptOf(new Uint8Array(b)));
+  return readStream(response);
+}
+
+async function readStream(response: Response): Promise<string> {
   const reader = response.body?.getReader();
   if (!reader) return "";
   const chunks: Uint8Array[] = [];

@@ -32,14 +32,22 @@ export class Targets {
     this.#now = now;
   }
 
-  /** Where to send a request for `url` under `policy`, or why it may not be sent. */
-  async resolve(url: URL, policy: AddressPolicy): Promise<Target> {
+  /**
+   * Where to send a request for `url` under `policy`, or why it may not be
+   * sent. A kept target is answered as is, not as a promise: the attempt
+   * then goes on without waiting a turn.
+   */
+  resolve(url: URL, policy: AddressPolicy): Target | Promise<Target> {
     let entries = this.#byPolicy.get(policy);
     if (!entries) this.#byPolicy.set(policy, (entries = new Map()));
-    const key = url.href;
     const now = this.#now();
-    const kept = entries.get(key);
+    const kept = entries.get(url.href);
     if (kept && kept.expiresAt > now) return kept.target;
+    return this.#resolveAndKeep(url, policy, entries, now);
+  }
+
+  async #resolveAndKeep(url: URL, policy: AddressPolicy, entries: Map<string, Entry>, now: number): Promise<Target> {
+    const key = url.href;
     const target = await resolveTarget(url, policy, this.#lookup);
     if (target.ok) {
       // No server name means the URL held an address: no lookup to go stale.

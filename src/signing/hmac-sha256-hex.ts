@@ -13,7 +13,7 @@ const DEFAULT_HEADER = "X-Signature";
 export const hmacSha256Hex: Scheme = {
   createSigner(secrets, header) {
     const name = header ?? DEFAULT_HEADER;
-    const key = secrets[0]!.reveal();
-    return ({ body }) => ({ [name]: hmacSha256(key, body, "hex") });
+    const mac = hmacSha256(secrets[0]!.reveal());
+    return ({ body }) => ({ [name]: mac(body, "hex") });
   },
 };

@@ -11,7 +11,7 @@ const DEFAULT_HEADER = "X-Signature-256";
 export const hmacSha256Prefixed: Scheme = {
   createSigner(secrets, header) {
     const name = header ?? DEFAULT_HEADER;
-    const key = secrets[0]!.reveal();
-    return ({ body }) => ({ [name]: `sha256=${hmacSha256(key, body, "hex")}` });
+    const mac = hmacSha256(secrets[0]!.reveal());
+    return ({ body }) => ({ [name]: `sha256=${mac(body, "hex")}` });
   },
 };
