@@ -25,8 +25,15 @@ const BINARY = join(ROOT, "dist", "hookrelay");
 
 /** The issue's load: 64 concurrent clients. */
 const CLIENTS = 64;
-/** Alternating rounds of each ratio target's ceiling and figure. */
-const ROUNDS = 3;
+/**
+ * Alternating rounds of each ratio target's ceiling and figure. The ingest
+ * ratios take more, shorter rounds (RATIO_SECONDS each): their figures swing
+ * most with the machine, and a median of five withstands two slow moments.
+ * End to end keeps three, as each must last E2E_SECONDS.
+ */
+const ROUNDS = 5;
+const E2E_ROUNDS = 3;
+const RATIO_SECONDS = 6;
 /** Seconds measured per throughput phase, after WARMUP seconds not counted. */
 const SECONDS = 10;
 const WARMUP = 2;
@@ -177,7 +184,7 @@ async function main(): Promise<void> {
   // figure right after its ceiling, and judged on the round with the median
   // ratio: on a shared machine a ceiling measured minutes away from its figure
   // drifted by up to 2x, in either direction.
-  log(`durable ingest, one endpoint, and the bare server: ${ROUNDS} alternating rounds`);
+  log(`durable ingest, one endpoint, and the bare server: ${ROUNDS} alternating rounds of ${RATIO_SECONDS} s`);
   const ingestRounds: Round<LoadResult>[] = [];
   let bareRssIdle = 0;
   let bareRssLoad = 0;
@@ -189,13 +196,13 @@ async function main(): Promise<void> {
       bareRssIdle = rssMb(bare.pid);
     }
     const bareRss = sampleRss(bare.pid);
-    const ceiling = await load(bare, {});
+    const ceiling = await load(bare, { seconds: RATIO_SECONDS });
     bareRssLoad = Math.max(bareRssLoad, bareRss.stop());
     await bare.stop();
     checkErrors("bare server", ceiling);
     const d = await daemon(quiet(1));
     const rss = sampleRss(d.pid);
-    const figure = await load(d, {});
+    const figure = await load(d, { seconds: RATIO_SECONDS });
     rssIngest1 = Math.max(rssIngest1, rss.stop());
     await d.stop();
     checkErrors("ingest, one endpoint", figure);
@@ -218,10 +225,10 @@ async function main(): Promise<void> {
   await d.stop();
   checkErrors("ingest, ten endpoints", ingest10);
 
-  log(`end to end, ${E2E_SECONDS} s of deliveries with ingest running, and bare fetch: ${ROUNDS} alternating rounds`);
+  log(`end to end, ${E2E_SECONDS} s of deliveries with ingest running, and bare fetch: ${E2E_ROUNDS} alternating rounds`);
   const e2eRounds: Round<LoadResult, EndToEndRun>[] = [];
   let rssE2e = 0;
-  for (let i = 0; i < ROUNDS; i++) {
+  for (let i = 0; i < E2E_ROUNDS; i++) {
     await resetReceiver(receiver, false);
     const ceiling = await runScript<LoadResult>("bare-fetch.ts", { url: hookUrl, concurrency: CLIENTS, seconds: SECONDS, warmup: WARMUP });
     d = await daemon({ count: 1, url: hookUrl, firstAttempt: "0s", maxInFlight: E2E_MAX_IN_FLIGHT });
@@ -264,14 +271,14 @@ async function main(): Promise<void> {
   // The empty-outbox figure this is compared with is measured in alternating
   // rounds with it, like the other ratio targets: on a shared machine,
   // minutes apart can differ more than the 10% the target allows.
-  log(`backlog: ingest on an empty outbox, then beside the backlog: ${ROUNDS} alternating rounds`);
+  log(`backlog: ingest on an empty outbox, then beside the backlog: ${ROUNDS} alternating rounds of ${RATIO_SECONDS} s`);
   const backlogRounds: Round<LoadResult>[] = [];
   let rssBacklogIdle = 0;
   let rssBacklogLoad = 0;
   let backlogStartMs = 0;
   for (let i = 0; i < ROUNDS; i++) {
     d = await daemon(quiet(1));
-    const empty = await load(d, {});
+    const empty = await load(d, { seconds: RATIO_SECONDS });
     await d.stop();
     checkErrors("ingest on an empty outbox", empty);
     d = await daemon(quiet(1), backlogDir);
@@ -281,7 +288,7 @@ async function main(): Promise<void> {
       rssBacklogIdle = rssMb(d.pid);
     }
     rss = sampleRss(d.pid);
-    const beside = await load(d, {});
+    const beside = await load(d, { seconds: RATIO_SECONDS });
     rssBacklogLoad = Math.max(rssBacklogLoad, rss.stop());
     await d.stop();
     checkErrors("ingest beside the backlog", beside);
