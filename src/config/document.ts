@@ -2,7 +2,8 @@
  * @module config/document
  * YAML text → plain value, with `${VAR}` expanded in every string and the position
  * of every key and value remembered. Syntax problems, duplicate keys and runaway
- * aliases are reported here, each at its own line and column.
+ * aliases are reported here, each at its own line and column (and key path, where
+ * there is one).
  */
 import { type Alias, type Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from "yaml";
 import { type Env, expandEnv, hasReference } from "./env";
@@ -20,19 +21,17 @@ export interface YamlTree {
   readonly unresolved: ReadonlySet<string>;
 }
 
-// A duplicate key leaves a well-formed tree, so checking on still finds the other problems;
-// any other syntax error leaves a tree whose checks would mostly be noise.
-const RECOVERABLE = new Set(["DUPLICATE_KEY"]);
-
 /** Parses and walks `text`; `tree` is null when the YAML is too broken to check further. */
 export function readYaml(text: string, env: Env, report: Report): YamlTree | null {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
+  // Duplicate keys are found by the walk, which knows their key path; the parser would name only the line.
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: true });
   for (const problem of [...doc.errors, ...doc.warnings]) {
     const at = problem.linePos?.[0] ?? FILE_START;
     report({ line: at.line, col: at.col }, "", yamlMessage(problem.message));
   }
-  if (doc.errors.some((e) => !RECOVERABLE.has(e.code))) return null;
+  // A syntax error leaves a tree whose checks would mostly be noise.
+  if (doc.errors.length > 0) return null;
   const walker = new Walker(doc, lines, env, report);
   const value = doc.contents === null ? {} : walker.walk(doc.contents, "", FILE_START);
   return { value, locations: walker.locations, unresolved: walker.unresolved };
@@ -67,6 +66,7 @@ class Walker {
     if (isAlias(node)) return this.#alias(node, path, keyAt, at);
     if (isMap(node)) {
       const out: Record<string, unknown> = {};
+      const firstLines = new Map<string, number>();
       for (const pair of node.items) {
         const keyNode = pair.key;
         const keyPos = this.#start(keyNode, at);
@@ -75,6 +75,11 @@ class Walker {
           continue;
         }
         const key = String(keyNode.value);
+        const first = firstLines.get(key);
+        if (first === undefined) firstLines.set(key, keyPos.line);
+        // Keys are compared as the strings they become, so `1:` and `"1":` are one key; the later value wins,
+        // as in the parser's own reading. Under an alias the duplicate was already reported where the anchor is.
+        else if (this.#outermost === null) this.report(keyPos, childPath(path, key), `duplicate key (first given on line ${first})`);
         // defineProperty so a key named __proto__ stays an ordinary key.
         Object.defineProperty(out, key, {
           value: this.walk(pair.value, childPath(path, key), keyPos),

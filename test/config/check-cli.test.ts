@@ -42,6 +42,17 @@ describe("hookrelay check", () => {
     ]);
   });
 
+  it("names the key path of every duplicate key, beside the other errors", async () => {
+    const path = file("duplicates.yaml", `${ONE_ENDPOINT}    timeout: 5s\n    timeout: 10s\n    retires: 3\nlog: { level: info, level: warn }\n`);
+    const result = await check("--config", path);
+    expect(result.code).toBe(1);
+    expect(result.stderr.split("\n").filter(Boolean)).toEqual([
+      `${path}:7:5: endpoints[0].timeout: duplicate key (first given on line 6)`,
+      `${path}:8:5: endpoints[0].retires: unknown key "retires"`,
+      `${path}:9:21: log.level: duplicate key (first given on line 9)`,
+    ]);
+  });
+
   it("gives the errors as one JSON document with --json", async () => {
     const path = file("broken.json.yaml", "log: { level: loud }\n");
     const result = await check("--config", path, "--json");

@@ -8,7 +8,22 @@ const withUrl = (url: string) => ONE_ENDPOINT.replace("https://example.com/hook"
 const CASES: [string, string, string[]][] = [
   ["unclosed flow list", "server: [1, 2\n", ["2:1 : invalid YAML: Flow sequence"]],
   ["tab used as indentation", "server:\n\tlisten: 127.0.0.1:1\n", ["2:1 : invalid YAML: Tabs are not allowed as indentation"]],
-  ["duplicate key", "log:\n  level: info\n  level: warn\n", ["3:3 : invalid YAML: Map keys must be unique"]],
+  ["duplicate key", "log:\n  level: info\n  level: warn\n", ["3:3 log.level: duplicate key (first given on line 2)"]],
+  [
+    "every duplicate key, each at its second occurrence",
+    `${ONE_ENDPOINT}    timeout: 5s\n    retry: [1s]\n    timeout: 10s\n    timeout: 20s\n    headers: { 1: a, "1": b }\nlog: { level: info }\nlog: { level: warn }\n`,
+    [
+      "8:5 endpoints[0].timeout: duplicate key (first given on line 6)",
+      "9:5 endpoints[0].timeout: duplicate key (first given on line 6)",
+      '10:22 endpoints[0].headers["1"]: duplicate key (first given on line 10)',
+      "12:1 log: duplicate key (first given on line 11)",
+    ],
+  ],
+  [
+    "a duplicate key under an anchor once, however often it is aliased",
+    `defaults:\n  headers: &h { X-A: a, X-A: b }\n${ONE_ENDPOINT}    headers: *h\n  - id: b\n    url: https://b.example/\n    events: ["*"]\n    secret: s\n    headers: *h\n`,
+    ["2:25 defaults.headers.X-A: duplicate key (first given on line 2)"],
+  ],
   [
     "alias bomb",
     "x: &a [v, v, v, v, v, v, v, v, v, v]\ny: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nz: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n",
