@@ -2,7 +2,7 @@
  * @module config/policy-checks
  * Checks of the settings shared by `defaults:` and each endpoint that the schema
  * cannot express: percentages in range, envelope names distinct, signature header
- * only where the scheme uses one, max_in_flight below the process-wide limit.
+ * only where the scheme uses one.
  */
 import { parseDuration } from "./duration";
 import type { Report } from "./errors";
@@ -14,8 +14,6 @@ import type { RawPolicy } from "./schema";
 export interface CheckContext {
   readonly at: Locations;
   readonly report: Report;
-  /** The process-wide delivery.concurrency, configured or default. */
-  readonly concurrency: number;
 }
 
 /** Reports a problem at a key path under `base`: at the value, or at its key when the key itself is the problem. */
@@ -36,9 +34,6 @@ export function checkPolicy(policy: Partial<RawPolicy>, path: string, ctx: Check
   const complain = complainUnder(path, ctx);
   if (policy.timeout !== undefined && parseDuration(policy.timeout) === 0) complain(["timeout"], "expected a timeout longer than 0s");
   if (policy.jitter !== undefined && Number.parseFloat(policy.jitter) > 100) complain(["jitter"], "expected a percentage from 0% to 100%");
-  if (policy.max_in_flight !== undefined && policy.max_in_flight >= ctx.concurrency) {
-    complain(["max_in_flight"], `must be lower than delivery.concurrency (${ctx.concurrency}) so one endpoint cannot take every slot`);
-  }
   const envelope = policy.envelope;
   if (typeof envelope === "object") {
     const names = [envelope.id, envelope.type, envelope.timestamp, envelope.data];

@@ -6,10 +6,11 @@
  */
 import type { TObject } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
-import { DEFAULT_CONCURRENCY, DEFAULT_MAX_IN_FLIGHT, DEFAULT_SCHEME, DEFAULT_SIGNATURE_HEADERS } from "./defaults";
+import { DEFAULT_CONCURRENCY, DEFAULT_SCHEME, DEFAULT_SIGNATURE_HEADERS } from "./defaults";
 import { checkEndpoint } from "./endpoint-checks";
 import type { Report } from "./errors";
 import { headerProblem } from "./headers";
+import { checkMaxInFlight } from "./in-flight-checks";
 import { type Locations, childPath } from "./locations";
 import { isCidr, parseListen } from "./net";
 import { checkPolicy } from "./policy-checks";
@@ -43,11 +44,7 @@ export function checkSemantics(doc: unknown, secretFiles: ReadonlyMap<number, st
     if (!isCidr(range)) report(at.value(path), path, "expected a CIDR range like 10.0.0.0/8 or fd00::/8");
   });
 
-  const concurrency = delivery?.concurrency ?? DEFAULT_CONCURRENCY;
-  if (defaults?.max_in_flight === undefined && DEFAULT_MAX_IN_FLIGHT >= concurrency) {
-    report(at.value("delivery.concurrency"), "delivery.concurrency", `must be greater than max_in_flight (${DEFAULT_MAX_IN_FLIGHT} by default); lower defaults.max_in_flight too`);
-  }
-  const ctx = { at, report, concurrency, defaults, secretFiles };
+  const ctx = { at, report, defaults, secretFiles };
   if (defaults) {
     checkPolicy(defaults, "defaults", ctx);
     const scheme = defaults.signature?.scheme ?? DEFAULT_SCHEME;
@@ -69,11 +66,12 @@ export function checkSemantics(doc: unknown, secretFiles: ReadonlyMap<number, st
     if (first === undefined) firstUse.set(id, at.value(path).line);
     else report(at.value(path), path, `duplicate endpoint id "${id}" (first used on line ${first})`);
   });
-  endpoints.forEach((value, i) => {
-    const endpoint = validParts<RawEndpoint>(EndpointSchema, value);
+  const blocks = endpoints.map((written) => ({ written, valid: validParts<RawEndpoint>(EndpointSchema, written) }));
+  blocks.forEach(({ written, valid: endpoint }, i) => {
     if (!endpoint) return;
     // With its own signature unreadable, which scheme applies is unknown, so the checks that depend on it wait.
-    const schemeKnown = (value as { signature?: unknown }).signature === undefined || endpoint.signature !== undefined;
+    const schemeKnown = (written as { signature?: unknown }).signature === undefined || endpoint.signature !== undefined;
     checkEndpoint(endpoint, i, { ...ctx, schemeKnown });
   });
+  checkMaxInFlight(delivery?.concurrency ?? DEFAULT_CONCURRENCY, { written: raw.defaults, valid: defaults }, blocks, ctx);
 }

@@ -3,6 +3,8 @@ import { describe, expect, it } from "bun:test";
 import { ONE_ENDPOINT, errorsOf } from "./helpers";
 
 const withUrl = (url: string) => ONE_ENDPOINT.replace("https://example.com/hook", url);
+/** Another endpoint to append after ONE_ENDPOINT; cases may append keys to it too. */
+const SECOND_ENDPOINT = `  - id: b\n    url: https://b.example/\n    events: ["*"]\n    secret: s\n`;
 
 // [name, yaml, expected error prefixes "LINE:COL PATH: start of message"]
 const CASES: [string, string, string[]][] = [
@@ -71,10 +73,22 @@ const CASES: [string, string, string[]][] = [
   ["relative URL", withUrl("/hook"), ["3:10 endpoints[0].url: expected an absolute http or https URL"]],
   [
     "max_in_flight not below concurrency",
-    `delivery:\n  concurrency: 16\ndefaults:\n  max_in_flight: 16\n${ONE_ENDPOINT}    max_in_flight: 20\n`,
-    ["4:18 defaults.max_in_flight: must be lower than delivery.concurrency (16)", "10:20 endpoints[0].max_in_flight: must be lower than delivery.concurrency (16)"],
+    `delivery:\n  concurrency: 16\ndefaults:\n  max_in_flight: 16\n${ONE_ENDPOINT}    max_in_flight: 20\n${SECOND_ENDPOINT}`,
+    [
+      "4:18 defaults.max_in_flight: must be lower than delivery.concurrency (16) so one endpoint cannot take every slot; endpoints[1] inherits it",
+      "10:20 endpoints[0].max_in_flight: must be lower than delivery.concurrency (16) so one endpoint cannot take every slot",
+    ],
   ],
-  ["built-in max_in_flight not below concurrency", "delivery:\n  concurrency: 8\n", ["2:16 delivery.concurrency: must be greater than max_in_flight (16 by default)"]],
+  [
+    "built-in max_in_flight not below concurrency",
+    `delivery:\n  concurrency: 8\n${ONE_ENDPOINT}${SECOND_ENDPOINT}    max_in_flight: 4\n${SECOND_ENDPOINT.replace("id: b", "id: c")}`,
+    ["2:16 delivery.concurrency: must be greater than max_in_flight, 16 by default, which endpoints[0] and 1 more inherit; set defaults.max_in_flight"],
+  ],
+  [
+    "an endpoint's max_in_flight that is not a number, with nothing inherited",
+    `delivery:\n  concurrency: 8\n${ONE_ENDPOINT}    max_in_flight: lots\n`,
+    ["8:20 endpoints[0].max_in_flight: expected a whole number"],
+  ],
   [
     "bad CIDRs",
     "network:\n  allow: [127.0.0.0/8, 10.0.0.0/33, nonsense, ::1/129]\n",
@@ -145,6 +159,13 @@ const CASES: [string, string, string[]][] = [
   ["listen address", "server:\n  listen: localhost\n", ["2:11 server.listen: expected host:port or [v6]:port"]],
 ];
 
+// [name, yaml] of configs near a mistake that are not one
+const ACCEPTED: [string, string][] = [
+  ["an endpoint's max_in_flight below concurrency while the unused built-in default is not", `delivery:\n  concurrency: 8\n${ONE_ENDPOINT}    max_in_flight: 7\n`],
+  ["an unused defaults.max_in_flight", `delivery:\n  concurrency: 16\ndefaults:\n  max_in_flight: 16\n${ONE_ENDPOINT}    max_in_flight: 8\n`],
+  ["any max_in_flight in a config without endpoints", "delivery:\n  concurrency: 8\ndefaults:\n  max_in_flight: 8\n"],
+];
+
 describe("config errors", () => {
   for (const [name, yaml, expected] of CASES) {
     it(`reports ${name}`, () => {
@@ -152,6 +173,10 @@ describe("config errors", () => {
       expect(errors.length).toBe(expected.length);
       expected.forEach((prefix, i) => expect(errors[i]?.startsWith(prefix) ? prefix : errors[i]).toBe(prefix));
     });
+  }
+
+  for (const [name, yaml] of ACCEPTED) {
+    it(`accepts ${name}`, () => expect(errorsOf(yaml)).toEqual([]));
   }
 
   it("reports every problem of a config at once, sorted by line", () => {
