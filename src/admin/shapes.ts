@@ -37,7 +37,7 @@ export const Attempt = t.Object({
   status_code: t.Nullable(ResponseInteger()),
   error: t.Nullable(t.String()),
   request_headers: t.Record(t.String(), t.String()),
-  response_excerpt: t.Nullable(t.String({ description: "The first 4 KiB of the response body" })),
+  response_excerpt: t.Nullable(t.String({ description: "The start of the response body as UTF-8 text, at most 4 KiB (4096 bytes) of it, cut between characters; bytes that are not UTF-8 show as U+FFFD" })),
 });
 
 export const DeliveryDetail = t.Composite([

@@ -2,15 +2,14 @@
  * @module delivery/send
  * One HTTP attempt: connect only to a permitted address, never follow a
  * redirect, give up at the endpoint's timeout, and read at most 64 KiB of the
- * answer (4 KiB kept), so a hostile receiver cannot hold memory or time.
+ * answer (an excerpt of it kept), so a hostile receiver cannot hold memory or time.
  */
 import type { Target } from "../net/resolve";
 import type { AttemptResult } from "./classify";
+import { EXCERPT_BYTES, fitExcerpt, startAsText } from "./excerpt";
 
 /** Read no more than this of a response; then the connection is closed. */
 const MAX_RESPONSE_READ = 64 * 1024;
-/** Keep this much of it in the attempt log. */
-const EXCERPT_BYTES = 4 * 1024;
 
 export interface OutgoingRequest {
   readonly url: URL;
@@ -54,7 +53,7 @@ export async function send(req: OutgoingRequest, deps: SendDeps): Promise<SendRe
   }
   let excerpt: string;
   try {
-    excerpt = await readCapped(response);
+    excerpt = fitExcerpt(await readCapped(response));
   } catch {
     if (signal.aborted) return timedOut(req.timeoutMs);
     excerpt = "";
@@ -92,13 +91,14 @@ function networkError(url: URL, err: unknown): string {
   return `could not reach ${where}: ${message}`;
 }
 
+/** The answer's first bytes as text, cut between characters; bytes that are not UTF-8 can make it too long for the excerpt (fitExcerpt). */
 function readCapped(response: Response): Promise<string> {
   // A declared length within the cap is read whole: the client frames the body
   // to exactly that many bytes, and one read is far cheaper than the stream
   // reader. Most receivers answer a few bytes, which are the excerpt as they are.
   const declared = Number(response.headers.get("content-length") ?? NaN);
   if (Number.isInteger(declared) && declared <= EXCERPT_BYTES) return response.text();
-  if (Number.isInteger(declared) && declared <= MAX_RESPONSE_READ) return response.arrayBuffer().then((b) => excerptOf(new Uint8Array(b)));
+  if (Number.isInteger(declared) && declared <= MAX_RESPONSE_READ) return response.arrayBuffer().then((b) => startAsText(new Uint8Array(b)));
   return readStream(response);
 }
 
@@ -118,9 +118,6 @@ async function readStream(response: Response): Promise<string> {
     // Closes the connection when the receiver had more to say than we read.
     reader.cancel().catch(() => {});
   }
-  return excerptOf(Buffer.concat(chunks, Math.min(total, EXCERPT_BYTES)));
-}
-
-function excerptOf(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, EXCERPT_BYTES)).toString("utf8");
+  // One byte past the excerpt tells whether a character crosses its end.
+  return startAsText(Buffer.concat(chunks, Math.min(total, EXCERPT_BYTES + 1)));
 }
