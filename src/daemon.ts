@@ -59,7 +59,7 @@ export interface Daemon {
   readonly metrics: Metrics;
   /** Applies a new, already validated config. Listen address and storage path need a restart. */
   reload(config: Config): void;
-  /** Drains: refuse new events, let deliveries in flight finish within the grace period, close. */
+  /** Drains: refuse new events, let deliveries in flight finish within the grace period, cut the rest short, close. */
   stop(): Promise<void>;
 }
 
@@ -72,7 +72,7 @@ export interface Daemon {
  */
 const CHECKPOINT_THREAD_ENTRY = new URL("./db/checkpoint-thread.ts", import.meta.url).href;
 
-/** How long a drain waits for requests already being answered, at most. */
+/** How long a drain waits for requests already being answered, at most (and never past the grace). */
 const REQUEST_DRAIN_MS = 2_000;
 
 /** Opens storage, applies the config, starts delivering and listening. */
@@ -195,13 +195,19 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     },
     async stop() {
       draining = true;
+      const graceMs = config.server.shutdownGraceMs;
+      log.info("draining: refusing new events, finishing deliveries in flight", { grace_ms: graceMs });
+      // The grace counts from here, and nothing below waits past it for a receiver or a client.
+      const deliveries = scheduler.stop(graceMs);
+      const requestsDeadline = clock.now() + Math.min(REQUEST_DRAIN_MS, graceMs);
+      const requests = (async () => {
+        while (server.pendingRequests > 0 && clock.now() < requestsDeadline) await Bun.sleep(10);
+      })();
       await jobs.stop();
       await checkpointer.close();
-      log.info("draining: refusing new events, finishing deliveries in flight", { grace_ms: config.server.shutdownGraceMs });
-      const deadline = clock.now() + REQUEST_DRAIN_MS;
-      while (server.pendingRequests > 0 && clock.now() < deadline) await Bun.sleep(10);
-      await scheduler.stop(config.server.shutdownGraceMs);
+      await Promise.all([requests, deliveries]);
       committer.flushNow();
+      // Closes the connections of requests still unanswered: their clients got no 202, so nothing is lost.
       server.stop(true);
       db.close();
       log.info("stopped");

@@ -1,7 +1,8 @@
 /**
  * @module delivery/send
  * One HTTP attempt: connect only to a permitted address, never follow a
- * redirect, give up at the endpoint's timeout, and read at most 64 KiB of the
+ * redirect, give up at the endpoint's timeout (or sooner when the caller
+ * aborts it: a drain at the end of its grace), and read at most 64 KiB of the
  * answer (an excerpt of it kept), so a hostile receiver cannot hold memory or time.
  */
 import type { Target } from "../net/resolve";
@@ -16,6 +17,8 @@ export interface OutgoingRequest {
   readonly headers: Record<string, string>;
   readonly body: string;
   readonly timeoutMs: number;
+  /** Aborting it ends the attempt at once, whatever is left of the timeout (send creates one when absent). */
+  readonly abort?: AbortController;
 }
 
 export interface SendResult {
@@ -33,34 +36,48 @@ export interface SendDeps {
 
 /** Performs one attempt; never throws. */
 export async function send(req: OutgoingRequest, deps: SendDeps): Promise<SendResult> {
-  const signal = AbortSignal.timeout(req.timeoutMs);
-  const resolving = deps.resolve(req.url);
-  const target = resolving instanceof Promise ? await resolving : resolving;
-  if (!target.ok) return failure({ kind: "blocked" }, target.error);
-  let response: Response;
+  // One controller serves the timeout and the caller, and the timer is cleared when the attempt
+  // ends: AbortSignal.any or a listener on a shared signal cost 10-30% more CPU per send, and
+  // AbortSignal.timeout keeps every signal alive for the whole timeout.
+  const controller = req.abort ?? new AbortController();
+  const signal = controller.signal;
+  let expired = false;
+  const timer = setTimeout(() => {
+    expired = true;
+    controller.abort();
+  }, req.timeoutMs);
+  const whyAborted = () => (expired ? timedOut(req.timeoutMs) : aborted());
   try {
-    response = await fetch(target.url, {
-      method: "POST",
-      headers: { ...req.headers, host: target.host },
-      body: req.body,
-      redirect: "manual",
-      decompress: false,
-      signal,
-      ...(target.serverName ? { tls: { serverName: target.serverName } } : {}),
-    });
-  } catch (err) {
-    return signal.aborted ? timedOut(req.timeoutMs) : failure({ kind: "network" }, networkError(req.url, err));
+    const resolving = deps.resolve(req.url);
+    const target = resolving instanceof Promise ? await resolving : resolving;
+    if (!target.ok) return failure({ kind: "blocked" }, target.error);
+    let response: Response;
+    try {
+      response = await fetch(target.url, {
+        method: "POST",
+        headers: { ...req.headers, host: target.host },
+        body: req.body,
+        redirect: "manual",
+        decompress: false,
+        signal,
+        ...(target.serverName ? { tls: { serverName: target.serverName } } : {}),
+      });
+    } catch (err) {
+      return signal.aborted ? whyAborted() : failure({ kind: "network" }, networkError(req.url, err));
+    }
+    let excerpt: string;
+    try {
+      excerpt = fitExcerpt(await readCapped(response));
+    } catch {
+      if (signal.aborted) return whyAborted();
+      excerpt = "";
+    }
+    const status = response.status;
+    const result: AttemptResult = { kind: "response", status, retryAfter: response.headers.get("retry-after") };
+    return { result, statusCode: status, error: httpError(response), responseExcerpt: excerpt };
+  } finally {
+    clearTimeout(timer);
   }
-  let excerpt: string;
-  try {
-    excerpt = fitExcerpt(await readCapped(response));
-  } catch {
-    if (signal.aborted) return timedOut(req.timeoutMs);
-    excerpt = "";
-  }
-  const status = response.status;
-  const result: AttemptResult = { kind: "response", status, retryAfter: response.headers.get("retry-after") };
-  return { result, statusCode: status, error: httpError(response), responseExcerpt: excerpt };
 }
 
 function failure(result: AttemptResult, error: string): SendResult {
@@ -69,6 +86,10 @@ function failure(result: AttemptResult, error: string): SendResult {
 
 function timedOut(timeoutMs: number): SendResult {
   return failure({ kind: "timeout" }, `no complete response within ${timeoutMs} ms; the attempt timed out`);
+}
+
+function aborted(): SendResult {
+  return failure({ kind: "network" }, "the attempt was aborted before a complete response arrived");
 }
 
 function httpError(response: Response): string | null {

@@ -4,7 +4,8 @@
  * failure counters, store the attempt and the delivery's new state (held when
  * its endpoint cannot receive; failed when out of attempts, even if the same
  * attempt disabled the endpoint), disable the endpoint if it must, and report
- * metrics and logs. Runs inside the scheduler's outcome transaction.
+ * metrics and logs; and what an attempt cut short by a drain changes. Runs
+ * inside the scheduler's outcome transaction.
  */
 import { classify, type ResultLabel } from "../delivery/classify";
 import type { PreparedEndpoint } from "../delivery/endpoint";
@@ -27,13 +28,17 @@ export interface DeadLetter {
   readonly lastError: string | null;
 }
 
-/** One attempt as it finished, with what it was built from. */
-export interface Completion {
+/** One attempt as it was sent, with what it was built from. */
+export interface Started {
   readonly delivery: ClaimedDelivery;
   readonly prepared: PreparedEndpoint;
   readonly startedAt: number;
-  readonly finishedAt: number;
   readonly headers: Record<string, string>;
+}
+
+/** One attempt as it finished. */
+export interface Completion extends Started {
+  readonly finishedAt: number;
   readonly sent: SendResult;
 }
 
@@ -104,4 +109,35 @@ export function recordCompletion(c: Completion, deps: RecordDeps): DeadLetter | 
     deps.log.info(`attempt failed; delivery ${status}`, { ...fields, error: sent.error, ...next });
   }
   return null;
+}
+
+/**
+ * Records an attempt a drain cut short at the end of `server.shutdown_grace`.
+ * The receiver was not given its full timeout, so this is no verdict on it: the
+ * endpoint's failure counters do not move and the delivery goes back to
+ * `pending`, due at once, even if this was its timetable's last attempt. It
+ * still counts as an attempt made, as the receiver may have acted on it.
+ */
+export function recordCutShort(a: Started, now: number, graceMs: number, deps: Pick<RecordDeps, "outcomes" | "log">): void {
+  const d = a.delivery;
+  const n = d.attempts + 1;
+  deps.outcomes.record({
+    seq: d.seq,
+    n,
+    startedAt: a.startedAt,
+    durationMs: now - a.startedAt,
+    statusCode: null,
+    error: `the attempt was cut short by shutdown after server.shutdown_grace (${graceMs} ms) and is made again at the next start`,
+    requestHeaders: JSON.stringify(a.headers),
+    responseExcerpt: null,
+    status: "pending",
+    nextAttemptAt: now,
+    finishedAt: now,
+  });
+  deps.log.warn("attempt cut short by shutdown; delivery pending", {
+    event_id: d.eventId,
+    delivery_id: deliveryId(d.seq),
+    endpoint_id: d.endpointId,
+    attempt: n,
+  });
 }

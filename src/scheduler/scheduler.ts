@@ -18,7 +18,7 @@ import type { Outcomes } from "../outbox/outcomes";
 import { type ClaimedDelivery, deliveryId } from "../outbox/types";
 import type { Endpoints } from "./endpoints";
 import { TokenBucket } from "./rate-limit";
-import { type Completion, type DeadLetter, type DeliveryObserver, recordCompletion } from "./record";
+import { type Completion, type DeadLetter, type DeliveryObserver, recordCompletion, recordCutShort, type Started } from "./record";
 
 
 /** Rows claimed per endpoint per round at most: bounds memory however large the backlog. */
@@ -55,6 +55,8 @@ export class Scheduler {
   readonly #perEndpoint = new Map<string, number>();
   readonly #buckets = new Map<string, TokenBucket>();
   readonly #running = new Set<Promise<void>>();
+  /** Attempts sent and not yet answered, by delivery seq, each with its abort: what a drain that runs out of grace cuts short. */
+  readonly #unanswered = new Map<number, Started & { readonly abort: AbortController }>();
   #done: Completion[] = [];
   #pumpQueued = false;
   #timer: ReturnType<typeof setTimeout> | null = null;
@@ -104,8 +106,11 @@ export class Scheduler {
   }
 
   /**
-   * Stops claiming, lets running attempts finish for up to `graceMs`, records
-   * what finished, and returns unfinished rows to `pending` for the next start.
+   * Stops claiming, lets running attempts finish for up to `graceMs`, then
+   * aborts those still waiting and records each as cut short (its delivery
+   * pending again, due at once, the endpoint's failure counters untouched),
+   * records what finished, and returns any other leased rows to `pending`.
+   * Resolves at the end of the grace at the latest, whatever the endpoints' timeouts.
    */
   async stop(graceMs: number): Promise<void> {
     this.#stopping = true;
@@ -114,7 +119,14 @@ export class Scheduler {
     const grace = new Promise<void>((resolve) => (timeout = setTimeout(resolve, graceMs)));
     await Promise.race([Promise.allSettled([...this.#running]), grace]);
     clearTimeout(timeout);
+    const cut = [...this.#unanswered.values()];
+    this.#unanswered.clear();
+    for (const a of cut) a.abort.abort();
     this.#flush();
+    if (cut.length > 0) {
+      const now = this.#deps.clock.now();
+      this.#deps.outcomeTx(() => cut.forEach((a) => recordCutShort(a, now, graceMs, this.#deps)));
+    }
     this.#deps.claims.requeueInFlight();
   }
 
@@ -225,7 +237,11 @@ export class Scheduler {
       }),
       ...prepared.sign({ id: d.eventId, timestampSec, body }),
     };
-    const sent = await this.#deps.send({ url: prepared.url, headers, body, timeoutMs: prepared.config.timeoutMs });
+    const abort = new AbortController();
+    this.#unanswered.set(d.seq, { delivery: d, prepared, startedAt, headers, abort });
+    const sent = await this.#deps.send({ url: prepared.url, headers, body, timeoutMs: prepared.config.timeoutMs, abort });
+    // Gone from the map: a drain cut this attempt short and has recorded it already.
+    if (!this.#unanswered.delete(d.seq)) return;
     this.#done.push({ delivery: d, prepared, startedAt, finishedAt: this.#deps.clock.now(), headers, sent });
   }
 
