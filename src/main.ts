@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   endpoints: async () => (await import("./cli/endpoints")).endpoints,
   deliveries: async () => (await import("./cli/deliveries")).deliveries,
   receive: async () => (await import("./cli/receive")).receive,
+  backup: async () => (await import("./cli/backup")).backup,
   version: async () => (await import("./cli/version")).version,
 };
 
@@ -28,6 +29,8 @@ commands:
               | retry --status failed [--endpoint ID] [--since TIME]]
   receive     [--listen ADDR] [--secret S] [--scheme NAME] [--header NAME]
               a local receiver that verifies and prints each webhook
+  backup      PATH [--force] [--config PATH]
+              write a consistent copy of the database, while the daemon runs
   version     print the version
 
 Every command takes --json. Commands that talk to the daemon find it through

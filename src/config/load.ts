@@ -25,6 +25,11 @@ export interface LoadDeps {
   readonly readFile: ReadFile;
 }
 
+/** A config's text and the name that anchors its errors and relative paths, or why it cannot be read. */
+export type ConfigText =
+  | { readonly ok: true; readonly text: string; readonly source: string }
+  | { readonly ok: false; readonly errors: readonly ConfigError[] };
+
 /** A frozen Config, or every problem found, in file order. */
 export type LoadResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly errors: readonly ConfigError[] };
 
@@ -32,8 +37,7 @@ export type LoadResult = { readonly ok: true; readonly config: Config } | { read
 export function parseConfig(text: string, source: string, deps: LoadDeps): LoadResult {
   const errors: ConfigError[] = [];
   const report: Report = (at, path, message) => errors.push(new ConfigError(source, at.line, at.col, path, message));
-  // "<embedded>" has no folder of its own; dirname gives "." and so the working directory.
-  const baseDir = resolve(dirname(source));
+  const baseDir = configBaseDir(source);
 
   const tree = readYaml(text, deps.env, report);
   if (!tree) return { ok: false, errors: sortErrors(errors) };
@@ -56,14 +60,24 @@ export function parseConfig(text: string, source: string, deps: LoadDeps): LoadR
   return { ok: true, config };
 }
 
-/** Reads the config file at `path` and parses it; an unreadable file is one error at 1:1. */
-export function loadConfigFile(path: string, env: Env): LoadResult {
-  let text: string;
+/** The folder a config's relative paths are taken from. */
+export function configBaseDir(source: string): string {
+  // "<embedded>" has no folder of its own; dirname gives "." and so the working directory.
+  return resolve(dirname(source));
+}
+
+/** Reads the config file at `path`; an unreadable file is one error at 1:1. */
+export function readConfigFile(path: string): ConfigText {
   try {
-    text = readFileSync(path, "utf8");
+    return { ok: true, text: readFileSync(path, "utf8"), source: path };
   } catch (err) {
     const message = `cannot read config file: ${describeReadError(err)}`;
     return { ok: false, errors: [new ConfigError(path, FILE_START.line, FILE_START.col, "", message)] };
   }
-  return parseConfig(text, path, { env, readFile: (p) => readFileSync(p, "utf8") });
+}
+
+/** Reads the config file at `path` and parses it. */
+export function loadConfigFile(path: string, env: Env): LoadResult {
+  const read = readConfigFile(path);
+  return read.ok ? parseConfig(read.text, read.source, { env, readFile: (p) => readFileSync(p, "utf8") }) : read;
 }

@@ -39,7 +39,7 @@ export function resolveConfig(raw: RawConfig, input: ResolveInput): Config {
       shutdownGraceMs: durationOr(raw.server?.shutdown_grace, D.DEFAULT_SHUTDOWN_GRACE_MS),
     },
     storage: {
-      path: resolveFrom(input.baseDir, raw.storage?.path ?? D.DEFAULT_STORAGE_PATH),
+      path: storagePath(input.baseDir, raw.storage?.path),
       retentionMs: durationOr(raw.storage?.retention, D.DEFAULT_RETENTION_MS),
       failedRetentionMs: durationOr(raw.storage?.failed_retention, D.DEFAULT_FAILED_RETENTION_MS),
       sync: raw.storage?.sync ?? D.DEFAULT_STORAGE_SYNC,
@@ -50,6 +50,11 @@ export function resolveConfig(raw: RawConfig, input: ResolveInput): Config {
     log: { level: raw.log?.level ?? D.DEFAULT_LOG_LEVEL, format: raw.log?.format ?? null },
     endpoints: (raw.endpoints ?? []).map((e, i) => resolveEndpoint(e, defaults, input.secretFiles.get(i))),
   });
+}
+
+/** The database file `storage.path` names (absolute), or the default one. */
+export function storagePath(baseDir: string, path: string | undefined): string {
+  return resolveFrom(baseDir, path ?? D.DEFAULT_STORAGE_PATH);
 }
 
 function resolveEndpoint(raw: RawEndpoint, defaults: RawPolicy, secretFromFile: string | undefined): EndpointConfig {

@@ -56,7 +56,22 @@ export function openDatabase(path: string, options: OpenOptions): Database {
 
 /** Opens an existing database without ever writing to it (for `hookrelay check`). */
 export function openDatabaseReadOnly(path: string): Database {
-  const db = new Database(path, { readonly: true, strict: true });
+  return waitingForLocks(new Database(path, { readonly: true, strict: true }));
+}
+
+/**
+ * Opens an existing database to copy it (`hookrelay backup`). Read-write
+ * although nothing is written through it: when no daemon has the file open,
+ * SQLite removes the -wal and -shm files this connection needed as it closes,
+ * where a read-only one would leave them behind, owned by whoever ran the
+ * copy and perhaps not writable by the daemon's user at its next start.
+ * (SQLite falls back to read-only by itself when the file is not writable.)
+ */
+export function openDatabaseToCopy(path: string): Database {
+  return waitingForLocks(new Database(path, { readwrite: true, create: false, strict: true }));
+}
+
+function waitingForLocks(db: Database): Database {
   db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
   return db;
 }

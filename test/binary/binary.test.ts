@@ -3,6 +3,7 @@
  * $HOOKRELAY_BIN, as CI does after `npm run build`), run from a folder with no
  * source in it, so everything it needs must be inside the binary.
  */
+import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { join } from "node:path";
 import { Webhook } from "standardwebhooks";
@@ -68,6 +69,31 @@ describe("the compiled binary", () => {
       relay.proc.kill("SIGTERM");
       expect(await relay.exited).toBe(0);
       receiver.close();
+    }
+  });
+
+  it("backs up the database of the daemon it runs", async () => {
+    const dir = join(tmp.dir, "backup");
+    const path = writeConfig(tmp.dir, configYaml(dir, `  - id: main\n    url: https://example.com/hook\n    events: ["never.sent"]\n    secret: ${SECRET}`));
+    const relay = await spawnRelay(path, {}, [bin]);
+    try {
+      const res = await fetch(`${relay.url}/v1/events`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${INGEST_TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ type: "binary.backup", data: {} }),
+      });
+      const { id } = (await res.json()) as { id: string };
+      const target = join(tmp.dir, "copy.db");
+      const out = await run("backup", target, "--config", path, "--json");
+      expect(out.stderr).toBe("");
+      expect(out.code).toBe(0);
+      expect(JSON.parse(out.stdout)).toMatchObject({ path: target, database: join(dir, "hookrelay.db") });
+      const copy = new Database(target, { readonly: true });
+      expect(copy.query("SELECT type FROM events WHERE id = ?").get(id)).toEqual({ type: "binary.backup" });
+      copy.close();
+    } finally {
+      relay.proc.kill("SIGTERM");
+      expect(await relay.exited).toBe(0);
     }
   });
 });
