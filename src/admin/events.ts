@@ -12,7 +12,8 @@ export function eventRoutes(deps: AdminDeps) {
     ({ params }) => {
       const event = deps.queries.event(params.id);
       if (!event) throw new HttpError(404, "not_found", `no event with id "${params.id}"`);
-      return renderEvent(event, deps.queries.eventDeliveries(event.id));
+      // A Response of our own text: Elysia would serialise an object, and with it `data`, anew.
+      return new Response(renderEvent(event, deps.queries.eventDeliveries(event.id)), { headers: { "content-type": "application/json" } });
     },
     { params: IdParams, response: { 200: Event }, detail: { summary: "One event and its deliveries", tags: ["events"], security: ADMIN_SECURITY } },
   );

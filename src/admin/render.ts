@@ -1,11 +1,11 @@
 /**
  * @module admin/render
  * Stored rows → the JSON shapes of contract §8: times as ISO-8601 UTC with
- * milliseconds, delivery ids as `dlv_<seq>`.
+ * milliseconds, delivery ids as `dlv_<seq>`, an event's `data` as posted.
  */
 import type { AttemptRow, DeliveryRow, EventRow } from "../outbox/queries";
 import { deliveryId } from "../outbox/types";
-import type { DeliveryJson } from "./shapes";
+import type { DeliveryJson, EventJson } from "./shapes";
 
 /** ISO-8601 UTC with milliseconds. */
 export function iso(ms: number): string {
@@ -52,14 +52,17 @@ export function renderAttempt(a: AttemptRow) {
   };
 }
 
-export function renderEvent(e: EventRow, deliveries: readonly DeliveryRow[]) {
-  return {
-    id: e.id,
-    type: e.type,
-    data: JSON.parse(e.data) as Record<string, unknown>,
+/**
+ * The Event shape as JSON text, `data` spliced in as stored: the text the
+ * producer posted. Parsed and serialised again it would lose digits of
+ * integers past 2^53 and of long decimals, and turn `1e400` into null.
+ */
+export function renderEvent(e: EventRow, deliveries: readonly DeliveryRow[]): string {
+  const rest: Omit<EventJson, "id" | "type" | "data"> = {
     ordering_key: e.ordering_key,
     occurred_at: isoOrNull(e.occurred_at),
     created_at: iso(e.created_at),
     deliveries: deliveries.map(renderDelivery),
   };
+  return `{"id":${JSON.stringify(e.id)},"type":${JSON.stringify(e.type)},"data":${e.data},${JSON.stringify(rest).slice(1)}`;
 }

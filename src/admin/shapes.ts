@@ -56,7 +56,7 @@ export const DeliveryPage = t.Object({
 export const Event = t.Object({
   id: t.String(),
   type: t.String(),
-  data: t.Object({}, { additionalProperties: true }),
+  data: t.Object({}, { additionalProperties: true, description: "The payload as posted: every token and key order kept, whitespace between tokens removed" }),
   ordering_key: t.Nullable(t.String()),
   occurred_at: MaybeTime,
   created_at: Time,
@@ -99,4 +99,5 @@ export const Cancelled = t.Object({
 });
 
 export type DeliveryJson = typeof Delivery.static;
+export type EventJson = typeof Event.static;
 export type EndpointJson = typeof Endpoint.static;

@@ -13,11 +13,13 @@ const REQUEST_TIMEOUT_MS = 120_000;
 export interface AdminClient {
   get<T>(path: string, query?: Readonly<Record<string, string | undefined>>): Promise<T>;
   post<T>(path: string, body?: unknown): Promise<T>;
+  /** Posts `json`, a body already written as JSON text, byte for byte. */
+  postJson<T>(path: string, json: string): Promise<T>;
 }
 
 /** A client for the daemon at `target`. */
 export function createClient(target: Target): AdminClient {
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+  const call = async <T>(method: string, path: string, body?: string): Promise<T> => {
     const url = `${target.url}${path}`;
     let response: Response;
     try {
@@ -28,7 +30,7 @@ export function createClient(target: Target): AdminClient {
           accept: "application/json",
           ...(body === undefined ? {} : { "content-type": "application/json" }),
         },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(body === undefined ? {} : { body }),
         redirect: "manual",
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
@@ -48,7 +50,8 @@ export function createClient(target: Target): AdminClient {
   };
   return {
     get: (path, query) => call("GET", withQuery(path, query)),
-    post: (path, body) => call("POST", path, body ?? {}),
+    post: (path, body) => call("POST", path, JSON.stringify(body ?? {})),
+    postJson: (path, json) => call("POST", path, json),
   };
 }
 

@@ -67,8 +67,11 @@ function report(io: CliIo, request: Request, body: string, verdict: Verdict, jso
   const type = stringOrNull(envelope.type);
   const path = new URL(request.url).pathname;
   if (json) {
-    const line = { method: request.method, path, type, id, verified: verdict.ok, ...(verdict.ok ? {} : { reason: verdict.reason }), body: parsed ?? body };
-    io.stdout(`${JSON.stringify(line)}\n`);
+    const line = JSON.stringify({ method: request.method, path, type, id, verified: verdict.ok, ...(verdict.ok ? {} : { reason: verdict.reason }) });
+    // A JSON body is shown as its own text, since parsed and serialised again its numbers could change. JSON
+    // has line breaks only between tokens, never inside one, so dropping them keeps the line one line.
+    const shown = parsed === null ? JSON.stringify(body) : body.replace(/[\r\n]/g, "");
+    io.stdout(`${line.slice(0, -1)},"body":${shown}}\n`);
     return;
   }
   const verified = verdict.ok ? "yes" : `no (${verdict.reason})`;

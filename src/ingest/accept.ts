@@ -44,6 +44,12 @@ interface Origin {
   readonly probe: boolean;
 }
 
+/** A validated event body and its `data` as the JSON text posted, which is what is stored and sent. */
+export interface PostedEvent {
+  readonly input: EventInput;
+  readonly dataJson: string;
+}
+
 const APPLICATION: Origin = { internal: false, probe: false };
 
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
@@ -56,9 +62,9 @@ export class Ingest {
   }
 
   /** `POST /v1/events`. */
-  async accept(input: EventInput, idempotencyKey: string | null): Promise<AcceptAnswer> {
+  async accept(posted: PostedEvent, idempotencyKey: string | null): Promise<AcceptAnswer> {
     const now = this.#deps.clock.now();
-    const event = this.#build(input, idempotencyKey, now, APPLICATION, "");
+    const event = this.#build(posted, idempotencyKey, now, APPLICATION, "");
     const result = await this.#commit([event]);
     if (result.duplicates[0]) return { status: 200, body: { id: event.id, duplicate: true } };
     this.#deps.onIngested(1);
@@ -66,9 +72,9 @@ export class Ingest {
   }
 
   /** `POST /v1/events/batch`: all or nothing. */
-  async acceptBatch(inputs: readonly EventInput[]): Promise<BatchAnswer> {
+  async acceptBatch(posted: readonly PostedEvent[]): Promise<BatchAnswer> {
     const now = this.#deps.clock.now();
-    const events = inputs.map((input, i) => this.#build(input, null, now, APPLICATION, `/events/${i}`));
+    const events = posted.map((p, i) => this.#build(p, null, now, APPLICATION, `/events/${i}`));
     const result = await this.#commit(events);
     const duplicates = events.filter((_, i) => result.duplicates[i]).map((e) => e.id);
     this.#deps.onIngested(events.length - duplicates.length);
@@ -83,7 +89,7 @@ export class Ingest {
   async emit(type: string, data: Record<string, unknown>, only: readonly string[] | null, probe = false) {
     const now = this.#deps.clock.now();
     const input: EventInput = { type, data, ...(only ? { endpoints: [...only] } : {}) };
-    const event = this.#build(input, null, now, { internal: true, probe }, "");
+    const event = this.#build({ input, dataJson: JSON.stringify(data) }, null, now, { internal: true, probe }, "");
     const result = await this.#commit([event]);
     return { id: event.id, deliveries: result.deliveries };
   }
@@ -101,7 +107,7 @@ export class Ingest {
     return result;
   }
 
-  #build(input: EventInput, idempotencyKey: string | null, now: number, origin: Origin, at: string): NewEvent {
+  #build({ input, dataJson }: PostedEvent, idempotencyKey: string | null, now: number, origin: Origin, at: string): NewEvent {
     if (!origin.internal && input.type.startsWith(OWN_EVENT_PREFIX)) {
       throw new HttpError(422, "reserved_type", `event types starting with "${OWN_EVENT_PREFIX}" are reserved for hookrelay`, [
         { field: `${at}/type`, message: "reserved prefix" },
@@ -145,7 +151,7 @@ export class Ingest {
         nextAttemptAt: first ?? now,
       };
     });
-    return { id, type: input.type, dataJson: JSON.stringify(input.data), orderingKey, occurredAt, createdAt: now, deliveries };
+    return { id, type: input.type, dataJson, orderingKey, occurredAt, createdAt: now, deliveries };
   }
 }
 

@@ -4,8 +4,9 @@
  */
 import { Elysia } from "elysia";
 import { requireToken, type TokenSets } from "../http/auth";
-import { jsonBody } from "../http/body";
+import { readJson } from "../http/body";
 import { HttpError } from "../http/errors";
+import type { JsonPath } from "../http/json-scan";
 import type { Ingest } from "./accept";
 import { Accepted, BatchAccepted, BatchBody, Duplicate, EVENT_ID_PATTERN, EventBody } from "./schema";
 
@@ -18,6 +19,9 @@ export interface IngestRouteDeps {
 }
 
 const ID_RE = new RegExp(EVENT_ID_PATTERN);
+/** Where each route's `data` sits: its text is stored and sent as posted, never re-serialised. */
+const EVENT_DATA: JsonPath = ["data"];
+const BATCH_DATA: JsonPath = ["events", "*", "data"];
 
 export function ingestRoutes(deps: IngestRouteDeps) {
   const guard = requireToken("ingest", deps.tokens);
@@ -26,16 +30,23 @@ export function ingestRoutes(deps: IngestRouteDeps) {
       throw new HttpError(503, "shutting_down", "hookrelay is shutting down; retry shortly", undefined, { "retry-after": "5" });
     }
   };
-  const readJson = jsonBody(deps.maxBodyBytes);
+  // The parse hook hands the handler its parsed body; the `data` texts it kept travel beside it, by request.
+  const dataTexts = new WeakMap<Request, readonly (string | undefined)[]>();
   // Elysia parses before beforeHandle runs; checking here refuses a bad token before the body is read.
   // The context is destructured, not passed on whole: Elysia reads a hook's parameters to decide what
   // to prepare per request, and a context used as a whole makes it parse cookies, the query and every
   // header for every event.
-  const parse = ({ request }: { request: Request }) => {
-    guard({ request });
-    notDraining();
-    return readJson({ request });
-  };
+  const parseKeeping =
+    (data: JsonPath) =>
+    async ({ request }: { request: Request }) => {
+      guard({ request });
+      notDraining();
+      const body = await readJson(request, deps.maxBodyBytes(), data);
+      dataTexts.set(request, body.kept);
+      return body.value;
+    };
+  // The body schema requires every `data` to be an object, and the scan keeps every object at its path.
+  const dataJson = (request: Request, i: number) => dataTexts.get(request)![i]!;
   return new Elysia({ name: "ingest", normalize: false })
     .post(
       "/v1/events",
@@ -44,12 +55,12 @@ export function ingestRoutes(deps: IngestRouteDeps) {
         if (key !== null && !ID_RE.test(key)) {
           throw new HttpError(400, "invalid_idempotency_key", "Idempotency-Key must match [A-Za-z0-9_-]{1,128}");
         }
-        const answer = await deps.ingest.accept(body, key);
+        const answer = await deps.ingest.accept({ input: body, dataJson: dataJson(request, 0) }, key);
         set.status = answer.status;
         return answer.body;
       },
       {
-        parse,
+        parse: parseKeeping(EVENT_DATA),
         body: EventBody,
         response: { 200: Duplicate, 202: Accepted },
         detail: { summary: "Ingest one event", tags: ["ingest"] },
@@ -57,13 +68,13 @@ export function ingestRoutes(deps: IngestRouteDeps) {
     )
     .post(
       "/v1/events/batch",
-      async ({ body, set }) => {
-        const answer = await deps.ingest.acceptBatch(body.events);
+      async ({ body, request, set }) => {
+        const answer = await deps.ingest.acceptBatch(body.events.map((input, i) => ({ input, dataJson: dataJson(request, i) })));
         set.status = answer.status;
         return answer.body;
       },
       {
-        parse,
+        parse: parseKeeping(BATCH_DATA),
         body: BatchBody,
         response: { 200: BatchAccepted, 202: BatchAccepted },
         detail: { summary: "Ingest up to 1000 events, all or nothing", tags: ["ingest"] },

@@ -4,16 +4,20 @@
  * OpenAPI document is generated from them, so the two cannot drift.
  */
 import { t } from "elysia";
+import { MAX_JSON_DEPTH } from "../http/body";
 import { ResponseInteger } from "../http/response-integer";
 
 export const EVENT_ID_PATTERN = "^[A-Za-z0-9_-]{1,128}$";
+const DATA_DESCRIPTION =
+  "The payload: any JSON object. Stored and sent as posted (every token and key order kept, whitespace between tokens removed). " +
+  `A body nests at most ${MAX_JSON_DEPTH} arrays and objects deep (400 too_deep).`;
 /** At most this many events in one batch request. */
 export const MAX_BATCH = 1000;
 
 export const EventBody = t.Object(
   {
     type: t.String({ pattern: "^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,255}$", description: "Event type, e.g. scan.completed" }),
-    data: t.Object({}, { additionalProperties: true, description: "The payload: any JSON object" }),
+    data: t.Object({}, { additionalProperties: true, description: DATA_DESCRIPTION }),
     id: t.Optional(t.String({ pattern: EVENT_ID_PATTERN, description: "Idempotency id; generated when absent" })),
     endpoints: t.Optional(t.Array(t.String({ minLength: 1 }), { maxItems: 1000, description: "Only these endpoints" })),
     ordering_key: t.Optional(t.String({ minLength: 1, maxLength: 256 })),

@@ -29,6 +29,9 @@ afterAll(async () => {
   tmp.remove();
 });
 
+/** Far past the nesting limit (128), as a hostile client would send it. */
+const NESTED = `${"[".repeat(300_000)}${"]".repeat(300_000)}`;
+
 type Row = [name: string, method: string, path: () => string, body: unknown, status: number, code: string];
 
 const ROUTES: [string, string, unknown][] = [
@@ -76,6 +79,8 @@ describe("admin errors", () => {
     ["bulk with a bad since", "POST", () => "/v1/deliveries/retry", { status: "failed", since: "soon" }, 400, "invalid_body"],
     ["bulk with an unknown key", "POST", () => "/v1/deliveries/cancel", { status: "held", everything: true }, 400, "invalid_body"],
     ["bulk body not JSON", "POST", () => "/v1/deliveries/retry", "{status", 400, "invalid_json"],
+    ["bulk retry nested too deep", "POST", () => "/v1/deliveries/retry", `{"status":"failed","x":${NESTED}}`, 400, "too_deep"],
+    ["bulk cancel nested too deep", "POST", () => "/v1/deliveries/cancel", `{"status":"held","x":${NESTED}}`, 400, "too_deep"],
     ["unknown endpoint", "GET", () => "/v1/endpoints/nope", undefined, 404, "not_found"],
     ["enable unknown endpoint", "POST", () => "/v1/endpoints/nope/enable", undefined, 404, "not_found"],
     ["disable unknown endpoint", "POST", () => "/v1/endpoints/nope/disable", undefined, 404, "not_found"],
@@ -95,7 +100,7 @@ describe("admin errors", () => {
       expect(res.status).toBe(status);
       expect(json.error.code).toBe(code);
       expect(json.error.message.length).toBeGreaterThan(0);
-      if (status === 400 && code !== "invalid_json") expect(json.error.details?.length).toBeGreaterThan(0);
+      if (status === 400 && !["invalid_json", "too_deep"].includes(code)) expect(json.error.details?.length).toBeGreaterThan(0);
     });
   }
 

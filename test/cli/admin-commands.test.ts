@@ -62,6 +62,14 @@ describe("hookrelay send", () => {
     expect(again).toEqual({ code: 0, stdout: "ord-7\n", stderr: "already stored under this id; nothing new was created\n" });
   });
 
+  it("posts --data as given, so numbers JavaScript cannot hold arrive unchanged", async () => {
+    const data = '{"snowflake":1234567890123456789012,"id":9007199254740993,"exp":1e400,"neg0":-0}';
+    const out = await runInProcess(send, ["scan.completed", "--data", data, "--endpoint", "good"], env);
+    const id = out.stdout.trim();
+    const req = await waitFor("the delivery", () => receiver.requests.find((r) => r.headers["webhook-id"] === id));
+    expect(req.body).toEndWith(`,"data":${data}}`);
+  });
+
   it("refuses data that is not a JSON object as a usage error", async () => {
     await expect(runInProcess(send, ["x", "--data", "[1]"], env)).rejects.toBeInstanceOf(UsageError);
     await expect(runInProcess(send, ["x", "--data", "{nope"], env)).rejects.toThrow("--data is not valid JSON");

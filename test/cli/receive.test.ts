@@ -47,12 +47,13 @@ describe("hookrelay receive", () => {
 
   it("checks other schemes with --scheme and --header, and prints JSON lines with --json", async () => {
     const { run, url } = await receiver("--secret", "s3cret", "--scheme", "hmac-sha256-prefixed", "--header", "X-Hub-Signature-256", "--json");
-    const body = '{"id":"evt_1","type":"push","data":{}}';
+    const body = '{"id":"evt_1","type":"push",\n"data":{"big":9007199254740993,"e":1e400}}';
     const signature = `sha256=${createHmac("sha256", "s3cret").update(body).digest("hex")}`;
     const res = await fetch(`${url}/hook`, { method: "POST", headers: { "X-Hub-Signature-256": signature }, body });
     expect(res.status).toBe(200);
     const [line] = await run.waitFor(/\{"method".*\}\n/);
     expect(JSON.parse(line)).toEqual({ method: "POST", path: "/hook", type: "push", id: "evt_1", verified: true, body: JSON.parse(body) });
+    expect(line).toEndWith(',"body":{"id":"evt_1","type":"push","data":{"big":9007199254740993,"e":1e400}}}\n');
     expect(await run.stop()).toBe(0);
   });
 

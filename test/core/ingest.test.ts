@@ -134,6 +134,29 @@ describe("ingest", () => {
     expect(res.status).toBe(202);
   });
 
+  it("refuses a body nested deeper than 128 levels with 400 too_deep on both routes, stores nothing and stays ready", async () => {
+    const relay = await relayWith();
+    const nested = (levels: number) => `${"[".repeat(levels)}${"]".repeat(levels)}`;
+    const tooDeep: [string, string][] = [
+      ["/v1/events", `{"type":"a","data":{"x":${nested(300_000)}}}`],
+      ["/v1/events", `{"type":"a","data":{"x":${nested(127)}}}`],
+      ["/v1/events/batch", `{"events":[{"type":"a","data":{"x":${nested(125)}}}]}`],
+      ["/v1/events/batch", `{"events":[{"type":"a","data":{}}],"x":${"{\"a\":".repeat(100_000)}1${"}".repeat(100_000)}}`],
+    ];
+    for (const [path, body] of tooDeep) {
+      const res = await relay.post(path, body);
+      expect({ path, status: res.status }).toEqual({ path, status: 400 });
+      const error = await errorOf(res);
+      expect(error.code).toBe("too_deep");
+      expect(error.message).toContain("128");
+    }
+    expect(count(relay, "events")).toBe(0);
+    expect((await fetch(`${relay.url}/readyz`)).status).toBe(200);
+    expect((await relay.post("/v1/events", `{"type":"a","data":{"x":${nested(126)}}}`)).status).toBe(202);
+    expect((await relay.post("/v1/events/batch", `{"events":[{"type":"a","data":{"x":${nested(124)}}}]}`)).status).toBe(202);
+    expect(count(relay, "events")).toBe(2);
+  });
+
   const oversized = "x".repeat(2048);
   const cases: [string, () => RequestInit & { headers: Record<string, string> }, number, string][] = [
     ["no token", () => ({ headers: { "content-type": "application/json" }, body: "{}" }), 401, "unauthorized"],
