@@ -37,6 +37,7 @@ import { EventWriter } from "./outbox/event-writer";
 import { Outcomes } from "./outbox/outcomes";
 import { Queries } from "./outbox/queries";
 import { Retention } from "./outbox/retention";
+import { Rollups } from "./outbox/rollups";
 import { createAnnouncements } from "./scheduler/announcements";
 import { Endpoints } from "./scheduler/endpoints";
 import { startJobs } from "./scheduler/jobs";
@@ -100,11 +101,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const endpoints = new Endpoints({ store: new EndpointStore(db), tx, onTransition: announcements.transition });
   const targets = new Targets(options.lookup ?? dnsLookup, () => clock.now());
   const backlog = new Backlog(db);
+  const rollups = new Rollups(db);
   const metrics = createMetrics({ endpoints, backlog, clock, version: VERSION });
   const scheduler = new Scheduler(
     {
       claims,
       outcomes: new Outcomes(db),
+      rollups,
       endpoints,
       outcomeTx: (work) => relaxed(() => tx(work)),
       health,
@@ -148,6 +151,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         queries: new Queries(db),
         controls: new Controls(db, tx),
         backlog,
+        rollups,
         ingest,
         clock,
         wake: () => scheduler.wake(),

@@ -4,6 +4,7 @@ import type { Ingest } from "../ingest/accept";
 import type { Backlog } from "../outbox/backlog";
 import type { Controls } from "../outbox/controls";
 import type { Queries } from "../outbox/queries";
+import type { Rollups } from "../outbox/rollups";
 import type { Endpoints } from "../scheduler/endpoints";
 import type { AdminAccessDeps } from "./access";
 
@@ -12,6 +13,7 @@ export interface AdminDeps extends AdminAccessDeps {
   readonly queries: Queries;
   readonly controls: Controls;
   readonly backlog: Backlog;
+  readonly rollups: Rollups;
   readonly ingest: Ingest;
   readonly clock: Clock;
   /** Asks the scheduler for a round: retried and released rows are due now. */

@@ -6,6 +6,7 @@
  */
 import { t } from "elysia";
 import { CANCELLABLE, RETRYABLE } from "../outbox/controls";
+import { STATS_WINDOWS } from "../stats/window";
 import { oneOf } from "./literals";
 
 const STATUSES = ["pending", "in_flight", "delivered", "failed", "held", "cancelled"] as const;
@@ -55,6 +56,11 @@ function bulkBody<const T extends readonly string[]>(statuses: T) {
 
 export const BulkRetryBody = bulkBody(RETRYABLE);
 export const BulkCancelBody = bulkBody(CANCELLABLE);
+
+export const StatsQuery = t.Object(
+  { window: t.Optional(oneOf(STATS_WINDOWS, `expected one of: ${STATS_WINDOWS.join(", ")}`)) },
+  { additionalProperties: false },
+);
 
 export type DeliveryQueryInput = typeof DeliveryQuery.static;
 export type BulkInput = typeof BulkRetryBody.static;

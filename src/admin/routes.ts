@@ -4,10 +4,11 @@ import { deliveryActionRoutes } from "./delivery-actions";
 import { deliveryRoutes } from "./deliveries";
 import { endpointRoutes } from "./endpoints";
 import { eventRoutes } from "./events";
+import { statsRoutes } from "./stats";
 
 export type { AdminDeps } from "./deps";
 
 export function adminRoutes(deps: AdminDeps) {
   // Static paths (/v1/deliveries/retry) and parameterised ones (/v1/deliveries/:id/retry) never share a depth, so order is free.
-  return [endpointRoutes(deps), eventRoutes(deps), deliveryRoutes(deps), deliveryActionRoutes(deps)];
+  return [endpointRoutes(deps), eventRoutes(deps), deliveryRoutes(deps), deliveryActionRoutes(deps), statsRoutes(deps)];
 }

@@ -98,6 +98,28 @@ export const Cancelled = t.Object({
   next_cursor: t.Nullable(t.String({ description: "Set when `limit` stopped the walk early: pass back as `cursor`" })),
 });
 
+const Count = () => ResponseInteger({ minimum: 0 });
+const Ms = t.Nullable(ResponseInteger({ minimum: 0 }));
+
+export const Stats = t.Object({
+  window: oneOf(["1h", "24h", "7d"]),
+  step_seconds: ResponseInteger({ description: "Length of each series bucket: 60 for 1h, 300 for 24h, 3600 for 7d" }),
+  from: t.String({ format: "date-time", description: "Start of the oldest bucket" }),
+  to: t.String({ format: "date-time", description: "End of the current bucket" }),
+  attempts: Count(),
+  delivered: Count(),
+  failed: Count(),
+  success_rate: t.Nullable(t.Number({ minimum: 0, maximum: 1, description: "Share of attempts that succeeded (2xx); null without attempts" })),
+  latency_ms: t.Object({ p50: Ms, p95: Ms, p99: Ms }, { description: "Attempt durations, from a histogram with fixed buckets" }),
+  by_result: t.Object({ success: Count(), http_error: Count(), timeout: Count(), network: Count(), blocked: Count() }),
+  series: t.Array(
+    t.Object({ at: t.String({ format: "date-time" }), attempts: Count(), failures: Count(), p50_ms: Ms, p95_ms: Ms }),
+    { description: "One point per bucket, oldest first, empty buckets included" },
+  ),
+  backlog: t.Object({ pending: Count(), in_flight: Count(), held: Count(), failed: Count() }, { description: "Now, not over the window" }),
+  oldest_pending_at: t.Nullable(t.String({ format: "date-time", description: "Creation time of the oldest delivery pending or in flight" })),
+});
+
 export type DeliveryJson = typeof Delivery.static;
 export type EventJson = typeof Event.static;
 export type EndpointJson = typeof Endpoint.static;

@@ -1,9 +1,10 @@
 /**
  * @module outbox/retention
  * The statements that forget old history: finished deliveries with their
- * attempts and events, and events that never had a delivery. Every delete is
- * bounded by a batch limit and walks an index (deliveries_finished) or the
- * events' rowids, so one batch costs the same however large the table is and
+ * attempts and events, events that never had a delivery, and attempt rollups
+ * older than the longest stats window. Every delete is bounded by a batch
+ * limit and walks an index (deliveries_finished, attempt_rollups_minute) or
+ * the events' rowids, so one batch costs the same however large the table is and
  * holds the write lock only briefly.
  */
 import type { Database, Statement } from "bun:sqlite";
@@ -32,6 +33,10 @@ export const FINISHED_SQL = `SELECT seq, event_id FROM deliveries
  */
 export const OLD_EVENTS_SQL = "SELECT rowid, created_at FROM events WHERE rowid > ?1 ORDER BY rowid LIMIT ?2";
 
+/** Up to `limit` of the oldest rollup rows before a minute. Parameters: before, limit. */
+export const OLD_ROLLUPS_SQL = `DELETE FROM attempt_rollups WHERE (endpoint_id, minute) IN
+  (SELECT endpoint_id, minute FROM attempt_rollups WHERE minute < ?1 ORDER BY minute LIMIT ?2)`;
+
 export class Retention {
   readonly #db: Database;
   readonly #finished: Statement<{ seq: number; event_id: string }>;
@@ -40,6 +45,7 @@ export class Retention {
   readonly #deleteEventIfBare: Statement;
   readonly #oldEvents: Statement<{ rowid: number; created_at: number }>;
   readonly #deleteEventRowIfBare: Statement;
+  readonly #deleteOldRollups: Statement;
 
   constructor(db: Database) {
     this.#db = db;
@@ -51,6 +57,7 @@ export class Retention {
     this.#deleteEventRowIfBare = db.prepare(
       "DELETE FROM events WHERE rowid = ? AND NOT EXISTS (SELECT 1 FROM deliveries WHERE event_id = events.id)",
     );
+    this.#deleteOldRollups = db.prepare(OLD_ROLLUPS_SQL);
   }
 
   /**
@@ -91,5 +98,10 @@ export class Retention {
         return { deleted, next: rows.length < limit ? null : rows.at(-1)!.rowid };
       })
       .immediate();
+  }
+
+  /** Deletes up to `limit` rollup rows of minutes before `beforeMinute`; answers how many went. */
+  pruneRollups(beforeMinute: number, limit: number): number {
+    return this.#deleteOldRollups.run(beforeMinute, limit).changes;
   }
 }

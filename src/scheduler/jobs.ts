@@ -12,6 +12,7 @@ import type { Config } from "../config/types";
 import type { Logger } from "../log";
 import type { Checkpoint } from "../db/checkpoint";
 import type { EventCursor, FinishedStatus, Retention } from "../outbox/retention";
+import { ROLLUP_RETENTION_MINUTES } from "../stats/window";
 
 /** Rows per pruning transaction: small enough that ingest waits at most a few milliseconds for the lock. */
 export const PRUNE_BATCH = 500;
@@ -46,6 +47,8 @@ export interface PruneCounts {
   readonly failed: number;
   /** Events that never had a delivery. */
   readonly bareEvents: number;
+  /** Per-minute attempt rollups older than the longest stats window. */
+  readonly rollups: number;
 }
 
 export interface PruneOptions {
@@ -58,7 +61,8 @@ export interface PruneOptions {
 /**
  * Deletes what retention says has expired at `now`: delivered and cancelled
  * deliveries after `retentionMs`, failed ones after `failedRetentionMs`, with
- * their attempts and events, and events that matched no endpoint after `retentionMs`.
+ * their attempts and events, events that matched no endpoint after `retentionMs`,
+ * and attempt rollups no stats window reads any more (stats/window.ts).
  */
 export async function pruneExpired(
   retention: Retention,
@@ -68,18 +72,20 @@ export async function pruneExpired(
 ): Promise<PruneCounts> {
   const pause = options.pause ?? (() => Promise.resolve());
   const stopping = options.stopping ?? (() => false);
-  const drain = async (status: FinishedStatus, before: number): Promise<number> => {
+  /** Runs `batch` until it deletes fewer than a full batch; answers the rows deleted. */
+  const drain = async (batch: () => number): Promise<number> => {
     let total = 0;
     for (;;) {
-      const n = retention.pruneDeliveries(status, before, PRUNE_BATCH);
+      const n = batch();
       total += n;
       if (n < PRUNE_BATCH || stopping()) return total;
       await pause();
     }
   };
-  const delivered = await drain("delivered", now - storage.retentionMs);
-  const cancelled = await drain("cancelled", now - storage.retentionMs);
-  const failed = await drain("failed", now - storage.failedRetentionMs);
+  const deliveries = (status: FinishedStatus, before: number) => drain(() => retention.pruneDeliveries(status, before, PRUNE_BATCH));
+  const delivered = await deliveries("delivered", now - storage.retentionMs);
+  const cancelled = await deliveries("cancelled", now - storage.retentionMs);
+  const failed = await deliveries("failed", now - storage.failedRetentionMs);
   let bareEvents = 0;
   let cursor: EventCursor | null = null;
   do {
@@ -88,7 +94,9 @@ export async function pruneExpired(
     cursor = step.next;
     if (cursor !== null) await pause();
   } while (cursor !== null && !stopping());
-  return { delivered, cancelled, failed, bareEvents };
+  const rollupsBefore = Math.floor(now / 60_000) - ROLLUP_RETENTION_MINUTES;
+  const rollups = await drain(() => retention.pruneRollups(rollupsBefore, PRUNE_BATCH));
+  return { delivered, cancelled, failed, bareEvents, rollups };
 }
 
 export interface Jobs {
@@ -142,7 +150,7 @@ export function startJobs(deps: JobDeps): Jobs {
       pause: () => new Promise((resolve) => setImmediate(resolve)),
       stopping: () => stopping,
     });
-    const total = counts.delivered + counts.cancelled + counts.failed + counts.bareEvents;
+    const total = counts.delivered + counts.cancelled + counts.failed + counts.bareEvents + counts.rollups;
     if (total > 0) deps.log.info("pruned expired history", { ...counts });
   });
   start("wal_checkpoint", async () => {

@@ -4,8 +4,9 @@
  * failure counters, store the attempt and the delivery's new state (held when
  * its endpoint cannot receive; failed when out of attempts, even if the same
  * attempt disabled the endpoint), disable the endpoint if it must, and report
- * metrics and logs; and what an attempt cut short by a drain changes. Runs
- * inside the scheduler's outcome transaction.
+ * metrics and logs, adding the attempt to the flush's tally for the stats
+ * rollups; and what an attempt cut short by a drain changes. Runs inside the
+ * scheduler's outcome transaction.
  */
 import { classify, type ResultLabel } from "../delivery/classify";
 import type { PreparedEndpoint } from "../delivery/endpoint";
@@ -13,6 +14,7 @@ import type { SendResult } from "../delivery/send";
 import type { Logger } from "../log";
 import type { Outcomes } from "../outbox/outcomes";
 import { type ClaimedDelivery, deliveryId } from "../outbox/types";
+import type { AttemptTally } from "../stats/tally";
 import type { Endpoints } from "./endpoints";
 
 export interface DeliveryObserver {
@@ -51,7 +53,7 @@ export interface RecordDeps {
 }
 
 /** Records one finished attempt; answers the dead letter when the delivery just failed for good. */
-export function recordCompletion(c: Completion, deps: RecordDeps): DeadLetter | null {
+export function recordCompletion(c: Completion, deps: RecordDeps, tally: AttemptTally): DeadLetter | null {
   const { delivery: d, sent } = c;
   const endpointId = d.endpointId;
   const live = deps.endpoints.get(endpointId);
@@ -95,7 +97,9 @@ export function recordCompletion(c: Completion, deps: RecordDeps): DeadLetter | 
     finishedAt: c.finishedAt,
   });
   if (decision.disable && live) deps.endpoints.disable(endpointId, "auto_disabled", decision.disable, c.finishedAt);
-  deps.observer.attempt(endpointId, decision.label, (c.finishedAt - c.startedAt) / 1000);
+  const durationMs = c.finishedAt - c.startedAt;
+  tally.add(endpointId, c.finishedAt, decision.label, durationMs, status === "delivered" || status === "failed" ? status : null);
+  deps.observer.attempt(endpointId, decision.label, durationMs / 1000);
   const fields = { event_id: d.eventId, delivery_id: deliveryId(d.seq), endpoint_id: endpointId, attempt: n };
   if (status === "delivered") {
     deps.observer.finished(endpointId, "delivered");

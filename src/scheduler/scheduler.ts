@@ -15,7 +15,9 @@ import type { OutgoingRequest, SendResult } from "../delivery/send";
 import type { Logger } from "../log";
 import type { ClaimRequest, Claims } from "../outbox/claims";
 import type { Outcomes } from "../outbox/outcomes";
+import type { Rollups } from "../outbox/rollups";
 import { type ClaimedDelivery, deliveryId } from "../outbox/types";
+import { AttemptTally } from "../stats/tally";
 import type { Endpoints } from "./endpoints";
 import { TokenBucket } from "./rate-limit";
 import { type Completion, type DeadLetter, type DeliveryObserver, recordCompletion, recordCutShort, type Started } from "./record";
@@ -31,6 +33,8 @@ const STORAGE_RETRY_MS = 1_000;
 export interface SchedulerDeps {
   readonly claims: Claims;
   readonly outcomes: Outcomes;
+  /** The stats API's per-minute rollups, written in the same transaction as the outcomes they count. */
+  readonly rollups: Rollups;
   readonly endpoints: Endpoints;
   /**
    * Runs the transaction that records finished attempts. The daemon's commits
@@ -255,14 +259,17 @@ export class Scheduler {
       this.#deps.outcomeTx(() => {
         deadLetters.length = 0;
         const touched = new Set<string>();
+        const tally = new AttemptTally();
         for (const c of done) {
-          const dead = recordCompletion(c, this.#deps);
+          const dead = recordCompletion(c, this.#deps, tally);
           if (dead) deadLetters.push(dead);
           touched.add(c.delivery.endpointId);
         }
         // Counters live in memory and only their final value matters, so each
         // endpoint's row is written once per flush, not once per attempt.
         for (const id of touched) this.#deps.endpoints.saveCounters(id);
+        // Likewise one rollup row per endpoint and minute, however many attempts it counts.
+        this.#deps.rollups.save(tally);
       });
     } catch (err) {
       this.#done = done.concat(this.#done);

@@ -24,6 +24,8 @@ const ROUTES = [
   "post /v1/deliveries/{id}/cancel",
   "post /v1/deliveries/retry",
   "post /v1/deliveries/cancel",
+  "get /v1/stats",
+  "get /v1/endpoints/{id}/stats",
 ];
 
 /** A schema as JSON Schema text, without the error messages meant for the API's own answers. */

@@ -14,6 +14,7 @@ function fakeRetention(overrides: Partial<Retention>): Retention {
   return {
     pruneDeliveries: () => 0,
     pruneBareEvents: () => ({ deleted: 0, next: null }),
+    pruneRollups: () => 0,
     ...overrides,
   } as unknown as Retention;
 }

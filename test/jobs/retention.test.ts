@@ -48,7 +48,7 @@ describe("retention pruning", () => {
     seed("old-cancelled", 8 * DAY, ["cancelled"]);
     seed("young-delivered", 6 * DAY, ["delivered"]);
     const counts = await pruneExpired(new Retention(db), STORAGE, NOW);
-    expect(counts).toEqual({ delivered: 1, cancelled: 1, failed: 0, bareEvents: 0 });
+    expect(counts).toEqual({ delivered: 1, cancelled: 1, failed: 0, bareEvents: 0, rollups: 0 });
     expect(events()).toEqual(["young-delivered"]);
     expect(count("SELECT COUNT(*) AS n FROM deliveries")).toBe(1);
     expect(count("SELECT COUNT(*) AS n FROM attempts")).toBe(1);

@@ -3,13 +3,15 @@ import { join } from "node:path";
 import { migrate } from "../../src/db/migrate";
 import { openDatabase } from "../../src/db/open";
 import { CLAIM_SQL } from "../../src/outbox/claims";
+import { OLD_ROLLUPS_SQL } from "../../src/outbox/retention";
+import { READ_ROLLUPS_SQL, UPSERT_ROLLUP_SQL } from "../../src/outbox/rollups";
 import { tempDir } from "../helpers/relay";
 
-function plan(sql: string): string {
+function plan(sql: string, params: unknown = { endpoint: "e", now: 0, limit: 1 }): string {
   const tmp = tempDir();
   const db = openDatabase(join(tmp.dir, "plan.db"), { sync: "full" });
   migrate(db);
-  const rows = db.query(`EXPLAIN QUERY PLAN ${sql}`).all({ endpoint: "e", now: 0, limit: 1 } as never) as { detail: string }[];
+  const rows = db.query(`EXPLAIN QUERY PLAN ${sql}`).all(...((Array.isArray(params) ? params : [params]) as never[])) as { detail: string }[];
   db.close();
   tmp.remove();
   return rows.map((r) => r.detail).join("\n");
@@ -39,5 +41,18 @@ describe("query plans on the claim path", () => {
     const p = plan(CLAIM_SQL.requeue);
     expect(p).toMatch(/USING (COVERING )?INDEX deliveries_endpoint_status \(endpoint_id=\? AND status=\?\)/);
     expect(p).not.toMatch(/SCAN deliveries\b/);
+  });
+});
+
+describe("query plans of the stats rollups", () => {
+  it("reads one scope's window through the primary key, upserts by it, and prunes through the minute index", () => {
+    const read = plan(READ_ROLLUPS_SQL, ["e", 0, 60, 1]);
+    expect(read).toContain("SEARCH attempt_rollups USING PRIMARY KEY (endpoint_id=? AND minute>? AND minute<?)");
+    expect(read).not.toMatch(/SCAN attempt_rollups\b/);
+    const prune = plan(OLD_ROLLUPS_SQL, [0, 500]);
+    expect(prune).toContain("SEARCH attempt_rollups USING PRIMARY KEY (endpoint_id=? AND minute=?)");
+    expect(prune).toContain("USING COVERING INDEX attempt_rollups_minute (minute<?)");
+    expect(prune).not.toContain("TEMP B-TREE");
+    expect(plan(UPSERT_ROLLUP_SQL, new Array(23).fill(0))).not.toMatch(/SCAN/);
   });
 });

@@ -1,0 +1,63 @@
+/**
+ * @module admin/stats
+ * `GET /v1/stats` (the whole relay) and `GET /v1/endpoints/:id/stats`: attempt
+ * figures over a window from the per-minute rollups, plus the backlog as it
+ * is now and the creation time of the oldest delivery still on its way. The
+ * rollup read is bounded by the window (at most one row per minute), never by
+ * the number of attempts stored.
+ */
+import { HttpError } from "../http/errors";
+import { statsAnswer } from "../stats/answer";
+import { RELAY_SCOPE } from "../stats/tally";
+import { type StatsWindow, windowRange } from "../stats/window";
+import { ADMIN_SECURITY, adminGroup } from "./access";
+import type { AdminDeps } from "./deps";
+import { IdParams, StatsQuery } from "./params";
+import { isoOrNull } from "./render";
+import { Stats } from "./shapes";
+
+/** The window answered when the query names none. */
+export const DEFAULT_STATS_WINDOW: StatsWindow = "24h";
+
+export function statsRoutes(deps: AdminDeps) {
+  const doc = (summary: string, tag: string) => ({ summary, tags: [tag], security: ADMIN_SECURITY });
+  const figures = (scope: string, window: StatsWindow | undefined) => {
+    const w = window ?? DEFAULT_STATS_WINDOW;
+    const range = windowRange(w, deps.clock.now());
+    return statsAnswer(w, range, deps.rollups.read(scope, range.fromMinute, range.toMinute, range.stepMinutes));
+  };
+  /** Backlog counts summed over `ids`, and the oldest creation time of a delivery still on its way. */
+  const waiting = (ids: readonly string[]) => {
+    const backlog = { pending: 0, in_flight: 0, held: 0, failed: 0 };
+    let oldest: number | null = null;
+    for (const id of ids) {
+      const c = deps.backlog.counts(id);
+      backlog.pending += c.pending;
+      backlog.in_flight += c.inFlight;
+      backlog.held += c.held;
+      backlog.failed += c.failed;
+      const since = deps.backlog.oldestWaitingSince(id);
+      if (since !== null && (oldest === null || since < oldest)) oldest = since;
+    }
+    return { backlog, oldest_pending_at: isoOrNull(oldest) };
+  };
+  return adminGroup("admin-stats", deps)
+    .app.get(
+      "/v1/stats",
+      ({ query }) => {
+        const ids = [...Array.from(deps.endpoints.all(), (e) => e.prepared.config.id), ...deps.endpoints.removedIds()];
+        return { ...figures(RELAY_SCOPE, query.window), ...waiting(ids) };
+      },
+      { query: StatsQuery, response: { 200: Stats }, detail: doc("Attempt figures of the whole relay over a window, and its backlog", "stats") },
+    )
+    .get(
+      "/v1/endpoints/:id/stats",
+      ({ params, query }) => {
+        if (!deps.endpoints.get(params.id) && !deps.endpoints.storedState(params.id)) {
+          throw new HttpError(404, "not_found", `no endpoint with id "${params.id}"`);
+        }
+        return { ...figures(params.id, query.window), ...waiting([params.id]) };
+      },
+      { params: IdParams, query: StatsQuery, response: { 200: Stats }, detail: doc("Attempt figures of one endpoint over a window, and its backlog", "endpoints") },
+    );
+}
