@@ -1,7 +1,9 @@
 /**
  * @module admin/deliveries
- * `GET /v1/deliveries` (filtered, newest first, cursor paginated) and
- * `GET /v1/deliveries/:id` (with every attempt and the remaining timetable).
+ * `GET /v1/deliveries` (filtered, newest first, cursor paginated),
+ * `GET /v1/deliveries/count` (how many a filter selects, before a bulk
+ * action) and `GET /v1/deliveries/:id` (with every attempt and the remaining
+ * timetable).
  */
 import { HttpError } from "../http/errors";
 import { parseDeliveryId } from "../outbox/types";
@@ -9,9 +11,12 @@ import { upcomingAttempts } from "../scheduler/backoff";
 import { ADMIN_SECURITY, adminGroup } from "./access";
 import type { AdminDeps } from "./deps";
 import { toFilter } from "./filters";
-import { DEFAULT_PAGE, DeliveryQuery, IdParams } from "./params";
+import { DEFAULT_PAGE, DeliveryCountQuery, DeliveryQuery, IdParams } from "./params";
 import { iso, renderAttempt, renderDelivery } from "./render";
-import { DeliveryDetail, DeliveryPage } from "./shapes";
+import { DeliveryCount, DeliveryDetail, DeliveryPage } from "./shapes";
+
+/** Matches a count walks at most: a bounded answer, about a second of index walking in the worst case. */
+export const COUNT_CAP = 1_000_000;
 
 export function deliveryRoutes(deps: AdminDeps) {
   const doc = (summary: string) => ({ summary, tags: ["deliveries"], security: ADMIN_SECURITY });
@@ -28,6 +33,19 @@ export function deliveryRoutes(deps: AdminDeps) {
         return { items, next_cursor: more ? String(items.at(-1)!.seq) : null };
       },
       { query: DeliveryQuery, response: { 200: DeliveryPage }, detail: doc("Deliveries, newest first, filtered and cursor paginated") },
+    )
+    .get(
+      "/v1/deliveries/count",
+      ({ query }) => {
+        const filter = toFilter(query, { cursor: undefined, direction: "asc", source: "query", now: deps.clock.now() }, deps.queries);
+        const count = deps.queries.countDeliveries(filter, COUNT_CAP + 1);
+        return { count: Math.min(count, COUNT_CAP), capped: count > COUNT_CAP };
+      },
+      {
+        query: DeliveryCountQuery,
+        response: { 200: DeliveryCount },
+        detail: doc(`How many deliveries a filter selects (counted up to ${COUNT_CAP.toLocaleString("en")}), e.g. before a bulk retry or cancel`),
+      },
     )
     .get(
       "/v1/deliveries/:id",

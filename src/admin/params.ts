@@ -21,18 +21,25 @@ export const IdParams = t.Object({ id: t.String({ minLength: 1 }) });
 export const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 1000;
 
+/** The filter of listings and counts. */
+const deliveryFilterFields = {
+  status: t.Optional(oneOf(STATUSES)),
+  endpoint: t.Optional(t.String({ minLength: 1 })),
+  event_type: t.Optional(t.String({ minLength: 1 })),
+  since: t.Optional(TimeBound("Created at or after")),
+  until: t.Optional(TimeBound("Created at or before")),
+};
+
 export const DeliveryQuery = t.Object(
   {
-    status: t.Optional(oneOf(STATUSES)),
-    endpoint: t.Optional(t.String({ minLength: 1 })),
-    event_type: t.Optional(t.String({ minLength: 1 })),
-    since: t.Optional(TimeBound("Created at or after")),
-    until: t.Optional(TimeBound("Created at or before")),
+    ...deliveryFilterFields,
     limit: t.Optional(t.String({ pattern: "^([1-9][0-9]{0,2}|1000)$", error: `expected a whole number from 1 to ${MAX_PAGE}`, description: `1 to ${MAX_PAGE}; default ${DEFAULT_PAGE}` })),
     cursor: t.Optional(Cursor),
   },
   { additionalProperties: false },
 );
+
+export const DeliveryCountQuery = t.Object(deliveryFilterFields, { additionalProperties: false });
 
 /** Rows one bulk request walks at most when it gives a `limit`. */
 export const MAX_BULK_LIMIT = 1_000_000;

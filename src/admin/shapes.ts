@@ -48,6 +48,11 @@ export const DeliveryDetail = t.Composite([
   }),
 ]);
 
+export const DeliveryCount = t.Object({
+  count: ResponseInteger({ minimum: 0 }),
+  capped: t.Boolean({ description: "True when counting stopped at the cap: at least `count` match" }),
+});
+
 export const DeliveryPage = t.Object({
   items: t.Array(Delivery),
   next_cursor: t.Nullable(t.String({ description: "Pass back as `cursor` for the next page" })),

@@ -69,11 +69,29 @@ export class FilteredPages<Row extends { seq: number }> {
     return rows.slice(0, limit);
   }
 
-  #statement(f: DeliveryFilter): Statement<Row> {
-    const key = `${f.status !== null} ${f.endpointId !== null} ${f.eventType !== null}`;
+  /**
+   * How many rows match, counting no further than `cap`: the same index walks
+   * as a page of `cap` rows, without bringing the rows out.
+   */
+  count(f: DeliveryFilter, cap: number): number {
+    if (f.status === null || f.endpointId !== null) return this.#statement(f, true).get(filterParams(f, cap) as never)!.n;
+    const perEndpoint = this.#statement({ ...f, endpointId: "" }, true);
+    let n = 0;
+    for (const { id } of this.#endpointIds.all()) {
+      if (n >= cap) break;
+      n += perEndpoint.get(filterParams({ ...f, endpointId: id }, cap - n) as never)!.n;
+    }
+    return n;
+  }
+
+  #statement(f: DeliveryFilter): Statement<Row>;
+  #statement(f: DeliveryFilter, count: true): Statement<{ n: number }>;
+  #statement(f: DeliveryFilter, count = false): Statement<Row> | Statement<{ n: number }> {
+    const key = `${f.status !== null} ${f.endpointId !== null} ${f.eventType !== null} ${count}`;
     let stmt = this.#cache.get(key);
     if (!stmt) {
-      stmt = this.#db.prepare(this.#sql(f)) as Statement<Row>;
+      const sql = this.#sql(f);
+      stmt = this.#db.prepare(count ? `SELECT COUNT(*) AS n FROM (${sql})` : sql) as Statement<Row>;
       this.#cache.set(key, stmt);
     }
     return stmt;

@@ -1,7 +1,7 @@
 /**
  * @module outbox/queries
  * The admin API's reads: one delivery, a filtered page of deliveries (newest
- * first), an event with its deliveries, a delivery's attempt log. Every
+ * first) or their capped count, an event with its deliveries, a delivery's attempt log. Every
  * statement is bounded by a LIMIT and walks an index.
  */
 import type { Database, Statement } from "bun:sqlite";
@@ -53,6 +53,7 @@ const DELIVERY_COLUMNS = `seq, event_id, endpoint_id, event_type, status, attemp
 export class Queries {
   readonly #delivery: Statement<DeliveryRow>;
   readonly #page: FilteredPages<DeliveryRow>;
+  readonly #matches: FilteredPages<{ seq: number }>;
   readonly #event: Statement<EventRow>;
   readonly #eventDeliveries: Statement<DeliveryRow>;
   readonly #deliveryOf: Statement<DeliveryRow>;
@@ -63,6 +64,7 @@ export class Queries {
   constructor(db: Database) {
     this.#delivery = db.prepare(`SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE seq = ?`);
     this.#page = new FilteredPages(db, DELIVERY_COLUMNS, "DESC");
+    this.#matches = new FilteredPages(db, "seq", "ASC");
     this.#event = db.prepare("SELECT id, type, data, ordering_key, occurred_at, created_at FROM events WHERE id = ?");
     this.#eventDeliveries = db.prepare(
       `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE event_id = ? ORDER BY seq LIMIT ${MAX_EVENT_DELIVERIES}`,
@@ -79,6 +81,11 @@ export class Queries {
 
   delivery(seq: number): DeliveryRow | null {
     return this.#delivery.get(seq);
+  }
+
+  /** How many deliveries match `filter`, counting no further than `cap`. */
+  countDeliveries(filter: DeliveryFilter, cap: number): number {
+    return this.#matches.count(filter, cap);
   }
 
   /** Up to `limit` deliveries matching `filter`, highest seq (newest) first. */

@@ -47,6 +47,9 @@ const ROUTES: [string, string, unknown][] = [
   ["POST", "/v1/deliveries/dlv_1/cancel", undefined],
   ["POST", "/v1/deliveries/retry", { status: "failed" }],
   ["POST", "/v1/deliveries/cancel", { status: "held" }],
+  ["GET", "/v1/deliveries/count", undefined],
+  ["GET", "/v1/stats", undefined],
+  ["GET", "/v1/endpoints/ep/stats", undefined],
 ];
 
 describe("admin errors", () => {

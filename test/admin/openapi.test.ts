@@ -25,6 +25,7 @@ const ROUTES = [
   "post /v1/deliveries/retry",
   "post /v1/deliveries/cancel",
   "get /v1/stats",
+  "get /v1/deliveries/count",
   "get /v1/endpoints/{id}/stats",
 ];
 
