@@ -20,6 +20,7 @@ import { Targets } from "./delivery/targets";
 import { createApp } from "./http/app";
 import { healthRoutes } from "./http/health";
 import { openapiRoutes } from "./http/openapi";
+import { uiRoutes } from "./http/ui";
 import { Ingest } from "./ingest/accept";
 import { GroupCommitter } from "./ingest/committer";
 import { createIdGenerator } from "./ingest/ids";
@@ -159,6 +160,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         maxBodyBytes: () => config.server.maxBodyBytes,
       }),
       metricsRoutes(metrics),
+      uiRoutes({ enabled: () => config.server.ui, frameAncestors: () => config.server.uiFrameAncestors }),
       openapiRoutes(() => app.routes, VERSION),
     ],
   });

@@ -56,7 +56,13 @@ export function deliveryRoutes(deps: AdminDeps) {
         const policy = deps.endpoints.get(row.endpoint_id)?.prepared.config.retry;
         const upcoming =
           row.status === "pending" && policy ? upcomingAttempts(policy, row.attempts, row.next_attempt_at, row.created_at).map(iso) : [];
-        return { ...renderDelivery(row), attempt_log: deps.queries.attempts(row.seq).map(renderAttempt), upcoming };
+        const prepared = deps.endpoints.get(row.endpoint_id)?.prepared;
+        const event = prepared ? deps.queries.event(row.event_id) : null;
+        const request_body =
+          prepared && event
+            ? prepared.body({ eventId: event.id, eventType: event.type, eventTime: event.occurred_at ?? event.created_at, eventData: event.data })
+            : null;
+        return { ...renderDelivery(row), attempt_log: deps.queries.attempts(row.seq).map(renderAttempt), upcoming, request_body };
       },
       { params: IdParams, response: { 200: DeliveryDetail }, detail: doc("One delivery with every attempt and when the remaining ones fire") },
     );

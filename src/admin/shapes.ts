@@ -45,6 +45,9 @@ export const DeliveryDetail = t.Composite([
   t.Object({
     attempt_log: t.Array(Attempt),
     upcoming: t.Array(Time, { description: "When each remaining attempt fires if every one fails (without jitter)" }),
+    request_body: t.Nullable(
+      t.String({ description: "The body every attempt sends (the envelope, by the endpoint's current config); null once the endpoint is removed" }),
+    ),
   }),
 ]);
 

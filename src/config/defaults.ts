@@ -14,6 +14,12 @@ export const DEFAULT_MAX_BODY_BYTES = 1_048_576;
 /** Long enough for typical in-flight deliveries to finish, short enough for service managers' stop timeouts. */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
+/** On: the dashboard is a client of the API, and every call it makes needs an admin token anyway. */
+export const DEFAULT_UI = true;
+
+/** No framing: a page that embeds the dashboard could trick clicks out of a signed-in operator. */
+export const DEFAULT_UI_FRAME_ANCESTORS: readonly string[] = [];
+
 /** Beside the working directory, so `npm start` works on a fresh checkout. */
 export const DEFAULT_STORAGE_PATH = "./data/hookrelay.db";
 

@@ -37,6 +37,8 @@ export function resolveConfig(raw: RawConfig, input: ResolveInput): Config {
       port: listen.port,
       maxBodyBytes: raw.server?.max_body_bytes ?? D.DEFAULT_MAX_BODY_BYTES,
       shutdownGraceMs: durationOr(raw.server?.shutdown_grace, D.DEFAULT_SHUTDOWN_GRACE_MS),
+      ui: raw.server?.ui ?? D.DEFAULT_UI,
+      uiFrameAncestors: raw.server?.ui_frame_ancestors ?? D.DEFAULT_UI_FRAME_ANCESTORS,
     },
     storage: {
       path: storagePath(input.baseDir, raw.storage?.path),

@@ -29,6 +29,12 @@ const Duration = Type.String({
   errorMessage: "expected a duration like 30s or 5m",
 });
 
+/**
+ * An origin as a CSP source expression. Nothing else gets through (no spaces,
+ * quotes or semicolons), so a value cannot add directives to the policy.
+ */
+const FRAME_ANCESTOR_PATTERN = "^https?://(\\*\\.)?[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?$";
+
 const NonEmpty = Type.String({ minLength: 1 });
 const PositiveInteger = Type.Integer({ minimum: 1 });
 
@@ -140,6 +146,17 @@ export const ConfigDocument = strict(
           listen: Type.Optional(Type.String({ description: "host:port or [v6]:port for the ingest and admin API." })),
           max_body_bytes: Type.Optional(PositiveInteger),
           shutdown_grace: Type.Optional(Duration),
+          ui: Type.Optional(Type.Boolean({ description: "Serve the dashboard at /ui/ (default true)." })),
+          ui_frame_ancestors: Type.Optional(
+            Type.Array(
+              Type.String({
+                pattern: FRAME_ANCESTOR_PATTERN,
+                description: "An origin such as https://vendor.example or https://*.vendor.example.",
+                errorMessage: "expected an origin: http(s)://host[:port], the host optionally starting with *.",
+              }),
+              { description: "Origins whose pages may embed the dashboard in a frame (default: none)." },
+            ),
+          ),
         },
         "The HTTP server.",
       ),

@@ -90,6 +90,10 @@ export interface Config {
     readonly port: number;
     readonly maxBodyBytes: number;
     readonly shutdownGraceMs: number;
+    /** Whether /ui/ serves the dashboard. */
+    readonly ui: boolean;
+    /** Origins allowed to frame the dashboard (CSP frame-ancestors); empty: none. */
+    readonly uiFrameAncestors: readonly string[];
   };
   readonly storage: {
     /** Absolute path of the SQLite file. */

@@ -16,7 +16,7 @@ export interface RouteInfo {
     readonly query?: unknown;
     readonly params?: unknown;
     readonly response?: unknown;
-    readonly detail?: { summary?: string; tags?: string[]; security?: unknown[]; responses?: Record<string, unknown> };
+    readonly detail?: { summary?: string; tags?: string[]; security?: unknown[]; responses?: Record<string, unknown>; hide?: boolean };
   };
 }
 
@@ -85,7 +85,7 @@ export function buildOpenApi(routes: readonly RouteInfo[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const method = route.method.toLowerCase();
-    if (!["get", "post", "put", "patch", "delete"].includes(method)) continue;
+    if (!["get", "post", "put", "patch", "delete"].includes(method) || route.hooks.detail?.hide) continue;
     const path = route.path.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
     const detail = route.hooks.detail ?? {};
     const tags = detail.tags ?? [];

@@ -101,6 +101,8 @@ describe("admin deliveries", () => {
         ]);
         expect(done.upcoming).toEqual([]);
         expect(done.delivered_at).toMatch(ISO_MS);
+        // The body shown is byte for byte what the receiver got, so a copied request replays it.
+        expect(done.request_body).toBe(receiver.requests[1]!.body);
       },
     );
   });

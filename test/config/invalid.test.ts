@@ -49,6 +49,15 @@ const CASES: [string, string, string[]][] = [
     ],
   ],
   ["section that is not a mapping", "server: 8787\n", ["1:9 server: expected a mapping"]],
+  [
+    "frame ancestor that is not an origin (it would add to the page's security policy)",
+    "server:\n  ui: yes\n  ui_frame_ancestors: [\"https://ok.example\", \"https://x.example; script-src *\", \"*\"]\n",
+    [
+      "2:7 server.ui: expected",
+      "3:46 server.ui_frame_ancestors[1]: expected an origin",
+      "3:81 server.ui_frame_ancestors[2]: expected an origin",
+    ],
+  ],
   ["missing ${VAR}", ONE_ENDPOINT.replace("secret: s", "secret: ${HOOK_SECRET}"), ["5:13 endpoints[0].secret: environment variable HOOK_SECRET is not set"]],
   ["missing required key", "endpoints:\n  - id: a\n    events: ['*']\n    secret: s\n", ['2:5 endpoints[0].url: missing required key "url"']],
   ["empty value points at its key", "endpoints:\n  - id: a\n    url:\n    events: ['*']\n    secret: s\n", ["3:5 endpoints[0].url: expected a string"]],

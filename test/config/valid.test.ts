@@ -8,7 +8,7 @@ const HOUR = 3_600_000;
 describe("valid configs", () => {
   it("fills every built-in default", () => {
     const config = configOf(ONE_ENDPOINT);
-    expect(config.server).toEqual({ host: "127.0.0.1", port: 8787, maxBodyBytes: 1_048_576, shutdownGraceMs: 10_000 });
+    expect(config.server).toEqual({ host: "127.0.0.1", port: 8787, maxBodyBytes: 1_048_576, shutdownGraceMs: 10_000, ui: true, uiFrameAncestors: [] });
     expect(config.storage).toEqual({ path: "/srv/hookrelay/data/hookrelay.db", retentionMs: 7 * 24 * HOUR, failedRetentionMs: 30 * 24 * HOUR, sync: "full" });
     expect(config.delivery.concurrency).toBe(64);
     expect(config.network.allow).toEqual([]);
@@ -134,12 +134,19 @@ ${ONE_ENDPOINT}    headers: { X-Literal: "$\${not.a.var}", X-Both: "\${A}-\${B:-
   });
 
   it("parses IPv6 listen addresses, port 0 and the other sections", () => {
-    const config = configOf(`server: { listen: "[::1]:0", max_body_bytes: 10, shutdown_grace: 1m }
+    const config = configOf(`server: { listen: "[::1]:0", max_body_bytes: 10, shutdown_grace: 1m, ui: false, ui_frame_ancestors: ["https://*.vendor.example", "http://127.0.0.1:3000"] }
 storage: { retention: 1d, failed_retention: 2d, sync: normal }
 network: { allow: [10.0.0.0/8, "fd00::/8"] }
 log: { level: debug, format: text }
 `);
-    expect(config.server).toEqual({ host: "::1", port: 0, maxBodyBytes: 10, shutdownGraceMs: 60_000 });
+    expect(config.server).toEqual({
+      host: "::1",
+      port: 0,
+      maxBodyBytes: 10,
+      shutdownGraceMs: 60_000,
+      ui: false,
+      uiFrameAncestors: ["https://*.vendor.example", "http://127.0.0.1:3000"],
+    });
     expect(config.storage).toMatchObject({ retentionMs: 24 * HOUR, failedRetentionMs: 48 * HOUR, sync: "normal" });
     expect(config.network.allow).toEqual(["10.0.0.0/8", "fd00::/8"]);
     expect(config.log).toEqual({ level: "debug", format: "text" });
