@@ -38,7 +38,7 @@ export function contentSecurityPolicy(frameAncestors: readonly string[]): string
 export function uiRoutes(deps: UiDeps) {
   const hidden = { detail: { hide: true } };
   const serve = async (request: Request): Promise<Response> => {
-    if (!deps.enabled()) throw new HttpError(404, "not_found", "the dashboard is turned off (server.ui: false)");
+    if (!deps.enabled()) throw off();
     const path = new URL(request.url).pathname;
     const name = path.slice(UI_PREFIX.length);
     const assets = await uiAssets();
@@ -47,12 +47,25 @@ export function uiRoutes(deps: UiDeps) {
     if (!asset) throw new HttpError(404, "not_found", `no dashboard file ${path}`);
     return answer(asset, request, deps.frameAncestors());
   };
-  return new Elysia({ name: "ui", normalize: false })
-    .get("/ui", ({ request }) => {
-      if (!deps.enabled()) throw new HttpError(404, "not_found", "the dashboard is turned off (server.ui: false)");
-      return new Response(null, { status: 308, headers: { location: `${UI_PREFIX}${new URL(request.url).search}` } });
-    }, hidden)
-    .get("/ui/*", ({ request }) => serve(request), hidden);
+  return (
+    new Elysia({ name: "ui", normalize: false })
+      // Elysia matches /ui/ to this route too (trailing slashes are loose): only the bare /ui is redirected.
+      .get(
+        "/ui",
+        ({ request }) => {
+          const url = new URL(request.url);
+          if (url.pathname !== "/ui") return serve(request);
+          if (!deps.enabled()) throw off();
+          return new Response(null, { status: 308, headers: { location: `${UI_PREFIX}${url.search}` } });
+        },
+        hidden,
+      )
+      .get("/ui/*", ({ request }) => serve(request), hidden)
+  );
+}
+
+function off(): HttpError {
+  return new HttpError(404, "not_found", "the dashboard is turned off (server.ui: false)");
 }
 
 function answer(asset: UiAsset, request: Request, frameAncestors: readonly string[]): Response {

@@ -89,7 +89,7 @@ export function BulkAction({ kind, filter, onDone }: { kind: BulkKind; filter: B
     case "idle":
       return (
         <button type="button" onClick={start}>
-          {label}…
+          {`${label}…`}
         </button>
       );
     case "counting":
@@ -102,7 +102,7 @@ export function BulkAction({ kind, filter, onDone }: { kind: BulkKind; filter: B
           </p>
           {phase.total > 0 ? (
             <button type="button" class="primary" onClick={() => run(phase.total, phase.filter)}>
-              {w.verb} {count(phase.total)}
+              {`${w.verb} ${count(phase.total)}`}
             </button>
           ) : null}
           <button type="button" onClick={() => setPhase({ step: "idle" })}>

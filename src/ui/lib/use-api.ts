@@ -26,15 +26,16 @@ export function useApi<T>(path: string | null, pollMs?: number): Loaded<T> {
       (error: Error) => ticket === current.current && setState((s) => ({ data: s.data, error, loading: false })),
     );
   }, [path]);
+  // A new path starts empty; a change of polling alone keeps what is shown.
   useEffect(() => {
     setState({ data: null, error: null, loading: true });
     load();
-    if (!pollMs) return () => void ++current.current;
+    return () => void ++current.current;
+  }, [load]);
+  useEffect(() => {
+    if (!pollMs) return;
     const timer = setInterval(load, pollMs);
-    return () => {
-      clearInterval(timer);
-      ++current.current;
-    };
+    return () => clearInterval(timer);
   }, [load, pollMs]);
   return { ...state, reload: load };
 }

@@ -124,7 +124,7 @@ function AttemptView({ attempt: a, url, body }: { attempt: Attempt; url: string 
             Copy as curl
           </button>
           <button type="button" class="link" onClick={() => setShown(!shown)}>
-            {shown ? "Hide" : "Show"} command
+            {shown ? "Hide command" : "Show command"}
           </button>
           {copied ? <span role="status">{copied}</span> : null}
         </div>
