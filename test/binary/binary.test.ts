@@ -7,9 +7,13 @@ import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { join } from "node:path";
 import { Webhook } from "standardwebhooks";
+import { browserAvailable, launchBrowser } from "../helpers/browser";
 import { startReceiver } from "../helpers/receiver";
-import { configYaml, INGEST_TOKEN, ROOT, spawnRelay, tempDir, writeConfig } from "../helpers/relay";
+import { ADMIN_TOKEN, configYaml, INGEST_TOKEN, ROOT, spawnRelay, tempDir, writeConfig } from "../helpers/relay";
 import pkg from "../../package.json" with { type: "json" };
+
+/** Globals of the page, for the functions that run in the browser. */
+declare const document: { body: { innerText: string } }, location: { search: string }, window: object, sessionStorage: { length: number };
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const tmp = tempDir();
@@ -18,9 +22,12 @@ let bin = process.env.HOOKRELAY_BIN ?? "";
 beforeAll(async () => {
   if (bin) return;
   bin = join(tmp.dir, "hookrelay");
-  // The entry points of `npm run build`: the CLI and the checkpoint thread's body.
+  // As `npm run build` does: the dashboard's files, then the CLI and the checkpoint thread's body with them embedded.
+  const ui = join(tmp.dir, "ui");
+  const bundle = Bun.spawn([process.execPath, join(ROOT, "scripts", "build-ui.ts"), ui], { stdout: "pipe", stderr: "pipe" });
+  if ((await bundle.exited) !== 0) throw new Error(`dashboard build failed: ${await new Response(bundle.stderr).text()}`);
   const entries = ["src/main.ts", "src/db/checkpoint-thread.ts"].map((e) => join(ROOT, e));
-  const build = Bun.spawn([process.execPath, "build", ...entries, "--compile", "--outfile", bin], {
+  const build = Bun.spawn([process.execPath, "build", ...entries, "--compile", "--asset", ui, "--outfile", bin], {
     stdout: "pipe",
     stderr: "pipe",
   });
@@ -96,4 +103,40 @@ describe("the compiled binary", () => {
       expect(await relay.exited).toBe(0);
     }
   });
+
+  it("serves the embedded dashboard, deep links included, with its security headers", async () => {
+    const dir = join(tmp.dir, "ui-serve");
+    const path = writeConfig(tmp.dir, configYaml(dir, `  - id: main\n    url: https://example.com/hook\n    events: ["*"]\n    secret: ${SECRET}`));
+    const relay = await spawnRelay(path, {}, [bin]);
+    try {
+      for (const page of ["/ui/", "/ui/endpoints/main", "/ui/deliveries/dlv_1", "/ui/deliveries?status=failed"]) {
+        const res = await fetch(`${relay.url}${page}`);
+        expect({ page, status: res.status, type: res.headers.get("content-type") }).toEqual({ page, status: 200, type: "text/html; charset=utf-8" });
+        expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
+        expect(await res.text()).toContain('src="/ui/app.js"');
+      }
+      const js = await fetch(`${relay.url}/ui/app.js`);
+      expect(js.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+      expect((await js.text()).length).toBeGreaterThan(1000);
+      expect((await fetch(`${relay.url}/ui/app.css`)).status).toBe(200);
+      if (!browserAvailable()) return;
+      const browser = await launchBrowser();
+      try {
+        const tab = await browser.browser.newPage();
+        await tab.goto(`${relay.url}/ui/endpoints/main`);
+        await tab.waitForSelector("#token");
+        await tab.type("#token", ADMIN_TOKEN);
+        await tab.click("button[type=submit]");
+        await tab.waitForFunction(() => document.body.innerText.includes("Settings"), { timeout: 10_000 });
+        await tab.reload();
+        await tab.waitForFunction(() => document.body.innerText.includes("https://example.com/hook"), { timeout: 10_000 });
+      } finally {
+        await browser.close();
+      }
+    } finally {
+      relay.proc.kill("SIGTERM");
+      expect(await relay.exited).toBe(0);
+    }
+  }, 60_000);
 });
+

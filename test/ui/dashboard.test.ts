@@ -16,6 +16,9 @@ import { waitFor } from "../helpers/wait";
 import { adminJson, endpoint, ingest } from "../admin/fixture";
 
 /** What a hostile receiver answers: markup that would run script if it were ever rendered as HTML. */
+/** Globals of the page, for the functions that run in the browser. */
+declare const document: { body: { innerText: string } }, location: { search: string }, window: object, sessionStorage: { length: number };
+
 const HOSTILE = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b>bold?</b>`;
 
 const run = browserAvailable();
@@ -92,7 +95,7 @@ describe.skipIf(!run)("dashboard in a browser", () => {
   });
 
   it("signs in and shows the overview: success rate, backlog and charts", async () => {
-    await page.$eval("#token", (el) => ((el as HTMLInputElement).value = ""));
+    await page.$eval("#token", (el) => ((el as { value: string }).value = ""));
     await signIn();
     await waitText("success rate, 24 h");
     await page.waitForSelector("figure.chart svg rect.bar");
@@ -147,7 +150,7 @@ describe.skipIf(!run)("dashboard in a browser", () => {
     await page.reload();
     await page.waitForSelector("table.deliveries tbody tr");
     expect(await page.$$eval("table.deliveries tbody tr", (rows) => rows.length)).toBe(3);
-    expect(await page.$eval('select[name="status"]', (s) => (s as HTMLSelectElement).value)).toBe("failed");
+    expect(await page.$eval('select[name="status"]', (s) => (s as { value: string }).value)).toBe("failed");
     await shot("deliveries");
   });
 
