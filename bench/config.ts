@@ -5,7 +5,7 @@
  */
 
 export const INGEST_TOKEN = "bench-ingest-token";
-const ADMIN_TOKEN = "bench-admin-token";
+export const ADMIN_TOKEN = "bench-admin-token";
 /** A Standard Webhooks secret, so deliveries are signed exactly as by default. */
 const SECRET = `whsec_${Buffer.from("hookrelay-bench-secret-32-bytes!").toString("base64")}`;
 

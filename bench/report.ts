@@ -40,6 +40,15 @@ export interface Figures {
   };
   readonly memory: { idleMb: number; ingestMb: number; endToEndMb: number; backlogIdleMb: number; backlogLoadMb: number };
   readonly startup: { runs: number[]; medianMs: number; binaryMb: number };
+  /** The stats API over the rollups 10M stored attempts leave (bench/rollup-stats.ts). */
+  readonly stats: {
+    attempts: number;
+    rows: number;
+    relay24h: { p50Ms: number; maxMs: number };
+    endpoint24h: { p50Ms: number; maxMs: number };
+  };
+  /** The dashboard: its size, and how soon it is usable in Chromium (bench/ui-load.ts). */
+  readonly dashboard: { gzipKb: number; signInMs: number; overviewMs: number } | null;
 }
 
 export interface Target {
@@ -63,6 +72,18 @@ export function targets(f: Figures): Target[] {
     { name: "ingest with 1M pending / empty", value: backlogRatio, goal: ">= 0.90", met: backlogRatio >= 0.9 },
     { name: "RSS with 1M pending (MB)", value: f.memory.backlogLoadMb, goal: "< 150", met: f.memory.backlogLoadMb < 150 },
     { name: "start-up to /readyz (ms)", value: f.startup.medianMs, goal: "< 150", met: f.startup.medianMs < 150 },
+    {
+      name: `24 h stats with ${(f.stats.attempts / 1e6).toFixed(0)}M attempts stored, max of relay and endpoint p50 (ms)`,
+      value: Math.max(f.stats.relay24h.p50Ms, f.stats.endpoint24h.p50Ms),
+      goal: "< 50",
+      met: Math.max(f.stats.relay24h.p50Ms, f.stats.endpoint24h.p50Ms) < 50,
+    },
+    ...(f.dashboard
+      ? [
+          { name: "dashboard, gzipped (KB)", value: f.dashboard.gzipKb, goal: "< 150", met: f.dashboard.gzipKb < 150 },
+          { name: "dashboard sign-in page usable (ms)", value: f.dashboard.signInMs, goal: "< 1000", met: f.dashboard.signInMs < 1000 },
+        ]
+      : []),
   ];
 }
 
@@ -91,6 +112,13 @@ export function printTable(f: Figures): void {
     ["RSS under load", `${Math.max(f.memory.ingestMb, f.memory.endToEndMb)} MB`, `${c.bareServer.rssLoadMb} MB bare server`, r(Math.max(f.memory.ingestMb, f.memory.endToEndMb), c.bareServer.rssLoadMb)],
     ["RSS with 1M pending, idle / load", `${f.memory.backlogIdleMb} / ${f.memory.backlogLoadMb} MB`, "", ""],
     ["start-up, exec to /readyz", `${f.startup.medianMs} ms`, "", ""],
+    [`stats 24 h, ${(f.stats.attempts / 1e6).toFixed(0)}M attempts: relay / endpoint p50`, `${f.stats.relay24h.p50Ms} / ${f.stats.endpoint24h.p50Ms} ms`, "", ""],
+    ...(f.dashboard
+      ? ([
+          ["dashboard size, gzipped", `${f.dashboard.gzipKb} KB`, "", ""],
+          ["dashboard: sign-in usable / overview drawn", `${f.dashboard.signInMs} / ${f.dashboard.overviewMs} ms`, "", ""],
+        ] as Row[])
+      : []),
   ];
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]!.length), 10));
   const line = (row: Row) => `${row[0].padEnd(widths[0]!)}  ${row[1].padStart(widths[1]!)}  ${row[2].padStart(widths[2]!)}  ${row[3].padStart(5)}`;

@@ -11,10 +11,10 @@
  * that is part of what the ratios compare.
  */
 import { Database } from "bun:sqlite";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import { benchConfig, type BenchEndpoints, INGEST_TOKEN } from "./config";
+import { ADMIN_TOKEN, benchConfig, type BenchEndpoints, INGEST_TOKEN } from "./config";
 import type { LoadResult } from "./load";
 import { BENCH_DIR, freePort, rssMb, runScript, sampleRss, type Server, startDaemon, startScript } from "./proc";
 import { round, type Summary } from "./stats";
@@ -53,6 +53,11 @@ const LATENCY_SECONDS = 15;
 const BACKLOG = 1_000_000;
 const CLAIM_BATCH = 64;
 const STARTS = 5;
+/** Attempts whose rollups the stats figure reads over (the issue's 10M), and the endpoints they are spread over. */
+const STATS_ATTEMPTS = 10_000_000;
+const STATS_ENDPOINTS = 100;
+const UI_ROUNDS = 5;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** Idle figures are read after this long, once start-up allocations have settled. */
 const SETTLE_MS = 1_000;
 
@@ -179,6 +184,25 @@ async function main(): Promise<void> {
     await d.stop();
   }
   starts.sort((a, b) => a - b);
+
+  let dashboard: Figures["dashboard"] = null;
+  if (existsSync(CHROMIUM)) {
+    log("dashboard: first page in Chromium against the binary");
+    const d = await daemon(quiet(1));
+    const load = await runScript<{ signInMs: number; overviewMs: number }>("ui-load.ts", { url: d.url, token: ADMIN_TOKEN, rounds: UI_ROUNDS });
+    await d.stop();
+    const uiDir = join(ROOT, "dist", "ui");
+    const gzip = readdirSync(uiDir).reduce((n, f) => n + Bun.gzipSync(readFileSync(join(uiDir, f))).length, 0);
+    dashboard = { gzipKb: round(gzip / 1024, 1), signInMs: load.signInMs, overviewMs: load.overviewMs };
+  } else log(`dashboard: skipped, no Chromium at ${CHROMIUM}`);
+
+  log(`stats: 24 h answers over the rollups of ${STATS_ATTEMPTS.toLocaleString("en")} attempts`);
+  const stats = await runScript<Figures["stats"]>("rollup-stats.ts", {
+    path: join(runDir(), "stats.db"),
+    attempts: STATS_ATTEMPTS,
+    endpoints: STATS_ENDPOINTS,
+    rounds: 20,
+  });
 
   // The two ratio targets are measured in alternating rounds, each hookrelay
   // figure right after its ceiling, and judged on the round with the median
@@ -351,6 +375,8 @@ async function main(): Promise<void> {
       medianMs: round(starts[Math.floor(starts.length / 2)]!, 1),
       binaryMb: Math.round(Bun.file(BINARY).size / 2 ** 20),
     },
+    stats,
+    dashboard,
   };
   const results = {
     startedAt,
