@@ -1,6 +1,6 @@
 /**
  * @module outbox/rollups
- * The per-minute attempt rollups (migration 007): the upsert each outcome
+ * The per-minute attempt rollups (migration 006): the upsert each outcome
  * transaction makes and the range read behind the stats API. A read walks the primary key (endpoint_id, minute) over its
  * window only — at most one row per minute — so its cost does not depend on
  * how many attempts are stored. Retention's batched delete of old rows is in
