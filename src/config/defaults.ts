@@ -74,3 +74,9 @@ export const DEFAULT_MULTIPLIER = 2;
 
 /** Parallel delivery: ordering costs throughput and only some receivers need it. */
 export const DEFAULT_ORDERING = "none";
+
+/** Enough for any one customer's real receivers, few enough that a runaway script cannot flood the registry. */
+export const DEFAULT_MAX_PER_TENANT = 100;
+
+/** Off: a vendor trying hookrelay on one machine registers local http receivers; production turns it on. */
+export const DEFAULT_REQUIRE_HTTPS = false;

@@ -46,3 +46,19 @@ export function readSecretFiles(doc: unknown, baseDir: string, readFile: ReadFil
   });
   return contents;
 }
+
+/** The contents of `storage.encryption_key_file`, trailing whitespace trimmed; undefined when none is named or it cannot be read (reported). */
+export function readKeyFile(doc: unknown, baseDir: string, readFile: ReadFile, at: Locations, report: Report): string | undefined {
+  const file = ((doc as { storage?: unknown } | null)?.storage as { encryption_key_file?: unknown } | undefined)?.encryption_key_file;
+  if (typeof file !== "string" || file === "") return undefined;
+  const path = "storage.encryption_key_file";
+  const absolute = resolveFrom(baseDir, file);
+  let text: string;
+  try {
+    text = readFile(absolute);
+  } catch (err) {
+    report(at.value(path), path, `cannot read key file ${absolute}: ${describeReadError(err)}`);
+    return undefined;
+  }
+  return text.trimEnd();
+}

@@ -9,7 +9,7 @@ import { dirname, resolve } from "node:path";
 import { readYaml } from "./document";
 import type { Env } from "./env";
 import { ConfigError, FILE_START, type Report, sortErrors } from "./errors";
-import { type ReadFile, describeReadError, readSecretFiles } from "./files";
+import { type ReadFile, describeReadError, readKeyFile, readSecretFiles } from "./files";
 import { resolveConfig } from "./resolve";
 import type { RawConfig } from "./schema";
 import { checkSemantics } from "./semantic";
@@ -47,8 +47,9 @@ export function parseConfig(text: string, source: string, deps: LoadDeps): LoadR
     if (!tree.unresolved.has(path)) downstream.push(new ConfigError(source, at.line, at.col, path, message));
   };
   const secretFiles = readSecretFiles(tree.value, baseDir, deps.readFile, tree.locations, reportDownstream);
+  const encryptionKeyFile = readKeyFile(tree.value, baseDir, deps.readFile, tree.locations, reportDownstream);
   validateSchema(tree.value, tree.locations, reportDownstream);
-  checkSemantics(tree.value, secretFiles, tree.locations, reportDownstream);
+  checkSemantics(tree.value, { secretFiles, encryptionKeyFile }, tree.locations, reportDownstream);
   errors.push(...downstream);
   if (errors.length > 0) return { ok: false, errors: sortErrors(errors) };
 
@@ -56,6 +57,7 @@ export function parseConfig(text: string, source: string, deps: LoadDeps): LoadR
     source: source === EMBEDDED_SOURCE ? source : resolve(source),
     baseDir,
     secretFiles,
+    encryptionKeyFile,
   });
   return { ok: true, config };
 }

@@ -11,7 +11,7 @@ import { mergeHeaders } from "./headers";
 import { type ListenAddress, parseListen } from "./net";
 import { normaliseRetry } from "./retry";
 import type { RawConfig, RawEndpoint, RawEnvelope, RawPolicy, RawRetry } from "./schema";
-import type { Config, DisableAfter, EndpointConfig, Envelope, FilterRule, RateLimit, SignatureConfig } from "./types";
+import type { Config, DisableAfter, EndpointConfig, Envelope, FilterRule, PreviousSecret, RateLimit, SignatureConfig } from "./types";
 
 /** Where the document came from, and what was read on its behalf. */
 export interface ResolveInput {
@@ -21,6 +21,8 @@ export interface ResolveInput {
   readonly baseDir: string;
   /** secret_file contents by endpoint index. */
   readonly secretFiles: ReadonlyMap<number, string>;
+  /** The contents of storage.encryption_key_file, when one is named. */
+  readonly encryptionKeyFile: string | undefined;
 }
 
 const DEFAULT_RETRY: RawRetry = [...D.DEFAULT_RETRY_DELAYS];
@@ -39,18 +41,27 @@ export function resolveConfig(raw: RawConfig, input: ResolveInput): Config {
       shutdownGraceMs: durationOr(raw.server?.shutdown_grace, D.DEFAULT_SHUTDOWN_GRACE_MS),
       ui: raw.server?.ui ?? D.DEFAULT_UI,
       uiFrameAncestors: raw.server?.ui_frame_ancestors ?? D.DEFAULT_UI_FRAME_ANCESTORS,
+      publicUrl: raw.server?.public_url?.replace(/\/+$/, "") ?? null,
     },
     storage: {
       path: storagePath(input.baseDir, raw.storage?.path),
       retentionMs: durationOr(raw.storage?.retention, D.DEFAULT_RETENTION_MS),
       failedRetentionMs: durationOr(raw.storage?.failed_retention, D.DEFAULT_FAILED_RETENTION_MS),
       sync: raw.storage?.sync ?? D.DEFAULT_STORAGE_SYNC,
+      encryptionKeys: encryptionKeys(raw.storage, input.encryptionKeyFile),
     },
     auth: { ingestTokens: tokens(raw.auth?.ingest_tokens), adminTokens: tokens(raw.auth?.admin_tokens) },
     delivery: { concurrency: raw.delivery?.concurrency ?? D.DEFAULT_CONCURRENCY },
     network: { allow: raw.network?.allow ?? D.DEFAULT_NETWORK_ALLOW },
     log: { level: raw.log?.level ?? D.DEFAULT_LOG_LEVEL, format: raw.log?.format ?? null },
-    endpoints: (raw.endpoints ?? []).map((e, i) => resolveEndpoint(e, defaults, input.secretFiles.get(i))),
+    endpointApi: {
+      maxPerTenant: raw.endpoint_api?.max_per_tenant ?? D.DEFAULT_MAX_PER_TENANT,
+      requireHttps: raw.endpoint_api?.require_https ?? D.DEFAULT_REQUIRE_HTTPS,
+    },
+    endpointDefaults: defaults,
+    endpoints: (raw.endpoints ?? []).map((e, i) =>
+      resolveEndpoint(e, defaults, secretTexts(e, input.secretFiles.get(i)).map((text) => new Secret(text)), null),
+    ),
   });
 }
 
@@ -59,16 +70,23 @@ export function storagePath(baseDir: string, path: string | undefined): string {
   return resolveFrom(baseDir, path ?? D.DEFAULT_STORAGE_PATH);
 }
 
-function resolveEndpoint(raw: RawEndpoint, defaults: RawPolicy, secretFromFile: string | undefined): EndpointConfig {
+/**
+ * One endpoint's settings: its own, else `defaults:`, else built in. The
+ * secrets come resolved, because endpoints from the file and from the
+ * endpoint API keep theirs in different places.
+ */
+export function resolveEndpoint(raw: RawEndpoint, defaults: RawPolicy, secrets: readonly Secret[], previousSecret: PreviousSecret | null): EndpointConfig {
   // Each inherited setting: the endpoint's own, else defaults:, else built in.
   const pick = <K extends keyof RawPolicy>(key: K): RawPolicy[K] => raw[key] ?? defaults[key];
   const disableAfter = pick("disable_after");
   const jitter = pick("jitter");
-  return {
+  return deepFreeze({
     id: raw.id,
+    tenant: raw.tenant ?? null,
     url: raw.url,
     events: raw.events,
-    secrets: secretTexts(raw, secretFromFile).map((text) => new Secret(text)),
+    secrets,
+    previousSecret,
     signature: signature(pick("signature")),
     headers: Object.fromEntries(mergeHeaders(defaults.headers, raw.headers).map((h) => [h.name, h.value])),
     envelope: envelope(pick("envelope")),
@@ -81,7 +99,7 @@ function resolveEndpoint(raw: RawEndpoint, defaults: RawPolicy, secretFromFile: 
     rateLimit: rateLimit(pick("rate_limit")),
     ordering: pick("ordering") ?? D.DEFAULT_ORDERING,
     enabled: raw.enabled ?? true,
-  };
+  });
 }
 
 function secretTexts(raw: RawEndpoint, secretFromFile: string | undefined): readonly string[] {
@@ -110,6 +128,11 @@ function rateLimit(raw: string | undefined): RateLimit | null {
   if (raw === undefined) return null;
   const [count, unit] = raw.split("/");
   return { count: Number(count), perMs: unit === "m" ? 60_000 : 1_000 };
+}
+
+function encryptionKeys(storage: RawConfig["storage"], fromFile: string | undefined): Secret[] {
+  const texts = storage?.encryption_keys ?? (storage?.encryption_key !== undefined ? [storage.encryption_key] : fromFile !== undefined ? [fromFile] : []);
+  return texts.map((t) => new Secret(t));
 }
 
 // Empty tokens come from `${TOKEN:-}` with nothing set; accepting "" would let an empty Bearer in.

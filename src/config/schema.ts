@@ -116,13 +116,35 @@ const policy = {
   ordering: Type.Optional(oneOf(["fifo", "none"], "fifo delivers in ingest order, one at a time, per ordering key.")),
 };
 
+/** Tenant names, on endpoints and events alike (interface.md §9). */
+export const TENANT_PATTERN = "^[A-Za-z0-9_.:-]{1,128}$";
+/** Endpoint ids, from the YAML file or the endpoint API: one namespace. */
+export const ENDPOINT_ID_PATTERN = "^[a-z0-9_-]{1,128}$";
+/** An endpoint's metadata holds at most this many values. */
+export const MAX_METADATA_KEYS = 16;
+
 const Endpoint = strict(
   {
     id: Type.String({
-      pattern: "^[a-z0-9_-]+$",
+      pattern: ENDPOINT_ID_PATTERN,
       description: "Stable id; deliveries refer to it.",
-      errorMessage: "expected an id of lowercase letters, digits, - and _",
+      errorMessage: "expected an id of up to 128 lowercase letters, digits, - and _",
     }),
+    tenant: Type.Optional(
+      Type.String({
+        pattern: TENANT_PATTERN,
+        description: "The customer this endpoint belongs to: it receives only events of the same tenant.",
+        errorMessage: "expected a tenant of up to 128 letters, digits, _ . : and -",
+      }),
+    ),
+    description: Type.Optional(Type.String({ maxLength: 1024, description: "Free text for people.", errorMessage: "expected a text of at most 1024 characters" })),
+    metadata: Type.Optional(
+      Type.Record(Type.String({ minLength: 1, maxLength: 128 }), Type.String({ maxLength: 1024, errorMessage: "expected a string of at most 1024 characters" }), {
+        maxProperties: MAX_METADATA_KEYS,
+        description: `Up to ${MAX_METADATA_KEYS} string values for the application's own use.`,
+        errorMessage: `expected a mapping of at most ${MAX_METADATA_KEYS} string values`,
+      }),
+    ),
     url: Type.String({ description: "http or https URL the deliveries are POSTed to." }),
     events: Type.Array(NonEmpty, { minItems: 1, description: 'Event types: exact, "prefix.*" or "*".' }),
     secret: Type.Optional(Type.String({ description: "Signing secret." })),
@@ -157,6 +179,9 @@ export const ConfigDocument = strict(
               { description: "Origins whose pages may embed the dashboard in a frame (default: none)." },
             ),
           ),
+          public_url: Type.Optional(
+            Type.String({ pattern: "^https?://[^\\s/?#]+(/[^\\s?#]*)?$", description: "Where people reach hookrelay (portal links start with it); default http:// and server.listen.", errorMessage: "expected an http or https URL without query or fragment" }),
+          ),
         },
         "The HTTP server.",
       ),
@@ -168,6 +193,11 @@ export const ConfigDocument = strict(
           retention: Type.Optional(Duration),
           failed_retention: Type.Optional(Duration),
           sync: Type.Optional(oneOf(["full", "normal"], "SQLite synchronous mode: full survives power loss.")),
+          encryption_key: Type.Optional(Type.String({ description: "Key for secrets at rest: 32 bytes as base64 or 64 hex digits." })),
+          encryption_key_file: Type.Optional(Type.String({ minLength: 1, description: "File holding encryption_key (trailing whitespace trimmed)." })),
+          encryption_keys: Type.Optional(
+            Type.Array(Type.String(), { minItems: 1, description: "Keys for secrets at rest, newest first: stored secrets are re-encrypted to the first." }),
+          ),
         },
         "The SQLite outbox.",
       ),
@@ -178,6 +208,15 @@ export const ConfigDocument = strict(
       strict({ allow: Type.Optional(Type.Array(Type.String(), { description: "CIDR ranges endpoints may reach although private." })) }, "Where endpoints may connect."),
     ),
     log: Type.Optional(strict({ level: Type.Optional(oneOf(["debug", "info", "warn", "error"], "Least severe level logged.")), format: Type.Optional(oneOf(["json", "text"], "Log line format.")) }, "Logging.")),
+    endpoint_api: Type.Optional(
+      strict(
+        {
+          max_per_tenant: Type.Optional(Type.Integer({ minimum: 1, description: "Endpoints one tenant may create over the API." })),
+          require_https: Type.Optional(Type.Boolean({ description: "Refuse http: URLs for endpoints created over the API." })),
+        },
+        "Endpoints registered at run time over the API.",
+      ),
+    ),
     defaults: Type.Optional(strict(policy, "Settings every endpoint inherits.")),
     endpoints: Type.Optional(Type.Array(Endpoint, { description: "Where events are delivered." })),
   },

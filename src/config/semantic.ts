@@ -7,6 +7,7 @@
 import type { TObject } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import { DEFAULT_CONCURRENCY, DEFAULT_SCHEME, DEFAULT_SIGNATURE_HEADERS } from "./defaults";
+import { decodeKeyText, KEY_EXPECTATION } from "./encryption-key";
 import { checkEndpoint } from "./endpoint-checks";
 import type { Report } from "./errors";
 import { headerProblem } from "./headers";
@@ -28,12 +29,22 @@ function validParts<T>(schema: TObject, value: unknown): Partial<T> | undefined 
   return Object.fromEntries(kept) as Partial<T>;
 }
 
+/** What the loader read from files the config names, before the checks. */
+export interface FileContents {
+  /** secret_file contents by endpoint index (files that could not be read are absent). */
+  readonly secretFiles: ReadonlyMap<number, string>;
+  readonly encryptionKeyFile: string | undefined;
+}
+
 /** Reports every semantic problem of `doc` (already run through the schema, valid or not). */
-export function checkSemantics(doc: unknown, secretFiles: ReadonlyMap<number, string>, at: Locations, report: Report): void {
+export function checkSemantics(doc: unknown, files: FileContents, at: Locations, report: Report): void {
+  const { secretFiles } = files;
   const raw = (doc !== null && typeof doc === "object" ? doc : {}) as Record<keyof RawConfig, unknown>;
   const server = validParts<NonNullable<RawConfig["server"]>>(sections.server, raw.server);
   const delivery = validParts<NonNullable<RawConfig["delivery"]>>(sections.delivery, raw.delivery);
   const network = validParts<NonNullable<RawConfig["network"]>>(sections.network, raw.network);
+  const storage = validParts<NonNullable<RawConfig["storage"]>>(sections.storage, raw.storage);
+  if (storage) checkEncryptionKeys(storage, files.encryptionKeyFile, at, report);
   const defaults = validParts<RawPolicy>(sections.defaults, raw.defaults);
 
   if (server?.listen !== undefined && parseListen(server.listen) === null) {
@@ -74,4 +85,22 @@ export function checkSemantics(doc: unknown, secretFiles: ReadonlyMap<number, st
     checkEndpoint(endpoint, i, { ...ctx, schemeKnown });
   });
   checkMaxInFlight(delivery?.concurrency ?? DEFAULT_CONCURRENCY, { written: raw.defaults, valid: defaults }, blocks, ctx);
+}
+
+const KEY_SOURCES = ["encryption_key", "encryption_key_file", "encryption_keys"] as const;
+
+function checkEncryptionKeys(storage: Partial<NonNullable<RawConfig["storage"]>>, fromFile: string | undefined, at: Locations, report: Report): void {
+  const given = KEY_SOURCES.filter((key) => storage[key] !== undefined);
+  for (const key of given.slice(1)) {
+    const path = childPath("storage", key);
+    report(at.key(path), path, `use only one of ${KEY_SOURCES.join(", ")} (${given[0]} is already set)`);
+  }
+  const keys: [string, string | undefined][] = [
+    ["storage.encryption_key", storage.encryption_key],
+    ["storage.encryption_key_file", fromFile],
+    ...(storage.encryption_keys ?? []).map((k, i): [string, string] => [childPath("storage.encryption_keys", i), k]),
+  ];
+  for (const [path, text] of keys) {
+    if (text !== undefined && decodeKeyText(text) === null) report(at.value(path), path, KEY_EXPECTATION);
+  }
 }

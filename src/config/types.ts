@@ -5,6 +5,7 @@
  * that nothing on the delivery path looks at raw config again.
  */
 import type { Secret } from "../signing/secret";
+import type { RawPolicy } from "./schema";
 
 export type SchemeName = "standard-webhooks" | "hmac-sha256-hex" | "hmac-sha256-prefixed" | "timestamped" | "none";
 
@@ -53,13 +54,23 @@ export interface FilterRule {
   readonly anyOf: readonly (string | number | boolean | null)[];
 }
 
+/** A secret replaced by rotation that still signs until `expiresAt` (interface.md §9). */
+export interface PreviousSecret {
+  readonly secret: Secret;
+  readonly expiresAt: number;
+}
+
 export interface EndpointConfig {
   readonly id: string;
+  /** The customer it belongs to: it receives only events of the same tenant (null matches events without one). */
+  readonly tenant: string | null;
   readonly url: string;
   /** Patterns: exact type, `prefix.*`, or `*`. */
   readonly events: readonly string[];
   /** Newest first; empty only with scheme `none`. */
   readonly secrets: readonly Secret[];
+  /** Only for endpoints whose secret was rotated over the API, until its grace ends. */
+  readonly previousSecret: PreviousSecret | null;
   readonly signature: SignatureConfig;
   /** Extra headers; values may contain `{event.id}`-style templates (see delivery/headers.ts). */
   readonly headers: Readonly<Record<string, string>>;
@@ -94,6 +105,8 @@ export interface Config {
     readonly ui: boolean;
     /** Origins allowed to frame the dashboard (CSP frame-ancestors); empty: none. */
     readonly uiFrameAncestors: readonly string[];
+    /** `server.public_url` without a trailing slash; null means the address the daemon listens on. */
+    readonly publicUrl: string | null;
   };
   readonly storage: {
     /** Absolute path of the SQLite file. */
@@ -101,6 +114,8 @@ export interface Config {
     readonly retentionMs: number;
     readonly failedRetentionMs: number;
     readonly sync: "full" | "normal";
+    /** Keys that encrypt secrets at rest, newest first; empty means the key file beside the database. */
+    readonly encryptionKeys: readonly Secret[];
   };
   readonly auth: {
     readonly ingestTokens: readonly Secret[];
@@ -111,5 +126,14 @@ export interface Config {
   };
   readonly network: NetworkPolicy;
   readonly log: LogSettings;
+  readonly endpointApi: {
+    readonly maxPerTenant: number;
+    readonly requireHttps: boolean;
+  };
+  /**
+   * The `defaults:` block as written: endpoints created over the API are
+   * resolved with it, like the file's own, whenever the config is loaded.
+   */
+  readonly endpointDefaults: RawPolicy;
   readonly endpoints: readonly EndpointConfig[];
 }

@@ -11,8 +11,9 @@ import m003 from "./migrations/003_retention_indexes.sql" with { type: "text" };
 import m004 from "./migrations/004_lighter_ingest.sql" with { type: "text" };
 import m005 from "./migrations/005_status_by_endpoint.sql" with { type: "text" };
 import m006 from "./migrations/006_attempt_rollups.sql" with { type: "text" };
+import m007 from "./migrations/007_endpoint_api.sql" with { type: "text" };
 
-const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m006];
+const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m006, m007];
 
 export class SchemaTooNewError extends Error {
   override readonly name = "SchemaTooNewError";

@@ -32,7 +32,7 @@ export interface JobDeps {
   /** One WAL checkpoint, off the event loop (db/checkpointer.ts). */
   readonly checkpoint: () => Promise<Checkpoint>;
   /** The current storage settings; read at every run, so a reload applies to the next one. */
-  readonly storage: () => Config["storage"];
+  readonly storage: () => Pick<Config["storage"], "retentionMs" | "failedRetentionMs">;
   readonly clock: Clock;
   readonly log: Logger;
   /** Counts a failed run (hookrelay_job_errors_total{job}). */

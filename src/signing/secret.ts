@@ -11,22 +11,39 @@ const REDACTED = "[secret]";
 const inspect = Symbol.for("nodejs.util.inspect.custom");
 
 export class Secret {
-  readonly #text: string;
+  #text: string | null;
+  #open: (() => string) | null;
   /** The UTF-8 bytes, encoded on first comparison: tokens are compared on every request. */
   #bytes: Buffer | null = null;
 
   constructor(text: string) {
     this.#text = text;
+    this.#open = null;
+  }
+
+  /**
+   * A secret whose characters are produced on first use: endpoints created
+   * over the API keep theirs sealed, and only those that deliver open them.
+   */
+  static lazy(open: () => string): Secret {
+    const secret = new Secret("");
+    secret.#text = null;
+    secret.#open = open;
+    return secret;
   }
 
   /** The raw characters, for HMAC keys and token comparison only. */
   reveal(): string {
+    if (this.#text === null) {
+      this.#text = this.#open!();
+      this.#open = null;
+    }
     return this.#text;
   }
 
   /** Compares with a candidate's UTF-8 bytes in time independent of where they differ. */
   equals(candidate: Uint8Array): boolean {
-    const own = (this.#bytes ??= Buffer.from(this.#text, "utf8"));
+    const own = (this.#bytes ??= Buffer.from(this.reveal(), "utf8"));
     // Compare against ourselves when lengths differ so timing does not depend on the candidate's prefix.
     return own.length === candidate.length ? timingSafeEqual(own, candidate) : (timingSafeEqual(own, own), false);
   }

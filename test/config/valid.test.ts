@@ -8,14 +8,31 @@ const HOUR = 3_600_000;
 describe("valid configs", () => {
   it("fills every built-in default", () => {
     const config = configOf(ONE_ENDPOINT);
-    expect(config.server).toEqual({ host: "127.0.0.1", port: 8787, maxBodyBytes: 1_048_576, shutdownGraceMs: 10_000, ui: true, uiFrameAncestors: [] });
-    expect(config.storage).toEqual({ path: "/srv/hookrelay/data/hookrelay.db", retentionMs: 7 * 24 * HOUR, failedRetentionMs: 30 * 24 * HOUR, sync: "full" });
+    expect(config.server).toEqual({
+      host: "127.0.0.1",
+      port: 8787,
+      maxBodyBytes: 1_048_576,
+      shutdownGraceMs: 10_000,
+      ui: true,
+      uiFrameAncestors: [],
+      publicUrl: null,
+    });
+    expect(config.storage).toEqual({
+      path: "/srv/hookrelay/data/hookrelay.db",
+      retentionMs: 7 * 24 * HOUR,
+      failedRetentionMs: 30 * 24 * HOUR,
+      sync: "full",
+      encryptionKeys: [],
+    });
+    expect(config.endpointApi).toEqual({ maxPerTenant: 100, requireHttps: false });
     expect(config.delivery.concurrency).toBe(64);
     expect(config.network.allow).toEqual([]);
     expect(config.log).toEqual({ level: "info", format: null });
     const [endpoint] = config.endpoints;
     expect(endpoint).toMatchObject({
       id: "a",
+      tenant: null,
+      previousSecret: null,
       timeoutMs: 30_000,
       retry: { delaysMs: [0, 5_000, 300_000, 1_800_000, 2 * HOUR, 5 * HOUR, 10 * HOUR, 10 * HOUR], maxAgeMs: null },
       jitter: 0.1,
@@ -146,6 +163,7 @@ log: { level: debug, format: text }
       shutdownGraceMs: 60_000,
       ui: false,
       uiFrameAncestors: ["https://*.vendor.example", "http://127.0.0.1:3000"],
+      publicUrl: null,
     });
     expect(config.storage).toMatchObject({ retentionMs: 24 * HOUR, failedRetentionMs: 48 * HOUR, sync: "normal" });
     expect(config.network.allow).toEqual(["10.0.0.0/8", "fd00::/8"]);
