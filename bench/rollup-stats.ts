@@ -35,7 +35,7 @@ for (let m = 0; m < MINUTES; m++) {
   const count = Math.round(perMinute * (m + 1)) - Math.round(perMinute * m);
   for (let i = 0; i < count; i++) {
     const label = labels[(m + i) % labels.length]!;
-    tally.add(`ep${(m * 7 + i) % endpoints}`, at, label, 5 + ((i * 37) % 400), label === "success" ? "delivered" : null);
+    tally.add(`ep${(m * 7 + i) % endpoints}`, null, at, label, 5 + ((i * 37) % 400), label === "success" ? "delivered" : null);
   }
   db.transaction(() => rollups.save(tally))();
   written += count;

@@ -40,7 +40,14 @@ import { Queries } from "./outbox/queries";
 import { Retention } from "./outbox/retention";
 import { Rollups } from "./outbox/rollups";
 import { createAnnouncements } from "./scheduler/announcements";
-import { Endpoints } from "./scheduler/endpoints";
+import { ApiEndpoints } from "./endpoints/api-endpoints";
+import { EndpointRegistry } from "./endpoints/registry";
+import { ApiEndpointStore } from "./outbox/api-endpoint-store";
+import { EndpointCreateStore } from "./outbox/endpoint-create-store";
+import { PortalSessionStore } from "./outbox/portal-session-store";
+import { PortalSessions } from "./portal/sessions";
+import { loadKeys } from "./sealing/keys";
+import { Sealer } from "./sealing/sealer";
 import { startJobs } from "./scheduler/jobs";
 import { Scheduler } from "./scheduler/scheduler";
 import { VERSION } from "./version";
@@ -74,6 +81,9 @@ export interface Daemon {
  */
 const CHECKPOINT_THREAD_ENTRY = new URL("./db/checkpoint-thread.ts", import.meta.url).href;
 
+/** Portal sessions and create answers are forgotten this long after they stop mattering. */
+const FORGET_AFTER_MS = 86_400_000;
+
 /** How long a drain waits for requests already being answered, at most (and never past the grace). */
 const REQUEST_DRAIN_MS = 2_000;
 
@@ -96,15 +106,40 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const requeued = claims.requeueInFlight();
   if (requeued > 0) log.warn("requeued deliveries left in flight by an earlier stop", { count: requeued });
 
-  // `ingest` exists before any transition or dead letter can be announced.
+  // `ingest` and `scheduler` exist before any transition or dead letter can be announced.
   let ingest: Ingest;
+  let scheduler: Scheduler;
   const announcements = createAnnouncements((type, data) => ingest.emit(type, data, null), log);
-  const endpoints = new Endpoints({ store: new EndpointStore(db), tx, onTransition: announcements.transition });
+  const endpoints = new EndpointRegistry({
+    store: new EndpointStore(db),
+    tx,
+    onTransition: announcements.transition,
+    onReleased: (id) => scheduler.noteDue(id, clock.now()),
+  });
+  const keys = loadKeys(config.storage.encryptionKeys, config.storage.path);
+  const apiStore = new ApiEndpointStore(db);
+  const creates = new EndpointCreateStore(db);
+  const apiEndpoints = new ApiEndpoints({
+    registry: endpoints,
+    store: apiStore,
+    creates,
+    sealer: new Sealer(keys.keys),
+    tx,
+    settings: () => ({
+      defaults: config.endpointDefaults,
+      concurrency: config.delivery.concurrency,
+      maxPerTenant: config.endpointApi.maxPerTenant,
+      requireHttps: config.endpointApi.requireHttps,
+      policy,
+    }),
+  });
+  const sessionStore = new PortalSessionStore(db);
+  const sessions = new PortalSessions(sessionStore);
   const targets = new Targets(options.lookup ?? dnsLookup, () => clock.now());
   const backlog = new Backlog(db);
   const rollups = new Rollups(db);
   const metrics = createMetrics({ endpoints, backlog, clock, version: VERSION });
-  const scheduler = new Scheduler(
+  scheduler = new Scheduler(
     {
       claims,
       outcomes: new Outcomes(db),
@@ -121,9 +156,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     },
     config.delivery.concurrency,
   );
-  const committer = new GroupCommitter(new EventWriter(db), health, (at) => {
-    if (at !== null) scheduler.wakeAt(at);
-  });
+  const committer = new GroupCommitter(new EventWriter(db), health, (groups) => scheduler.noteStored(groups));
   ingest = new Ingest({
     committer,
     endpoints,
@@ -132,8 +165,12 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     random: Math.random,
     onIngested: (count) => metrics.eventsIngested(count),
   });
+  // API endpoints first: a config that takes one of their ids is refused, naming it.
+  apiEndpoints.load(clock.now());
   reportOrphans(endpoints.apply(config.endpoints, clock.now()), log);
   scheduler.configure(config.delivery.concurrency);
+  const auth = { tokens: () => config.auth, session: (token: string) => sessions.resolve(token, clock.now()) };
+  let publicUrl = "";
 
   const app = createApp({
     log,
@@ -143,20 +180,24 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       }),
       ingestRoutes({
         ingest,
-        tokens: () => config.auth,
+        auth,
         maxBodyBytes: () => config.server.maxBodyBytes,
         draining: () => draining,
       }),
       ...adminRoutes({
         endpoints,
+        apiEndpoints,
+        sessions,
         queries: new Queries(db),
         controls: new Controls(db, tx),
         backlog,
         rollups,
         ingest,
         clock,
-        wake: () => scheduler.wake(),
-        tokens: () => config.auth,
+        noteDue: (id) => scheduler.noteDue(id, clock.now()),
+        inFlight: () => scheduler.inFlight,
+        publicUrl: () => config.server.publicUrl ?? publicUrl,
+        auth,
         maxBodyBytes: () => config.server.maxBodyBytes,
       }),
       metricsRoutes(metrics),
@@ -169,6 +210,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     retention: new Retention(db),
     checkpoint: () => checkpointer.checkpoint(),
     storage: () => config.storage,
+    forgetEnded: (now) => sessionStore.pruneEnded(now - FORGET_AFTER_MS) + creates.prune(now - FORGET_AFTER_MS),
     clock,
     log,
     failed: (job) => metrics.jobFailed(job),
@@ -181,7 +223,14 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     fetch: (request) => app.handle(request),
   });
   const url = `http://${server.hostname?.includes(":") ? `[${server.hostname}]` : server.hostname}:${server.port}`;
-  log.info("hookrelay listening", { url, endpoints: config.endpoints.length, database: config.storage.path });
+  publicUrl = reachableUrl(server.hostname ?? "127.0.0.1", server.port ?? 0);
+  log.info("hookrelay listening", {
+    url,
+    endpoints: config.endpoints.length,
+    api_endpoints: endpoints.count("api"),
+    database: config.storage.path,
+    ...(keys.keyFile ? { key_file: keys.keyFile } : {}),
+  });
 
   return {
     url,
@@ -192,10 +241,18 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         log.warn("server.listen changed; restart hookrelay to listen on the new address");
       }
       if (next.storage.path !== config.storage.path) log.warn("storage.path changed; restart hookrelay to use the new database");
+      if (!sameKeys(next.storage.encryptionKeys, config.storage.encryptionKeys)) {
+        log.warn("storage encryption keys changed; restart hookrelay to seal secrets under the new key");
+      }
+      // First, as it may refuse the config (an id the endpoint API owns) before anything changed.
+      const orphans = endpoints.apply(next.endpoints, clock.now());
+      const defaultsChanged = JSON.stringify(next.endpointDefaults) !== JSON.stringify(config.endpointDefaults);
       config = next;
       policy = createAddressPolicy(next.network.allow);
       log.configure(next.log.level, next.log.format);
-      reportOrphans(endpoints.apply(next.endpoints, clock.now()), log);
+      // Endpoints from the API inherit defaults: like the file's, so a change of them reaches them too.
+      if (defaultsChanged) apiEndpoints.load(clock.now());
+      reportOrphans(orphans, log);
       scheduler.configure(next.delivery.concurrency);
       metrics.configReloaded(true);
     },
@@ -219,6 +276,16 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       log.info("stopped");
     },
   };
+}
+
+/** The daemon's own address as a browser reaches it: a wildcard listen is reached on this host. */
+function reachableUrl(hostname: string, port: number): string {
+  const host = hostname === "0.0.0.0" || hostname === "::" ? "127.0.0.1" : hostname;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
+function sameKeys(a: readonly { reveal(): string }[], b: readonly { reveal(): string }[]): boolean {
+  return a.length === b.length && a.every((k, i) => k.reveal() === b[i]!.reveal());
 }
 
 function reportOrphans(ids: readonly string[], log: Logger): void {

@@ -25,7 +25,7 @@ export async function walkPages(
   filter: DeliveryFilter,
   limit: number | undefined,
   page: (f: DeliveryFilter, size: number) => PageResult,
-  afterPage: () => void,
+  afterPage: (page: PageResult) => void,
 ): Promise<BulkOutcome> {
   let f = filter;
   let changed = 0;
@@ -35,7 +35,7 @@ export async function walkPages(
     const r = page(f, size);
     changed += r.changed;
     budget -= r.examined;
-    if (r.changed > 0) afterPage();
+    if (r.changed > 0) afterPage(r);
     if (r.last === null || r.examined < size) return { changed, nextCursor: null };
     if (budget <= 0) return { changed, nextCursor: String(r.last) };
     f = { ...f, fromSeq: r.last + 1 };

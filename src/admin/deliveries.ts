@@ -3,12 +3,14 @@
  * `GET /v1/deliveries` (filtered, newest first, cursor paginated),
  * `GET /v1/deliveries/count` (how many a filter selects, before a bulk
  * action) and `GET /v1/deliveries/:id` (with every attempt and the remaining
- * timetable).
+ * timetable), each within the caller's scope.
  */
 import { HttpError } from "../http/errors";
+import type { DeliveryRow } from "../outbox/queries";
 import { parseDeliveryId } from "../outbox/types";
 import { upcomingAttempts } from "../scheduler/backoff";
-import { ADMIN_SECURITY, adminGroup } from "./access";
+import { inScope, type Scope } from "../scope";
+import { adminGroup, scopeOf, TENANT_SECURITY } from "./access";
 import type { AdminDeps } from "./deps";
 import { toFilter } from "./filters";
 import { DEFAULT_PAGE, DeliveryCountQuery, DeliveryQuery, IdParams } from "./params";
@@ -19,53 +21,65 @@ import { DeliveryCount, DeliveryDetail, DeliveryPage } from "./shapes";
 export const COUNT_CAP = 1_000_000;
 
 export function deliveryRoutes(deps: AdminDeps) {
-  const doc = (summary: string) => ({ summary, tags: ["deliveries"], security: ADMIN_SECURITY });
+  const doc = (summary: string, operationId: string) => ({ summary, operationId, tags: ["deliveries"], security: TENANT_SECURITY });
+  const tenantOf = (id: string) => deps.endpoints.tenantOf(id);
   return adminGroup("admin-deliveries", deps)
     .app.get(
       "/v1/deliveries",
-      ({ query }) => {
+      ({ query, request }) => {
         const limit = query.limit === undefined ? DEFAULT_PAGE : Number(query.limit);
-        const filter = toFilter(query, { cursor: query.cursor, direction: "desc", source: "query", now: deps.clock.now() }, deps.queries);
+        const filter = toFilter(query, filterOptions(deps, request, query.cursor, "desc", "query"), deps.queries);
         // One row more than asked says whether another page exists without a COUNT.
         const rows = deps.queries.deliveries(filter, limit + 1);
         const more = rows.length > limit;
-        const items = (more ? rows.slice(0, limit) : rows).map(renderDelivery);
+        const items = (more ? rows.slice(0, limit) : rows).map((r) => renderDelivery(r, tenantOf));
         return { items, next_cursor: more ? String(items.at(-1)!.seq) : null };
       },
-      { query: DeliveryQuery, response: { 200: DeliveryPage }, detail: doc("Deliveries, newest first, filtered and cursor paginated") },
+      { query: DeliveryQuery, response: { 200: DeliveryPage }, detail: doc("Deliveries, newest first, filtered and cursor paginated", "listDeliveries") },
     )
     .get(
       "/v1/deliveries/count",
-      ({ query }) => {
-        const filter = toFilter(query, { cursor: undefined, direction: "asc", source: "query", now: deps.clock.now() }, deps.queries);
+      ({ query, request }) => {
+        const filter = toFilter(query, filterOptions(deps, request, undefined, "asc", "query"), deps.queries);
         const count = deps.queries.countDeliveries(filter, COUNT_CAP + 1);
         return { count: Math.min(count, COUNT_CAP), capped: count > COUNT_CAP };
       },
       {
         query: DeliveryCountQuery,
         response: { 200: DeliveryCount },
-        detail: doc(`How many deliveries a filter selects (counted up to ${COUNT_CAP.toLocaleString("en")}), e.g. before a bulk retry or cancel`),
+        detail: doc(`How many deliveries a filter selects (counted up to ${COUNT_CAP.toLocaleString("en")}), e.g. before a bulk retry or cancel`, "countDeliveries"),
       },
     )
     .get(
       "/v1/deliveries/:id",
-      ({ params }) => {
-        const seq = parseDeliveryId(params.id);
-        const row = seq === null ? null : deps.queries.delivery(seq);
-        if (!row) throw unknownDelivery(params.id);
-        const policy = deps.endpoints.get(row.endpoint_id)?.prepared.config.retry;
+      ({ params, request }) => {
+        const row = findDelivery(deps, params.id, scopeOf(request));
+        const policy = deps.endpoints.get(row.endpoint_id)?.config.retry;
         const upcoming =
           row.status === "pending" && policy ? upcomingAttempts(policy, row.attempts, row.next_attempt_at, row.created_at).map(iso) : [];
-        const prepared = deps.endpoints.get(row.endpoint_id)?.prepared;
+        const prepared = deps.endpoints.prepared(row.endpoint_id, deps.clock.now());
         const event = prepared ? deps.queries.event(row.event_id) : null;
         const request_body =
           prepared && event
             ? prepared.body({ eventId: event.id, eventType: event.type, eventTime: event.occurred_at ?? event.created_at, eventData: event.data })
             : null;
-        return { ...renderDelivery(row), attempt_log: deps.queries.attempts(row.seq).map(renderAttempt), upcoming, request_body };
+        return { ...renderDelivery(row, tenantOf), attempt_log: deps.queries.attempts(row.seq).map(renderAttempt), upcoming, request_body };
       },
-      { params: IdParams, response: { 200: DeliveryDetail }, detail: doc("One delivery with every attempt and when the remaining ones fire") },
+      { params: IdParams, response: { 200: DeliveryDetail }, detail: doc("One delivery with every attempt and when the remaining ones fire", "getDelivery") },
     );
+}
+
+/** The delivery `id` if the caller may see it; 404 otherwise, for another tenant's too. */
+export function findDelivery(deps: AdminDeps, id: string, scope: Scope): DeliveryRow {
+  const seq = parseDeliveryId(id);
+  const row = seq === null ? null : deps.queries.delivery(seq);
+  if (!row || !inScope(scope, deps.endpoints.tenantOf(row.endpoint_id))) throw unknownDelivery(id);
+  return row;
+}
+
+/** How a listing or bulk request's filter is bounded: cursor, direction, and the caller's tenant. */
+export function filterOptions(deps: AdminDeps, request: Request, cursor: string | undefined, direction: "asc" | "desc", source: "query" | "body") {
+  return { cursor, direction, source, now: deps.clock.now(), scope: scopeOf(request), idsOfTenant: (t: string) => deps.endpoints.idsOfTenant(t) };
 }
 
 export function unknownDelivery(id: string): HttpError {

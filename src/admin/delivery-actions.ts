@@ -6,11 +6,10 @@
  * or comes back, like the rest of that endpoint's backlog.
  */
 import { HttpError } from "../http/errors";
-import type { ControlResult } from "../outbox/controls";
-import { parseDeliveryId } from "../outbox/types";
-import { ADMIN_SECURITY, adminGroup } from "./access";
+import type { ControlResult, PageResult } from "../outbox/controls";
+import { ADMIN_SECURITY, adminGroup, scopeOf, TENANT_SECURITY } from "./access";
 import { walkPages } from "./bulk";
-import { unknownDelivery } from "./deliveries";
+import { filterOptions, findDelivery } from "./deliveries";
 import type { AdminDeps } from "./deps";
 import { toFilter } from "./filters";
 import { BulkCancelBody, BulkRetryBody, IdParams } from "./params";
@@ -20,54 +19,79 @@ import { Cancelled, Delivery, Retried } from "./shapes";
 export function deliveryActionRoutes(deps: AdminDeps) {
   const { app, parseJson } = adminGroup("admin-delivery-actions", deps);
   const holdFor = (endpointId: string) => deps.endpoints.get(endpointId)?.state.state !== "active";
-  const doc = (summary: string) => ({ summary, tags: ["deliveries"], security: ADMIN_SECURITY });
+  const tenantOf = (id: string) => deps.endpoints.tenantOf(id);
+  const doc = (summary: string, operationId: string, tenants: boolean) => ({
+    summary,
+    operationId,
+    tags: ["deliveries"],
+    security: tenants ? TENANT_SECURITY : ADMIN_SECURITY,
+  });
 
-  /** Applies a single-row action and answers the delivery as it is now. */
-  const single = (id: string, action: "retry" | "cancel", run: (seq: number) => ControlResult) => {
-    const seq = parseDeliveryId(id);
-    const result = seq === null ? "missing" : run(seq);
-    if (result === "missing") throw unknownDelivery(id);
-    const row = deps.queries.delivery(seq!)!;
+  /** Applies a single-row action to a delivery the caller may see, and answers it as it is now. */
+  const single = (id: string, request: Request, action: "retry" | "cancel", run: (seq: number) => ControlResult) => {
+    const found = findDelivery(deps, id, scopeOf(request));
+    const result = run(found.seq);
+    const row = deps.queries.delivery(found.seq);
+    if (result === "missing" || !row) throw new HttpError(404, "not_found", `no delivery with id "${id}"`);
     if (result === "wrong_state") {
       const allowed = action === "retry" ? "pending, failed or delivered" : "pending or held";
       throw new HttpError(409, "wrong_state", `delivery ${id} is ${row.status}; only ${allowed} deliveries can be ${action === "retry" ? "retried" : "cancelled"}`);
     }
-    return renderDelivery(row);
+    return renderDelivery(row, tenantOf);
+  };
+  /** Tells the scheduler about the endpoints a page of retries made due. */
+  const noteRetried = (page: PageResult) => {
+    for (const id of page.endpointIds) deps.noteDue(id);
   };
 
   return app
     .post(
       "/v1/deliveries/:id/retry",
-      ({ params }) => {
-        const answer = single(params.id, "retry", (seq) => deps.controls.retry(seq, deps.clock.now(), holdFor));
-        deps.wake();
+      ({ params, request }) => {
+        const answer = single(params.id, request, "retry", (seq) => deps.controls.retry(seq, deps.clock.now(), holdFor));
+        deps.noteDue(answer.endpoint_id);
         return answer;
       },
-      { parse: "none", params: IdParams, response: { 200: Delivery }, detail: doc("Queue a pending, failed or delivered delivery now") },
+      {
+        parse: "none",
+        params: IdParams,
+        response: { 200: Delivery },
+        detail: doc("Queue a pending, failed or delivered delivery now", "retryDelivery", true),
+      },
     )
     .post(
       "/v1/deliveries/:id/cancel",
-      ({ params }) => single(params.id, "cancel", (seq) => deps.controls.cancel(seq, deps.clock.now())),
-      { parse: "none", params: IdParams, response: { 200: Delivery }, detail: doc("Cancel a pending or held delivery") },
+      ({ params, request }) => single(params.id, request, "cancel", (seq) => deps.controls.cancel(seq, deps.clock.now())),
+      { parse: "none", params: IdParams, response: { 200: Delivery }, detail: doc("Cancel a pending or held delivery", "cancelDelivery", false) },
     )
     .post(
       "/v1/deliveries/retry",
-      async ({ body }) => {
+      async ({ body, request }) => {
         const now = deps.clock.now();
-        const filter = toFilter(body, { cursor: body.cursor, direction: "asc", source: "body", now }, deps.queries);
-        const done = await walkPages(filter, body.limit, (f, size) => deps.controls.retryPage(f, size, now, holdFor), deps.wake);
+        const filter = toFilter(body, filterOptions(deps, request, body.cursor, "asc", "body"), deps.queries);
+        const done = await walkPages(filter, body.limit, (f, size) => deps.controls.retryPage(f, size, now, holdFor), noteRetried);
         return { retried: done.changed, next_cursor: done.nextCursor };
       },
-      { parse: parseJson, body: BulkRetryBody, response: { 200: Retried }, detail: doc("Queue every delivery matching the filter now") },
+      {
+        parse: parseJson,
+        body: BulkRetryBody,
+        response: { 200: Retried },
+        detail: doc("Queue every delivery matching the filter now", "retryDeliveries", true),
+      },
     )
     .post(
       "/v1/deliveries/cancel",
-      async ({ body }) => {
+      async ({ body, request }) => {
         const now = deps.clock.now();
-        const filter = toFilter(body, { cursor: body.cursor, direction: "asc", source: "body", now }, deps.queries);
+        const filter = toFilter(body, filterOptions(deps, request, body.cursor, "asc", "body"), deps.queries);
         const done = await walkPages(filter, body.limit, (f, size) => deps.controls.cancelPage(f, size, now), () => {});
         return { cancelled: done.changed, next_cursor: done.nextCursor };
       },
-      { parse: parseJson, body: BulkCancelBody, response: { 200: Cancelled }, detail: doc("Cancel every pending or held delivery matching the filter") },
+      {
+        parse: parseJson,
+        body: BulkCancelBody,
+        response: { 200: Cancelled },
+        detail: doc("Cancel every pending or held delivery matching the filter", "cancelDeliveries", false),
+      },
     );
 }

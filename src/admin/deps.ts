@@ -1,21 +1,29 @@
 /** @module admin/deps — what the admin routes need from the running relay, passed as one object. */
 import type { Clock } from "../clock";
+import type { ApiEndpoints } from "../endpoints/api-endpoints";
+import type { EndpointRegistry } from "../endpoints/registry";
 import type { Ingest } from "../ingest/accept";
 import type { Backlog } from "../outbox/backlog";
 import type { Controls } from "../outbox/controls";
 import type { Queries } from "../outbox/queries";
 import type { Rollups } from "../outbox/rollups";
-import type { Endpoints } from "../scheduler/endpoints";
+import type { PortalSessions } from "../portal/sessions";
 import type { AdminAccessDeps } from "./access";
 
 export interface AdminDeps extends AdminAccessDeps {
-  readonly endpoints: Endpoints;
+  readonly endpoints: EndpointRegistry;
+  readonly apiEndpoints: ApiEndpoints;
+  readonly sessions: PortalSessions;
   readonly queries: Queries;
   readonly controls: Controls;
   readonly backlog: Backlog;
   readonly rollups: Rollups;
   readonly ingest: Ingest;
   readonly clock: Clock;
-  /** Asks the scheduler for a round: retried and released rows are due now. */
-  readonly wake: () => void;
+  /** Tells the scheduler that an endpoint has deliveries due now (retried or released). */
+  readonly noteDue: (endpointId: string) => void;
+  /** Attempts running now, in this process. */
+  readonly inFlight: () => number;
+  /** Where the dashboard is reached: portal links start with it. */
+  readonly publicUrl: () => string;
 }

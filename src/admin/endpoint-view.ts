@@ -1,55 +1,104 @@
 /**
  * @module admin/endpoint-view
- * The Endpoint shape of contract §8 for configured and removed endpoints:
- * settings from the live config, state from the registry, counts from the
- * outbox. Secrets are never part of it, not even masked.
+ * The Endpoint shape of contract §8 and §9 for registered and removed
+ * endpoints: settings from the registry, state from the registry, counts from
+ * the outbox. Secrets are never part of it, not even masked.
  */
+import type { EndpointRegistry, RegisteredEndpoint } from "../endpoints/registry";
 import type { Backlog } from "../outbox/backlog";
 import type { EndpointState } from "../outbox/types";
-import type { Endpoints } from "../scheduler/endpoints";
+import { inScope, type Scope } from "../scope";
 import { isoOrNull } from "./render";
 import type { EndpointJson } from "./shapes";
 
 export interface EndpointViewDeps {
-  readonly endpoints: Endpoints;
+  readonly endpoints: EndpointRegistry;
   readonly backlog: Backlog;
 }
 
-/** The endpoint with this id, configured or removed (any id ever seen); null when unknown. */
-export function viewEndpoint(deps: EndpointViewDeps, id: string): EndpointJson | null {
+/** The endpoint with this id in the caller's scope, registered or removed (any id ever seen); null when unknown. */
+export function viewEndpoint(deps: EndpointViewDeps, id: string, scope: Scope): EndpointJson | null {
   const live = deps.endpoints.get(id);
-  const counts = deps.backlog.counts(id);
-  const backlog = { pending: counts.pending, held: counts.held, failed: counts.failed, in_flight: counts.inFlight };
-  if (live) {
-    const c = live.prepared.config;
-    return {
-      ...stateFields(id, live.state.state, live.state),
-      url: c.url,
-      events: [...c.events],
-      backlog,
-      signature: { scheme: c.signature.scheme, header: c.signature.header },
-      timeout_ms: c.timeoutMs,
-      retry: { delays_ms: [...c.retry.delaysMs], max_age_ms: c.retry.maxAgeMs },
-      ordering: c.ordering,
-    };
-  }
+  if (live) return inScope(scope, live.config.tenant) ? renderRegistered(deps, live) : null;
   const stored = deps.endpoints.storedState(id);
-  if (!stored) return null;
-  return { ...stateFields(id, "removed", stored), url: null, events: [], backlog, signature: null, timeout_ms: null, retry: null, ordering: null };
+  // Removed from the config: its tenant is no longer known, so only admins see it.
+  if (!stored || deps.endpoints.isDeleted(id) || scope.kind !== "all") return null;
+  return {
+    ...stateFields(id, "removed", stored),
+    source: "config",
+    tenant: null,
+    description: null,
+    metadata: null,
+    url: null,
+    events: [],
+    backlog: backlogOf(deps, id),
+    signature: null,
+    timeout_ms: null,
+    retry: null,
+    ordering: null,
+    created_at: null,
+    updated_at: null,
+  };
+}
+
+/** The §8 Endpoint of a registered endpoint. */
+export function renderRegistered(deps: EndpointViewDeps, live: RegisteredEndpoint): EndpointJson {
+  const c = live.config;
+  return {
+    ...stateFields(c.id, live.state.state, live.state),
+    source: live.source,
+    tenant: c.tenant,
+    description: c.description,
+    metadata: c.metadata === null ? null : { ...c.metadata },
+    url: c.url,
+    events: [...c.events],
+    backlog: backlogOf(deps, c.id),
+    signature: { scheme: c.signature.scheme, header: c.signature.header },
+    timeout_ms: c.timeoutMs,
+    retry: { delays_ms: [...c.retry.delaysMs], max_age_ms: c.retry.maxAgeMs },
+    ordering: c.ordering,
+    created_at: isoOrNull(live.api?.createdAt ?? null),
+    updated_at: isoOrNull(live.api?.updatedAt ?? null),
+  };
+}
+
+export interface ListFilter {
+  readonly tenant: string | null;
+  readonly source: "config" | "api" | null;
+  readonly state: EndpointJson["state"] | null;
 }
 
 /**
- * Every configured endpoint in config order, then removed ones that still
- * have deliveries waiting (pending, held or in flight).
+ * One page of endpoints in id order after `cursor`: registered ones, and
+ * removed ones that still have deliveries waiting (pending, held or in
+ * flight). Walks ids from the cursor, so a page costs what it holds plus the
+ * ids the filters pass over, never a sort of every endpoint.
  */
-export function listEndpoints(deps: EndpointViewDeps): EndpointJson[] {
-  const out: EndpointJson[] = [];
-  for (const live of deps.endpoints.all()) out.push(viewEndpoint(deps, live.prepared.config.id)!);
-  for (const id of deps.endpoints.removedIds()) {
-    const view = viewEndpoint(deps, id)!;
-    if (view.backlog.pending + view.backlog.held + view.backlog.in_flight > 0) out.push(view);
+export function listEndpoints(deps: EndpointViewDeps, scope: Scope, filter: ListFilter, cursor: string | null, limit: number) {
+  const tenant = scope.kind === "tenant" ? scope.tenant : filter.tenant;
+  const removedToo = scope.kind === "all" && tenant === null && filter.source !== "api" && (filter.state === null || filter.state === "removed");
+  const items: EndpointJson[] = [];
+  for (const id of deps.endpoints.idsAfter(cursor, filter.source, removedToo)) {
+    const live = deps.endpoints.get(id);
+    if (live) {
+      if (tenant !== null && live.config.tenant !== tenant) continue;
+      if (filter.state !== null && live.state.state !== filter.state) continue;
+      items.push(renderRegistered(deps, live));
+    } else {
+      const view = viewEndpoint(deps, id, scope);
+      if (!view || view.backlog.pending + view.backlog.held + view.backlog.in_flight === 0) continue;
+      items.push(view);
+    }
+    if (items.length > limit) break;
   }
-  return out;
+  const more = items.length > limit;
+  const page = more ? items.slice(0, limit) : items;
+  return { items: page, next_cursor: more ? page.at(-1)!.id : null };
+}
+
+function backlogOf(deps: EndpointViewDeps, id: string) {
+  const counts = deps.backlog.counts(id);
+  return { pending: counts.pending, held: counts.held, failed: counts.failed, in_flight: counts.inFlight };
 }
 
 function stateFields(id: string, state: EndpointJson["state"], s: EndpointState) {

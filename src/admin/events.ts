@@ -1,6 +1,7 @@
-/** @module admin/events — `GET /v1/events/:id`: the event and its deliveries. */
+/** @module admin/events — `GET /v1/events/:id`: the event and its deliveries, within the caller's scope. */
 import { HttpError } from "../http/errors";
-import { ADMIN_SECURITY, adminGroup } from "./access";
+import { inScope } from "../scope";
+import { adminGroup, scopeOf, TENANT_SECURITY } from "./access";
 import type { AdminDeps } from "./deps";
 import { IdParams } from "./params";
 import { renderEvent } from "./render";
@@ -9,12 +10,17 @@ import { Event } from "./shapes";
 export function eventRoutes(deps: AdminDeps) {
   return adminGroup("admin-events", deps).app.get(
     "/v1/events/:id",
-    ({ params }) => {
+    ({ params, request }) => {
       const event = deps.queries.event(params.id);
-      if (!event) throw new HttpError(404, "not_found", `no event with id "${params.id}"`);
+      if (!event || !inScope(scopeOf(request), event.tenant)) throw new HttpError(404, "not_found", `no event with id "${params.id}"`);
       // A Response of our own text: Elysia would serialise an object, and with it `data`, anew.
-      return new Response(renderEvent(event, deps.queries.eventDeliveries(event.id)), { headers: { "content-type": "application/json" } });
+      const text = renderEvent(event, deps.queries.eventDeliveries(event.id), (id) => deps.endpoints.tenantOf(id));
+      return new Response(text, { headers: { "content-type": "application/json" } });
     },
-    { params: IdParams, response: { 200: Event }, detail: { summary: "One event and its deliveries", tags: ["events"], security: ADMIN_SECURITY } },
+    {
+      params: IdParams,
+      response: { 200: Event },
+      detail: { summary: "One event and its deliveries", operationId: "getEvent", tags: ["events"], security: TENANT_SECURITY },
+    },
   );
 }

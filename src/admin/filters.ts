@@ -9,10 +9,12 @@ import { HttpError } from "../http/errors";
 import { type DeliveryFilter, NO_UPPER_SEQ } from "../outbox/delivery-filter";
 import type { Queries } from "../outbox/queries";
 import type { DeliveryStatus } from "../outbox/types";
+import type { Scope } from "../scope";
 
 export interface FilterInput {
   readonly status?: string | undefined;
   readonly endpoint?: string | undefined;
+  readonly tenant?: string | undefined;
   readonly event_type?: string | undefined;
   readonly since?: string | undefined;
   readonly until?: string | undefined;
@@ -38,6 +40,10 @@ export function parseTimeBound(text: string, now: number, field: string, source:
 
 export interface FilterOptions {
   readonly cursor: string | undefined;
+  /** The caller's scope: a portal session sees its tenant's deliveries only. */
+  readonly scope: Scope;
+  /** Every endpoint id of a tenant, deleted ones included. */
+  readonly idsOfTenant: (tenant: string) => readonly string[];
   /** Listings walk newest first and continue below the cursor; bulk actions walk up from it. */
   readonly direction: "asc" | "desc";
   readonly source: FilterSource;
@@ -46,7 +52,7 @@ export interface FilterOptions {
 
 /** The outbox filter for a listing query or a bulk body. */
 export function toFilter(input: FilterInput, options: FilterOptions, queries: Queries): DeliveryFilter {
-  const { cursor, direction, source, now } = options;
+  const { cursor, direction, source, now, scope } = options;
   let fromSeq = input.since === undefined ? 0 : queries.seqAt(parseTimeBound(input.since, now, "since", source));
   // `until` is inclusive: everything created after it starts at the seq of until + 1 ms.
   let toSeq = input.until === undefined ? NO_UPPER_SEQ : queries.seqAt(parseTimeBound(input.until, now, "until", source) + 1);
@@ -55,9 +61,15 @@ export function toFilter(input: FilterInput, options: FilterOptions, queries: Qu
     if (direction === "desc") toSeq = Math.min(toSeq, at);
     else fromSeq = Math.max(fromSeq, at + 1);
   }
+  const tenant = scope.kind === "tenant" ? scope.tenant : (input.tenant ?? null);
+  const tenantIds = tenant === null ? null : options.idsOfTenant(tenant);
+  // An endpoint outside the tenant matches nothing, like an id that does not exist.
+  const endpointId = input.endpoint ?? null;
+  const outside = endpointId !== null && tenantIds !== null && !tenantIds.includes(endpointId);
   return {
     status: (input.status as DeliveryStatus | undefined) ?? null,
-    endpointId: input.endpoint ?? null,
+    endpointId: outside ? null : endpointId,
+    endpointIds: outside ? [] : tenantIds,
     eventType: input.event_type ?? null,
     fromSeq,
     toSeq,

@@ -21,10 +21,14 @@ export const IdParams = t.Object({ id: t.String({ minLength: 1 }) });
 export const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 1000;
 
+/** A listing's `limit` as the query carries it: text holding 1 to MAX_PAGE. */
+export const PageLimit = t.String({ pattern: "^([1-9][0-9]{0,2}|1000)$", error: `expected a whole number from 1 to ${MAX_PAGE}`, description: `1 to ${MAX_PAGE}; default ${DEFAULT_PAGE}` });
+
 /** The filter of listings and counts. */
 const deliveryFilterFields = {
   status: t.Optional(oneOf(STATUSES)),
   endpoint: t.Optional(t.String({ minLength: 1 })),
+  tenant: t.Optional(t.String({ minLength: 1, description: "Only deliveries to this tenant's endpoints" })),
   event_type: t.Optional(t.String({ minLength: 1 })),
   since: t.Optional(TimeBound("Created at or after")),
   until: t.Optional(TimeBound("Created at or before")),
@@ -33,7 +37,7 @@ const deliveryFilterFields = {
 export const DeliveryQuery = t.Object(
   {
     ...deliveryFilterFields,
-    limit: t.Optional(t.String({ pattern: "^([1-9][0-9]{0,2}|1000)$", error: `expected a whole number from 1 to ${MAX_PAGE}`, description: `1 to ${MAX_PAGE}; default ${DEFAULT_PAGE}` })),
+    limit: t.Optional(PageLimit),
     cursor: t.Optional(Cursor),
   },
   { additionalProperties: false },
@@ -49,6 +53,7 @@ function bulkBody<const T extends readonly string[]>(statuses: T) {
     {
       status: oneOf(statuses),
       endpoint: t.Optional(t.String({ minLength: 1 })),
+      tenant: t.Optional(t.String({ minLength: 1, description: "Only deliveries to this tenant's endpoints" })),
       event_type: t.Optional(t.String({ minLength: 1 })),
       since: t.Optional(TimeBound("Created at or after")),
       until: t.Optional(TimeBound("Created at or before")),
@@ -66,6 +71,14 @@ export const BulkCancelBody = bulkBody(CANCELLABLE);
 
 export const StatsQuery = t.Object(
   { window: t.Optional(oneOf(STATS_WINDOWS, `expected one of: ${STATS_WINDOWS.join(", ")}`)) },
+  { additionalProperties: false },
+);
+
+export const RelayStatsQuery = t.Object(
+  {
+    window: t.Optional(oneOf(STATS_WINDOWS, `expected one of: ${STATS_WINDOWS.join(", ")}`)),
+    tenant: t.Optional(t.String({ minLength: 1, description: "Only this tenant's endpoints" })),
+  },
   { additionalProperties: false },
 );
 

@@ -20,6 +20,7 @@ export const Delivery = t.Object({
   event_id: t.String(),
   event_type: t.String(),
   endpoint_id: t.String(),
+  tenant: t.Nullable(t.String()),
   status: DeliveryStatusName,
   attempts: ResponseInteger(),
   next_attempt_at: MaybeTime,
@@ -64,6 +65,7 @@ export const DeliveryPage = t.Object({
 export const Event = t.Object({
   id: t.String(),
   type: t.String(),
+  tenant: t.Nullable(t.String()),
   data: t.Object({}, { additionalProperties: true, description: "The payload as posted: every token and key order kept, whitespace between tokens removed" }),
   ordering_key: t.Nullable(t.String()),
   occurred_at: MaybeTime,
@@ -73,6 +75,10 @@ export const Event = t.Object({
 
 export const Endpoint = t.Object({
   id: t.String(),
+  source: t.Union([t.Literal("config"), t.Literal("api")], { description: "config: from the YAML file; api: created over the endpoint API" }),
+  tenant: t.Nullable(t.String()),
+  description: t.Nullable(t.String()),
+  metadata: t.Nullable(t.Record(t.String(), t.String())),
   url: t.Nullable(t.String({ description: "null once the endpoint is removed from the config" })),
   events: t.Array(t.String()),
   state: t.Union([t.Literal("active"), t.Literal("disabled"), t.Literal("auto_disabled"), t.Literal("removed")]),
@@ -90,9 +96,29 @@ export const Endpoint = t.Object({
     }),
   ),
   ordering: t.Nullable(t.Union([t.Literal("fifo"), t.Literal("none")])),
+  created_at: t.Nullable(Time, { description: "When it was created over the API; null for endpoints from the config file" }),
+  updated_at: t.Nullable(Time, { description: "When it was last changed over the API; null for endpoints from the config file" }),
 });
 
-export const EndpointList = t.Object({ items: t.Array(Endpoint), next_cursor: t.Null() });
+export const EndpointList = t.Object({
+  items: t.Array(Endpoint),
+  next_cursor: t.Nullable(t.String({ description: "Pass back as `cursor` for the next page" })),
+});
+
+/** The answer that creates an endpoint: the one time its secret is shown. */
+export const CreatedEndpoint = t.Composite([Endpoint, t.Object({ secret: t.String({ description: "The signing secret, shown only in this answer" }) })]);
+
+export const RotatedSecret = t.Object({
+  secret: t.String({ description: "The new signing secret, shown only in this answer" }),
+  previous_expires_at: Time,
+});
+
+export const PortalSession = t.Object({
+  id: t.String(),
+  token: t.String({ description: "The tenant token, shown only in this answer" }),
+  url: t.String({ description: "Opens the dashboard signed in as the tenant; the token is after #" }),
+  expires_at: Time,
+});
 
 export const TestSent = t.Object({ event_id: t.String(), delivery_id: t.String() });
 

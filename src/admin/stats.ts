@@ -6,13 +6,13 @@
  * rollup read is bounded by the window (at most one row per minute), never by
  * the number of attempts stored.
  */
-import { HttpError } from "../http/errors";
 import { statsAnswer } from "../stats/answer";
-import { RELAY_SCOPE } from "../stats/tally";
+import { RELAY_SCOPE, tenantScopeKey } from "../stats/tally";
 import { type StatsWindow, windowRange } from "../stats/window";
-import { ADMIN_SECURITY, adminGroup } from "./access";
+import { ADMIN_SECURITY, adminGroup, scopeOf, TENANT_SECURITY } from "./access";
 import type { AdminDeps } from "./deps";
-import { IdParams, StatsQuery } from "./params";
+import { registered } from "./endpoints";
+import { IdParams, RelayStatsQuery, StatsQuery } from "./params";
 import { isoOrNull } from "./render";
 import { Stats } from "./shapes";
 
@@ -20,7 +20,12 @@ import { Stats } from "./shapes";
 export const DEFAULT_STATS_WINDOW: StatsWindow = "24h";
 
 export function statsRoutes(deps: AdminDeps) {
-  const doc = (summary: string, tag: string) => ({ summary, tags: [tag], security: ADMIN_SECURITY });
+  const doc = (summary: string, operationId: string, tag: string, tenants: boolean) => ({
+    summary,
+    operationId,
+    tags: [tag],
+    security: tenants ? TENANT_SECURITY : ADMIN_SECURITY,
+  });
   const figures = (scope: string, window: StatsWindow | undefined) => {
     const w = window ?? DEFAULT_STATS_WINDOW;
     const range = windowRange(w, deps.clock.now());
@@ -45,19 +50,29 @@ export function statsRoutes(deps: AdminDeps) {
     .app.get(
       "/v1/stats",
       ({ query }) => {
-        const ids = [...Array.from(deps.endpoints.all(), (e) => e.prepared.config.id), ...deps.endpoints.removedIds()];
-        return { ...figures(RELAY_SCOPE, query.window), ...waiting(ids) };
+        // A tenant's backlog sums its own endpoints; the relay's comes from counts over every endpoint at once.
+        if (query.tenant !== undefined) return { ...figures(tenantScopeKey(query.tenant), query.window), ...waiting(deps.endpoints.idsOfTenant(query.tenant)) };
+        const totals = deps.backlog.totals();
+        const backlog = { pending: totals.pending, in_flight: deps.inFlight(), held: totals.held, failed: totals.failed };
+        return { ...figures(RELAY_SCOPE, query.window), backlog, oldest_pending_at: isoOrNull(deps.backlog.oldestPendingSince()) };
       },
-      { query: StatsQuery, response: { 200: Stats }, detail: doc("Attempt figures of the whole relay over a window, and its backlog", "stats") },
+      {
+        query: RelayStatsQuery,
+        response: { 200: Stats },
+        detail: doc("Attempt figures of the whole relay (or one tenant) over a window, and its backlog", "getStats", "stats", false),
+      },
     )
     .get(
       "/v1/endpoints/:id/stats",
-      ({ params, query }) => {
-        if (!deps.endpoints.get(params.id) && !deps.endpoints.storedState(params.id)) {
-          throw new HttpError(404, "not_found", `no endpoint with id "${params.id}"`);
-        }
+      ({ params, query, request }) => {
+        registered(deps, params.id, scopeOf(request));
         return { ...figures(params.id, query.window), ...waiting([params.id]) };
       },
-      { params: IdParams, query: StatsQuery, response: { 200: Stats }, detail: doc("Attempt figures of one endpoint over a window, and its backlog", "endpoints") },
+      {
+        params: IdParams,
+        query: StatsQuery,
+        response: { 200: Stats },
+        detail: doc("Attempt figures of one endpoint over a window, and its backlog", "getEndpointStats", "endpoints", true),
+      },
     );
 }

@@ -33,11 +33,11 @@ const PREFIX = "endpoints[0]";
 /** Checks `doc` (an object that already has its `id` and secret) as one endpoint of the config. */
 export function checkEndpointDocument(doc: Readonly<Record<string, unknown>>, context: DocumentContext): DocumentCheck {
   const problems: FieldProblem[] = [];
-  if (doc.secret_file !== undefined) problems.push({ field: "/secret_file", message: "secret_file is for the config file; send secret or secrets" });
-  for (const field of references(doc, "")) problems.push({ field, message: "${VAR} references are for the config file; send the value itself" });
-  if (problems.length > 0) return { ok: false, problems };
+  const { secret_file: secretFile, ...rest } = doc;
+  if (secretFile !== undefined) problems.push({ field: "/secret_file", message: "secret_file is for the config file; send secret or secrets" });
+  for (const field of references(rest, "")) problems.push({ field, message: "${VAR} references are for the config file; send the value itself" });
 
-  const seen = new Set<string>();
+  const seen = new Set(problems.map((p) => `${p.field}\n${p.message}`));
   const report: Report = (_at, path, message) => {
     // The synthetic defaults and delivery blocks come from a config that already loaded.
     if (path !== PREFIX && !path.startsWith(`${PREFIX}.`) && !path.startsWith(`${PREFIX}[`)) return;
@@ -45,11 +45,11 @@ export function checkEndpointDocument(doc: Readonly<Record<string, unknown>>, co
     const key = `${field}\n${message}`;
     if (!seen.has(key)) problems.push({ field, message }), seen.add(key);
   };
-  const config = { delivery: { concurrency: context.concurrency }, defaults: context.defaults, endpoints: [doc] };
+  const config = { delivery: { concurrency: context.concurrency }, defaults: context.defaults, endpoints: [rest] };
   const nowhere = new Locations();
   validateSchema(config, nowhere, report);
   checkSemantics(config, { secretFiles: new Map(), encryptionKeyFile: undefined }, nowhere, report);
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, endpoint: doc as RawEndpoint };
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, endpoint: rest as RawEndpoint };
 }
 
 /** JSON pointers of every string in `value` that holds a `${…}` reference. */

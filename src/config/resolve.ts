@@ -83,6 +83,8 @@ export function resolveEndpoint(raw: RawEndpoint, defaults: RawPolicy, secrets: 
   return deepFreeze({
     id: raw.id,
     tenant: raw.tenant ?? null,
+    description: raw.description ?? null,
+    metadata: raw.metadata ?? null,
     url: raw.url,
     events: raw.events,
     secrets,

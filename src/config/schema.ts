@@ -128,7 +128,7 @@ const Endpoint = strict(
     id: Type.String({
       pattern: ENDPOINT_ID_PATTERN,
       description: "Stable id; deliveries refer to it.",
-      errorMessage: "expected an id of up to 128 lowercase letters, digits, - and _",
+      errorMessage: "expected an id of lowercase letters, digits, - and _, at most 128 of them",
     }),
     tenant: Type.Optional(
       Type.String({

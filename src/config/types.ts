@@ -64,6 +64,10 @@ export interface EndpointConfig {
   readonly id: string;
   /** The customer it belongs to: it receives only events of the same tenant (null matches events without one). */
   readonly tenant: string | null;
+  /** For people; never affects delivery. */
+  readonly description: string | null;
+  /** The application's own values; never affect delivery. */
+  readonly metadata: Readonly<Record<string, string>> | null;
   readonly url: string;
   /** Patterns: exact type, `prefix.*`, or `*`. */
   readonly events: readonly string[];

@@ -12,7 +12,7 @@ export interface HealthDeps {
 
 export function healthRoutes(deps: HealthDeps) {
   return new Elysia({ name: "health" })
-    .get("/healthz", () => ({ status: "ok" }), { detail: { summary: "The process is alive", tags: ["health"] } })
+    .get("/healthz", () => ({ status: "ok" }), { detail: { summary: "The process is alive", operationId: "getHealth", tags: ["health"] } })
     .get(
       "/readyz",
       ({ set }) => {
@@ -21,6 +21,6 @@ export function healthRoutes(deps: HealthDeps) {
         set.status = 503;
         return { status: "not_ready", reason };
       },
-      { detail: { summary: "Ready to accept events", tags: ["health"] } },
+      { detail: { summary: "Ready to accept events", operationId: "getReadiness", tags: ["health"] } },
     );
 }

@@ -16,7 +16,15 @@ export interface RouteInfo {
     readonly query?: unknown;
     readonly params?: unknown;
     readonly response?: unknown;
-    readonly detail?: { summary?: string; tags?: string[]; security?: unknown[]; responses?: Record<string, unknown>; hide?: boolean };
+    readonly detail?: {
+      summary?: string;
+      operationId?: string;
+      tags?: string[];
+      security?: unknown[];
+      responses?: Record<string, unknown>;
+      requestBody?: unknown;
+      hide?: boolean;
+    };
   };
 }
 
@@ -32,7 +40,18 @@ export const ErrorBody = t.Object({
 const SECURITY_SCHEMES = {
   adminToken: { type: "http", scheme: "bearer", description: "One of auth.admin_tokens" },
   ingestToken: { type: "http", scheme: "bearer", description: "One of auth.ingest_tokens (admin tokens are accepted too)" },
+  portalToken: { type: "http", scheme: "bearer", description: "A portal session's token (POST /v1/portal/sessions): one tenant's objects only" },
 };
+
+/** An identifier for a route that names none: `get /v1/endpoints/{id}` → `getV1EndpointsById`. */
+function operationIdOf(method: string, path: string): string {
+  const words = path.split("/").filter(Boolean).map((part) => {
+    const param = /^\{(.+)\}$/.exec(part);
+    const word = param ? `by-${param[1]}` : part;
+    return word.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join("");
+  });
+  return method + words.join("");
+}
 
 /** Routes that declare no security: ingest takes either token, health checks none, the rest an admin token. */
 function defaultSecurity(tags: readonly string[]): unknown[] {
@@ -80,6 +99,15 @@ function responses(route: RouteInfo): Record<string, unknown> {
   return { ...out, ...route.hooks.detail?.responses };
 }
 
+/**
+ * A request body for `detail.requestBody`, for routes that read their body
+ * as plain JSON and check it themselves (endpoint documents are checked by the
+ * config's own schema and checks, to give the config's messages).
+ */
+export function documentedBody(schema: unknown): { required: true; content: Record<string, { schema: Record<string, unknown> }> } {
+  return { required: true, content: { "application/json": { schema: plain(schema) } } };
+}
+
 /** The OpenAPI document for `routes`. */
 export function buildOpenApi(routes: readonly RouteInfo[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -90,12 +118,12 @@ export function buildOpenApi(routes: readonly RouteInfo[], version: string) {
     const detail = route.hooks.detail ?? {};
     const tags = detail.tags ?? [];
     (paths[path] ??= {})[method] = {
-      operationId: `${method} ${path}`,
+      operationId: detail.operationId ?? operationIdOf(method, path),
       summary: detail.summary,
       tags,
       security: detail.security ?? defaultSecurity(tags),
       parameters: [...parameters("path", route.hooks.params), ...parameters("query", route.hooks.query)],
-      ...(route.hooks.body ? { requestBody: { required: true, content: { "application/json": { schema: plain(route.hooks.body) } } } } : {}),
+      ...(detail.requestBody ? { requestBody: detail.requestBody } : route.hooks.body ? { requestBody: documentedBody(route.hooks.body) } : {}),
       responses: responses(route),
     };
   }
@@ -113,6 +141,6 @@ export function openapiRoutes(routes: () => readonly RouteInfo[], version: strin
   return new Elysia({ name: "openapi", normalize: false }).get(
     "/openapi.json",
     () => new Response((doc ??= JSON.stringify(buildOpenApi(routes(), version))), { headers: { "content-type": "application/json" } }),
-    { detail: { summary: "This document", tags: ["health"], security: [] } },
+    { detail: { summary: "This document", operationId: "getOpenApi", tags: ["health"], security: [] } },
   );
 }

@@ -10,14 +10,16 @@ import type { GroupCommitter } from "./committer";
 import type { GroupResult } from "../outbox/event-writer";
 import type { NewDelivery, NewEvent } from "../outbox/types";
 import { nextAttemptAt } from "../scheduler/backoff";
-import type { Endpoints } from "../scheduler/endpoints";
-import { OWN_EVENT_PREFIX, selectEndpoints } from "./fanout";
+import type { EndpointConfig } from "../config/types";
+import { matchesFilter, matchesType, OWN_EVENT_PREFIX } from "../endpoints/matching";
+import type { EndpointRegistry } from "../endpoints/registry";
 import type { IdGenerator } from "./ids";
 import type { EventInput } from "./schema";
+import type { FilterSubject } from "../endpoints/matching";
 
 export interface IngestDeps {
   readonly committer: GroupCommitter;
-  readonly endpoints: Endpoints;
+  readonly endpoints: EndpointRegistry;
   readonly clock: Clock;
   readonly newId: IdGenerator;
   readonly random: () => number;
@@ -84,11 +86,12 @@ export class Ingest {
 
   /**
    * Stores an event hookrelay raises itself (`hookrelay.*` operational events,
-   * `webhook.test`); answers its id and the delivery count.
+   * `webhook.test` for the tenant of the endpoint it probes); answers its id
+   * and the delivery count.
    */
-  async emit(type: string, data: Record<string, unknown>, only: readonly string[] | null, probe = false) {
+  async emit(type: string, data: Record<string, unknown>, only: readonly string[] | null, probe = false, tenant: string | null = null) {
     const now = this.#deps.clock.now();
-    const input: EventInput = { type, data, ...(only ? { endpoints: [...only] } : {}) };
+    const input: EventInput = { type, data, ...(only ? { endpoints: [...only] } : {}), ...(tenant === null ? {} : { tenant }) };
     const event = this.#build({ input, dataJson: JSON.stringify(data) }, null, now, { internal: true, probe }, "");
     const result = await this.#commit([event]);
     return { id: event.id, deliveries: result.deliveries };
@@ -120,20 +123,9 @@ export class Ingest {
     }
     const id = input.id ?? idempotencyKey ?? this.#deps.newId(now);
     const occurredAt = input.occurred_at === undefined ? null : parseOccurredAt(input.occurred_at, at);
-    const only = input.endpoints ? new Set(input.endpoints) : null;
-    if (only) {
-      const unknown = [...only].filter((e) => !this.#deps.endpoints.get(e));
-      if (unknown.length) {
-        throw new HttpError(422, "unknown_endpoint", `no endpoint is configured with id ${unknown.map((u) => `"${u}"`).join(", ")}`, [
-          { field: `${at}/endpoints`, message: "unknown endpoint id" },
-        ]);
-      }
-    }
+    const tenant = input.tenant ?? null;
     const orderingKey = input.ordering_key ?? null;
-    const selected =
-      origin.probe && only
-        ? this.#deps.endpoints.configs().filter((ep) => only.has(ep.id))
-        : selectEndpoints(this.#deps.endpoints.configs(), { id, type: input.type, data: input.data, ordering_key: orderingKey }, only);
+    const selected = this.#select(input, { id, type: input.type, data: input.data, ordering_key: orderingKey }, tenant, origin, at);
     const deliveries: NewDelivery[] = selected.map((ep) => {
       const active = origin.probe || this.#deps.endpoints.get(ep.id)!.state.state === "active";
       const first = nextAttemptAt({
@@ -151,7 +143,34 @@ export class Ingest {
         nextAttemptAt: first ?? now,
       };
     });
-    return { id, type: input.type, dataJson, orderingKey, occurredAt, createdAt: now, deliveries };
+    return { id, type: input.type, tenant, dataJson, orderingKey, occurredAt, createdAt: now, deliveries };
+  }
+
+  /**
+   * The endpoints an event goes to: those of its tenant whose `events` and
+   * `filter` take it, or, with `endpoints: [...]`, only the listed ones among
+   * them. Probes go to the listed endpoints whatever they subscribe to.
+   */
+  #select(input: EventInput, subject: FilterSubject, tenant: string | null, origin: Origin, at: string): EndpointConfig[] {
+    const registry = this.#deps.endpoints;
+    if (!input.endpoints) return registry.candidates(tenant, input.type).filter((ep) => matchesFilter(ep.filter, subject));
+    const listed = [...new Set(input.endpoints)].map((id) => ({ id, config: registry.get(id)?.config }));
+    const unknown = listed.filter((e) => e.config === undefined).map((e) => e.id);
+    if (unknown.length) {
+      throw new HttpError(422, "unknown_endpoint", `no endpoint is configured with id ${unknown.map((u) => `"${u}"`).join(", ")}`, [
+        { field: `${at}/endpoints`, message: "unknown endpoint id" },
+      ]);
+    }
+    const configs = listed.map((e) => e.config!);
+    const foreign = configs.filter((c) => c.tenant !== tenant).map((c) => c.id);
+    if (foreign.length) {
+      const whose = tenant === null ? "events without a tenant" : `tenant "${tenant}"`;
+      throw new HttpError(422, "unknown_endpoint", `endpoint ${foreign.map((u) => `"${u}"`).join(", ")} does not take ${whose}`, [
+        { field: `${at}/endpoints`, message: "endpoint of another tenant" },
+      ]);
+    }
+    if (origin.probe) return configs;
+    return configs.filter((ep) => matchesType(ep.events, input.type) && matchesFilter(ep.filter, subject));
   }
 }
 

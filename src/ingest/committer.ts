@@ -35,10 +35,10 @@ export class GroupCommitter {
   #firstAt = 0;
   readonly #writer: EventWriter;
   readonly #health: StorageHealth;
-  readonly #onCommit: (firstDueAt: number | null) => void;
+  readonly #onCommit: (groups: readonly (readonly NewEvent[])[]) => void;
 
-  /** `onCommit` learns when the earliest pending delivery just stored falls due (null: none was stored). */
-  constructor(writer: EventWriter, health: StorageHealth, onCommit: (firstDueAt: number | null) => void) {
+  /** `onCommit` is handed every group just committed, so the scheduler can note what fell due. */
+  constructor(writer: EventWriter, health: StorageHealth, onCommit: (groups: readonly (readonly NewEvent[])[]) => void) {
     this.#writer = writer;
     this.#health = health;
     this.#onCommit = onCommit;
@@ -90,17 +90,6 @@ export class GroupCommitter {
     }
     this.#health.ok();
     batch.forEach((w, i) => w.resolve(results[i]!));
-    this.#onCommit(firstDue(batch));
+    this.#onCommit(batch.map((w) => w.events));
   }
-}
-
-/** The earliest due time among the pending deliveries of a batch; held ones and empty fan-outs need no delivery round. */
-function firstDue(batch: readonly Waiting[]): number | null {
-  let first: number | null = null;
-  for (const w of batch) {
-    for (const e of w.events) {
-      for (const d of e.deliveries) if (d.status === "pending" && (first === null || d.nextAttemptAt < first)) first = d.nextAttemptAt;
-    }
-  }
-  return first;
 }

@@ -3,7 +3,7 @@
  * `POST /v1/events` and `POST /v1/events/batch`.
  */
 import { Elysia } from "elysia";
-import { requireToken, type TokenSets } from "../http/auth";
+import { type AuthDeps, requireIngestToken } from "../http/auth";
 import { readJson } from "../http/body";
 import { HttpError } from "../http/errors";
 import type { JsonPath } from "../http/json-scan";
@@ -12,7 +12,7 @@ import { Accepted, BatchAccepted, BatchBody, Duplicate, EVENT_ID_PATTERN, EventB
 
 export interface IngestRouteDeps {
   readonly ingest: Ingest;
-  readonly tokens: () => TokenSets;
+  readonly auth: AuthDeps;
   readonly maxBodyBytes: () => number;
   /** True while draining: ingest answers 503 so clients go elsewhere or retry. */
   readonly draining: () => boolean;
@@ -24,7 +24,7 @@ const EVENT_DATA: JsonPath = ["data"];
 const BATCH_DATA: JsonPath = ["events", "*", "data"];
 
 export function ingestRoutes(deps: IngestRouteDeps) {
-  const guard = requireToken("ingest", deps.tokens);
+  const guard = requireIngestToken(deps.auth);
   const notDraining = () => {
     if (deps.draining()) {
       throw new HttpError(503, "shutting_down", "hookrelay is shutting down; retry shortly", undefined, { "retry-after": "5" });
@@ -63,7 +63,7 @@ export function ingestRoutes(deps: IngestRouteDeps) {
         parse: parseKeeping(EVENT_DATA),
         body: EventBody,
         response: { 200: Duplicate, 202: Accepted },
-        detail: { summary: "Ingest one event", tags: ["ingest"] },
+        detail: { summary: "Ingest one event", operationId: "ingestEvent", tags: ["ingest"] },
       },
     )
     .post(
@@ -77,7 +77,7 @@ export function ingestRoutes(deps: IngestRouteDeps) {
         parse: parseKeeping(BATCH_DATA),
         body: BatchBody,
         response: { 200: BatchAccepted, 202: BatchAccepted },
-        detail: { summary: "Ingest up to 1000 events, all or nothing", tags: ["ingest"] },
+        detail: { summary: "Ingest up to 1000 events, all or nothing", operationId: "ingestEvents", tags: ["ingest"] },
       },
     );
 }

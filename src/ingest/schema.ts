@@ -4,6 +4,7 @@
  * OpenAPI document is generated from them, so the two cannot drift.
  */
 import { t } from "elysia";
+import { TENANT_PATTERN } from "../config/schema";
 import { MAX_JSON_DEPTH } from "../http/body";
 import { ResponseInteger } from "../http/response-integer";
 
@@ -22,6 +23,7 @@ export const EventBody = t.Object(
     endpoints: t.Optional(t.Array(t.String({ minLength: 1 }), { maxItems: 1000, description: "Only these endpoints" })),
     ordering_key: t.Optional(t.String({ minLength: 1, maxLength: 256 })),
     occurred_at: t.Optional(t.String({ description: "ISO-8601 time with a zone" })),
+    tenant: t.Optional(t.String({ pattern: TENANT_PATTERN, description: "The customer it is for: it reaches only endpoints of the same tenant" })),
   },
   { additionalProperties: false },
 );

@@ -3,19 +3,24 @@
  * The one declared block of hookrelay's metrics (contract §7, names fixed in
  * §8). Counters move as things happen; backlog, age and endpoint state are
  * computed at each scrape from indexed counts, so they are never stale.
+ *
+ * Endpoints from the config file have series of their own; endpoints created
+ * over the API are summed into series with `endpoint=""` (§9), so the series
+ * count stays bounded however many customers add endpoints. Their own figures
+ * are in `GET /v1/endpoints/:id/stats`.
  */
 import type { Clock } from "../clock";
 import type { ResultLabel } from "../delivery/classify";
-import type { Backlog } from "../outbox/backlog";
+import type { Backlog, BacklogCounts } from "../outbox/backlog";
+import type { EndpointRegistry } from "../endpoints/registry";
 import type { DeliveryObserver } from "../scheduler/record";
-import type { Endpoints } from "../scheduler/endpoints";
 import { ComputedGauge, Counter, Gauge, Histogram, type LabelValues, Registry } from "./registry";
 
 /** Attempt durations in seconds: a local receiver answers in milliseconds, the default timeout is 30s. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 export interface MetricsDeps {
-  readonly endpoints: Endpoints;
+  readonly endpoints: EndpointRegistry;
   readonly backlog: Backlog;
   readonly clock: Clock;
   readonly version: string;
@@ -58,8 +63,8 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     ),
   );
   r.add(
-    new ComputedGauge("hookrelay_endpoint_enabled", "1 when the endpoint is active, 0 when disabled or auto-disabled.", ["endpoint"], () =>
-      [...deps.endpoints.all()].map((e) => [[e.prepared.config.id], e.state.state === "active" ? 1 : 0] as const),
+    new ComputedGauge("hookrelay_endpoint_enabled", "1 when the endpoint is active, 0 when disabled or auto-disabled (config endpoints).", ["endpoint"], () =>
+      configured(deps).map((e) => [[e.config.id], e.state.state === "active" ? 1 : 0] as const),
     ),
   );
   const reload = r.add(new Gauge("hookrelay_config_last_reload_successful", "1 when the last config reload applied, 0 when it was refused.", []));
@@ -67,13 +72,16 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   r.add(new Gauge("hookrelay_build_info", "The running hookrelay version (always 1).", ["version"])).set([deps.version], 1);
   const jobErrors = r.add(new Counter("hookrelay_job_errors_total", "Failed runs of housekeeping jobs.", ["job"]));
 
+  const label = (endpointId: string) =>
+    deps.endpoints.get(endpointId)?.source === "api" || deps.endpoints.isDeleted(endpointId) ? API_ENDPOINTS : endpointId;
   return {
     observer: {
-      attempt: (endpointId: string, label: ResultLabel, seconds: number) => {
-        attempts.inc([endpointId, label]);
-        duration.observe([endpointId], seconds);
+      attempt: (endpointId: string, result: ResultLabel, seconds: number) => {
+        const l = label(endpointId);
+        attempts.inc([l, result]);
+        duration.observe([l], seconds);
       },
-      finished: (endpointId, outcome) => finished.inc([endpointId, outcome]),
+      finished: (endpointId, outcome) => finished.inc([label(endpointId), outcome]),
     },
     eventsIngested: (count) => ingested.inc([], count),
     configReloaded: (ok) => reload.set([], ok ? 1 : 0),
@@ -82,13 +90,34 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   };
 }
 
-/** Configured endpoints, then removed ones only while they still hold deliveries (so old ids fade out). */
-function* reportedEndpoints(deps: MetricsDeps): Iterable<{ id: string; counts: ReturnType<Backlog["counts"]> }> {
-  for (const e of deps.endpoints.all()) yield { id: e.prepared.config.id, counts: deps.backlog.counts(e.prepared.config.id) };
+/** The label of the one series every endpoint created over the API is summed into. */
+export const API_ENDPOINTS = "";
+
+function configured(deps: MetricsDeps) {
+  return [...deps.endpoints.all()].filter((e) => e.source === "config");
+}
+
+/**
+ * Config endpoints, then removed ones only while they still hold deliveries
+ * (so old ids fade out), then the API endpoints' sum: every endpoint's totals
+ * less the ones counted by name.
+ */
+function* reportedEndpoints(deps: MetricsDeps): Iterable<{ id: string; counts: BacklogCounts }> {
+  const named: BacklogCounts[] = [];
+  for (const e of configured(deps)) {
+    const counts = deps.backlog.counts(e.config.id);
+    named.push(counts);
+    yield { id: e.config.id, counts };
+  }
   for (const id of deps.endpoints.removedIds()) {
     const counts = deps.backlog.counts(id);
+    named.push(counts);
     if (counts.pending + counts.held + counts.failed + counts.inFlight > 0) yield { id, counts };
   }
+  if (deps.endpoints.count("api") === 0) return;
+  const totals = deps.backlog.totals();
+  const less = (key: "pending" | "held" | "failed") => totals[key] - named.reduce((sum, c) => sum + c[key], 0);
+  yield { id: API_ENDPOINTS, counts: { pending: less("pending"), held: less("held"), failed: less("failed"), inFlight: 0 } };
 }
 
 function* backlogSeries(deps: MetricsDeps): Iterable<readonly [LabelValues, number]> {
@@ -99,9 +128,11 @@ function* backlogSeries(deps: MetricsDeps): Iterable<readonly [LabelValues, numb
   }
 }
 
+/** Per config endpoint: an age over many endpoints has no index to come from, and each API endpoint's is in its stats. */
 function* oldestSeries(deps: MetricsDeps): Iterable<readonly [LabelValues, number]> {
   const now = deps.clock.now();
   for (const { id } of reportedEndpoints(deps)) {
+    if (id === API_ENDPOINTS) continue;
     const since = deps.backlog.oldestWaitingSince(id);
     yield [[id], since === null ? 0 : Math.max(0, (now - since) / 1000)];
   }

@@ -58,6 +58,15 @@ export const CLAIM_SQL = {
   fifoNextDue: `SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE seq IN (${FIFO_HEADS}) AND status = 'pending'`,
   requeue: `${WITH_ENDPOINT_IDS} UPDATE deliveries SET status = 'pending'
     WHERE endpoint_id IN (SELECT id FROM endpoint_ids) AND status = 'in_flight'`,
+  // Each endpoint with pending rows and its earliest: one seek per endpoint on
+  // the due index, skipping from one id to the next, however large the backlog.
+  dueEndpoints: `WITH RECURSIVE due(id) AS (
+      SELECT MIN(endpoint_id) FROM deliveries WHERE status = 'pending'
+      UNION ALL
+      SELECT (SELECT MIN(endpoint_id) FROM deliveries WHERE status = 'pending' AND endpoint_id > due.id) FROM due WHERE due.id IS NOT NULL
+    )
+    SELECT id, (SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending' AND endpoint_id = due.id) AS at
+    FROM due WHERE id IS NOT NULL`,
 } as const;
 
 export class Claims {
@@ -67,6 +76,7 @@ export class Claims {
   readonly #nextDue: Statement<{ at: number | null }>;
   readonly #fifoNextDue: Statement<{ at: number | null }>;
   readonly #requeue: Statement;
+  readonly #dueEndpoints: Statement<{ id: string; at: number }>;
   readonly #leaseAll: { immediate: (rows: readonly ClaimRow[], now: number) => ClaimRow[] };
   readonly #relaxed: Relaxed;
 
@@ -77,6 +87,7 @@ export class Claims {
     this.#nextDue = db.prepare(CLAIM_SQL.nextDue);
     this.#fifoNextDue = db.prepare(CLAIM_SQL.fifoNextDue);
     this.#requeue = db.prepare(CLAIM_SQL.requeue);
+    this.#dueEndpoints = db.prepare(CLAIM_SQL.dueEndpoints);
     this.#leaseAll = db.transaction((rows: readonly ClaimRow[], now: number) =>
       rows.filter((row) => this.#lease.run(now, row.seq).changes === 1),
     );
@@ -103,6 +114,11 @@ export class Claims {
   /** When the endpoint's next pending row becomes due (for FIFO, the next head); null when none waits. */
   nextDueAt(endpointId: string, fifo: boolean): number | null {
     return (fifo ? this.#fifoNextDue : this.#nextDue).get({ endpoint: endpointId })?.at ?? null;
+  }
+
+  /** Every endpoint with pending deliveries and when its earliest falls due (for FIFO endpoints perhaps earlier than its next head). */
+  dueEndpoints(): { id: string; at: number }[] {
+    return this.#dueEndpoints.all();
   }
 
   /** Returns rows a crashed process left in flight to the queue; answers how many. */

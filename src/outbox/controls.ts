@@ -22,6 +22,8 @@ export interface PageResult {
   readonly examined: number;
   /** The highest seq examined (null when none matched). */
   readonly last: number | null;
+  /** The endpoints of the rows changed, each once. */
+  readonly endpointIds: readonly string[];
 }
 
 /** Whether retried deliveries to this endpoint must wait, held (endpoint disabled or removed). */
@@ -68,9 +70,14 @@ export class Controls {
   retryPage(filter: DeliveryFilter, limit: number, now: number, holdFor: HoldFor): PageResult {
     return this.#tx(() => {
       const rows = this.#page.page(filter, limit);
+      const endpointIds = new Set<string>();
       let changed = 0;
-      for (const r of rows) if (this.#retryRow(r.seq, r.endpoint_id, now, holdFor)) changed++;
-      return { changed, examined: rows.length, last: rows.at(-1)?.seq ?? null };
+      for (const r of rows) {
+        if (!this.#retryRow(r.seq, r.endpoint_id, now, holdFor)) continue;
+        changed++;
+        endpointIds.add(r.endpoint_id);
+      }
+      return { changed, examined: rows.length, last: rows.at(-1)?.seq ?? null, endpointIds: [...endpointIds] };
     });
   }
 
@@ -78,9 +85,14 @@ export class Controls {
   cancelPage(filter: DeliveryFilter, limit: number, now: number): PageResult {
     return this.#tx(() => {
       const rows = this.#page.page(filter, limit);
+      const endpointIds = new Set<string>();
       let changed = 0;
-      for (const r of rows) changed += this.#cancel.run({ seq: r.seq, now }).changes;
-      return { changed, examined: rows.length, last: rows.at(-1)?.seq ?? null };
+      for (const r of rows) {
+        if (this.#cancel.run({ seq: r.seq, now }).changes === 0) continue;
+        changed++;
+        endpointIds.add(r.endpoint_id);
+      }
+      return { changed, examined: rows.length, last: rows.at(-1)?.seq ?? null, endpointIds: [...endpointIds] };
     });
   }
 

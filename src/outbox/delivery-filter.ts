@@ -13,6 +13,8 @@ import type { DeliveryStatus } from "./types";
 export interface DeliveryFilter {
   readonly status: DeliveryStatus | null;
   readonly endpointId: string | null;
+  /** Only deliveries to these endpoints (a tenant's); null: no such bound. Ignored when endpointId is set. */
+  readonly endpointIds: readonly string[] | null;
   readonly eventType: string | null;
   /** Lowest seq included. */
   readonly fromSeq: number;
@@ -59,12 +61,14 @@ export class FilteredPages<Row extends { seq: number }> {
 
   /** Up to `limit` matching rows, from the lowest seq (ASC) or the highest (DESC). */
   page(f: DeliveryFilter, limit: number): Row[] {
-    if (f.status === null || f.endpointId !== null) return this.#statement(f).all(filterParams(f, limit) as never);
-    // A status across endpoints: each endpoint's walk of (endpoint_id, status)
-    // is in seq order and stops at `limit`, so merging the walks' rows and
-    // keeping the first `limit` reads at most `limit` rows per endpoint.
+    const ids = f.endpointId !== null ? null : (f.endpointIds ?? (f.status !== null ? this.#endpointIds.all().map((r) => r.id) : null));
+    if (ids === null) return this.#statement(f).all(filterParams(f, limit) as never);
+    // A status across endpoints, or a tenant's endpoints: each endpoint's walk
+    // of (endpoint_id, status) is in seq order and stops at `limit`, so
+    // merging the walks' rows and keeping the first `limit` reads at most
+    // `limit` rows per endpoint.
     const perEndpoint = this.#statement({ ...f, endpointId: "" });
-    const rows = this.#endpointIds.all().flatMap(({ id }) => perEndpoint.all(filterParams({ ...f, endpointId: id }, limit) as never));
+    const rows = ids.flatMap((id) => perEndpoint.all(filterParams({ ...f, endpointId: id }, limit) as never));
     rows.sort(this.#order === "ASC" ? (a, b) => a.seq - b.seq : (a, b) => b.seq - a.seq);
     return rows.slice(0, limit);
   }

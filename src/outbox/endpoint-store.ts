@@ -24,6 +24,7 @@ export class EndpointStore {
   readonly #release: Statement;
   readonly #backlog: Statement<{ present: number }>;
   readonly #assignFifoKeys: Statement;
+  readonly #cancelBacklog: Statement;
 
   constructor(db: Database) {
     this.#all = db.prepare("SELECT * FROM endpoint_state");
@@ -48,6 +49,14 @@ export class EndpointStore {
       `UPDATE deliveries SET fifo_key = COALESCE((SELECT ordering_key FROM events WHERE id = deliveries.event_id), '')
        WHERE endpoint_id = ? AND fifo_key IS NULL AND status IN ('pending', 'held', 'in_flight')`,
     );
+    this.#cancelBacklog = db.prepare(
+      "UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = ? WHERE endpoint_id = ? AND status IN ('pending', 'held')",
+    );
+  }
+
+  /** Cancels every pending and held delivery of a deleted endpoint; answers how many. */
+  cancelBacklog(id: string, now: number): number {
+    return this.#cancelBacklog.run(now, id).changes;
   }
 
   /** Every stored endpoint state, by id. */

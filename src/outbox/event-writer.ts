@@ -21,17 +21,17 @@ class IdConflict extends Error {
 
 export class EventWriter {
   readonly #insertEvent: Statement;
-  readonly #findEvent: Statement<{ type: string; data: string }>;
+  readonly #findEvent: Statement<StoredBody>;
   readonly #insertDelivery: Statement;
   readonly #writeGroupAtomically: (events: readonly NewEvent[]) => GroupResult;
   readonly #writeGroups: { immediate: (groups: readonly (readonly NewEvent[])[]) => GroupResult[] };
 
   constructor(db: Database) {
     this.#insertEvent = db.prepare(
-      `INSERT INTO events (id, type, data, ordering_key, occurred_at, created_at)
-       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+      `INSERT INTO events (id, type, tenant, data, ordering_key, occurred_at, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     );
-    this.#findEvent = db.prepare("SELECT type, data FROM events WHERE id = ?");
+    this.#findEvent = db.prepare("SELECT type, tenant, data FROM events WHERE id = ?");
     this.#insertDelivery = db.prepare(
       `INSERT INTO deliveries (event_id, endpoint_id, event_type, fifo_key, status, next_attempt_at, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -61,7 +61,7 @@ export class EventWriter {
     const duplicates: boolean[] = [];
     let deliveries = 0;
     for (const e of events) {
-      const { changes } = this.#insertEvent.run(e.id, e.type, e.dataJson, e.orderingKey, e.occurredAt, e.createdAt);
+      const { changes } = this.#insertEvent.run(e.id, e.type, e.tenant, e.dataJson, e.orderingKey, e.occurredAt, e.createdAt);
       if (changes === 0) {
         const existing = this.#findEvent.get(e.id)!;
         if (!sameBody(existing, e)) throw new IdConflict(e.id);
@@ -78,8 +78,18 @@ export class EventWriter {
   }
 }
 
-/** "The same body" is the same type and the same data compared as parsed JSON (key order aside). */
-function sameBody(existing: { type: string; data: string }, incoming: NewEvent): boolean {
-  if (existing.type !== incoming.type) return false;
+interface StoredBody {
+  type: string;
+  tenant: string | null;
+  data: string;
+}
+
+/**
+ * "The same body" is the same type and the same data compared as parsed JSON
+ * (key order aside), for the same tenant: an id posted again for another
+ * tenant is a conflict, never another tenant's duplicate.
+ */
+function sameBody(existing: StoredBody, incoming: NewEvent): boolean {
+  if (existing.type !== incoming.type || existing.tenant !== incoming.tenant) return false;
   return existing.data === incoming.dataJson || Bun.deepEquals(JSON.parse(existing.data), JSON.parse(incoming.dataJson));
 }

@@ -17,7 +17,7 @@ export interface AttemptRecord {
   /** JSON of the headers sent. */
   readonly requestHeaders: string;
   readonly responseExcerpt: string | null;
-  readonly status: "delivered" | "pending" | "failed" | "held";
+  readonly status: "delivered" | "pending" | "failed" | "held" | "cancelled";
   readonly nextAttemptAt: number | null;
   readonly finishedAt: number;
 }

@@ -26,6 +26,7 @@ export interface DeliveryRow {
 export interface EventRow {
   id: string;
   type: string;
+  tenant: string | null;
   data: string;
   ordering_key: string | null;
   occurred_at: number | null;
@@ -65,7 +66,7 @@ export class Queries {
     this.#delivery = db.prepare(`SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE seq = ?`);
     this.#page = new FilteredPages(db, DELIVERY_COLUMNS, "DESC");
     this.#matches = new FilteredPages(db, "seq", "ASC");
-    this.#event = db.prepare("SELECT id, type, data, ordering_key, occurred_at, created_at FROM events WHERE id = ?");
+    this.#event = db.prepare("SELECT id, type, tenant, data, ordering_key, occurred_at, created_at FROM events WHERE id = ?");
     this.#eventDeliveries = db.prepare(
       `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE event_id = ? ORDER BY seq LIMIT ${MAX_EVENT_DELIVERIES}`,
     );

@@ -8,6 +8,8 @@ export type EndpointStateName = "active" | "disabled" | "auto_disabled";
 export interface NewEvent {
   readonly id: string;
   readonly type: string;
+  /** The customer it is for; null when it has none. */
+  readonly tenant: string | null;
   /** Compact JSON text of `data`, stored and sent verbatim so every attempt's body is byte-identical. */
   readonly dataJson: string;
   readonly orderingKey: string | null;

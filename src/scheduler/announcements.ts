@@ -7,7 +7,7 @@
  */
 import type { Logger } from "../log";
 import { deliveryId } from "../outbox/types";
-import type { Transition } from "./endpoints";
+import type { Transition } from "../endpoints/registry";
 import type { DeadLetter } from "./record";
 
 /** Stores an event of hookrelay's own for every endpoint subscribed to it. */

@@ -33,6 +33,8 @@ export interface JobDeps {
   readonly checkpoint: () => Promise<Checkpoint>;
   /** The current storage settings; read at every run, so a reload applies to the next one. */
   readonly storage: () => Pick<Config["storage"], "retentionMs" | "failedRetentionMs">;
+  /** Forgets portal sessions and create answers that no longer matter; answers how many. */
+  readonly forgetEnded: (now: number) => number;
   readonly clock: Clock;
   readonly log: Logger;
   /** Counts a failed run (hookrelay_job_errors_total{job}). */
@@ -150,8 +152,9 @@ export function startJobs(deps: JobDeps): Jobs {
       pause: () => new Promise((resolve) => setImmediate(resolve)),
       stopping: () => stopping,
     });
-    const total = counts.delivered + counts.cancelled + counts.failed + counts.bareEvents + counts.rollups;
-    if (total > 0) deps.log.info("pruned expired history", { ...counts });
+    const forgotten = deps.forgetEnded(deps.clock.now());
+    const total = counts.delivered + counts.cancelled + counts.failed + counts.bareEvents + counts.rollups + forgotten;
+    if (total > 0) deps.log.info("pruned expired history", { ...counts, sessions_and_create_answers: forgotten });
   });
   start("wal_checkpoint", async () => {
     const result = await deps.checkpoint();

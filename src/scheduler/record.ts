@@ -15,7 +15,7 @@ import type { Logger } from "../log";
 import type { Outcomes } from "../outbox/outcomes";
 import { type ClaimedDelivery, deliveryId } from "../outbox/types";
 import type { AttemptTally } from "../stats/tally";
-import type { Endpoints } from "./endpoints";
+import type { EndpointRegistry } from "../endpoints/registry";
 
 export interface DeliveryObserver {
   attempt(endpointId: string, label: ResultLabel, seconds: number): void;
@@ -46,7 +46,7 @@ export interface Completion extends Started {
 
 export interface RecordDeps {
   readonly outcomes: Outcomes;
-  readonly endpoints: Endpoints;
+  readonly endpoints: EndpointRegistry;
   readonly log: Logger;
   readonly random: () => number;
   readonly observer: DeliveryObserver;
@@ -58,7 +58,7 @@ export function recordCompletion(c: Completion, deps: RecordDeps, tally: Attempt
   const endpointId = d.endpointId;
   const live = deps.endpoints.get(endpointId);
   // A reload may have changed the timetable: it applies from the next attempt on.
-  const config = live?.prepared.config ?? c.prepared.config;
+  const config = live?.config ?? c.prepared.config;
   const state = live?.state ?? deps.endpoints.storedState(endpointId);
   const n = d.attempts + 1;
   const decision = classify({
@@ -81,7 +81,8 @@ export function recordCompletion(c: Completion, deps: RecordDeps, tally: Attempt
   const verdict = decision.delivery;
   // Exhausted wins over held: a delivery out of attempts is dead even if this attempt also disabled the endpoint.
   const hold = verdict.status === "pending" && (!live || live.state.state !== "active" || decision.disable !== null);
-  const status = hold ? "held" : verdict.status;
+  // An endpoint deleted over the API while this attempt ran takes no more attempts: its backlog was cancelled.
+  const status = hold ? (deps.endpoints.isDeleted(endpointId) ? "cancelled" : "held") : verdict.status;
   const nextAttemptAt = status === "pending" && verdict.status === "pending" ? verdict.nextAttemptAt : null;
   deps.outcomes.record({
     seq: d.seq,
@@ -98,7 +99,7 @@ export function recordCompletion(c: Completion, deps: RecordDeps, tally: Attempt
   });
   if (decision.disable && live) deps.endpoints.disable(endpointId, "auto_disabled", decision.disable, c.finishedAt);
   const durationMs = c.finishedAt - c.startedAt;
-  tally.add(endpointId, c.finishedAt, decision.label, durationMs, status === "delivered" || status === "failed" ? status : null);
+  tally.add(endpointId, config.tenant, c.finishedAt, decision.label, durationMs, status === "delivered" || status === "failed" ? status : null);
   deps.observer.attempt(endpointId, decision.label, durationMs / 1000);
   const fields = { event_id: d.eventId, delivery_id: deliveryId(d.seq), endpoint_id: endpointId, attempt: n };
   if (status === "delivered") {

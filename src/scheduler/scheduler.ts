@@ -5,20 +5,27 @@
  * loop turn at most; ingest and finished attempts wake it at once, a timer
  * wakes it for the next due retry. Outcomes finished in the same turn are
  * recorded together in one transaction.
+ *
+ * A round asks storage only about endpoints that have work due and a free
+ * slot: the heap of due endpoints (due-endpoints.ts) is fed by ingest,
+ * finished attempts, releases and retries, rebuilt from storage at start-up
+ * and checked against it every MAX_SLEEP_MS, in case a note was missed.
  */
 import type { Clock } from "../clock";
 import type { RateLimit } from "../config/types";
 import type { StorageHealth } from "../db/health";
 import type { RunInTransaction } from "../db/transaction";
+import type { EndpointConfig } from "../config/types";
 import type { PreparedEndpoint } from "../delivery/endpoint";
 import type { OutgoingRequest, SendResult } from "../delivery/send";
+import type { EndpointRegistry } from "../endpoints/registry";
 import type { Logger } from "../log";
 import type { ClaimRequest, Claims } from "../outbox/claims";
 import type { Outcomes } from "../outbox/outcomes";
 import type { Rollups } from "../outbox/rollups";
-import { type ClaimedDelivery, deliveryId } from "../outbox/types";
+import { type ClaimedDelivery, deliveryId, type NewEvent } from "../outbox/types";
 import { AttemptTally } from "../stats/tally";
-import type { Endpoints } from "./endpoints";
+import { DueEndpoints } from "./due-endpoints";
 import { TokenBucket } from "./rate-limit";
 import { type Completion, type DeadLetter, type DeliveryObserver, recordCompletion, recordCutShort, type Started } from "./record";
 
@@ -35,7 +42,7 @@ export interface SchedulerDeps {
   readonly outcomes: Outcomes;
   /** The stats API's per-minute rollups, written in the same transaction as the outcomes they count. */
   readonly rollups: Rollups;
-  readonly endpoints: Endpoints;
+  readonly endpoints: EndpointRegistry;
   /**
    * Runs the transaction that records finished attempts. The daemon's commits
    * without an fsync (db/relaxed-sync.ts): an outcome lost to a power cut only
@@ -66,26 +73,40 @@ export class Scheduler {
   #timer: ReturnType<typeof setTimeout> | null = null;
   #timerAt = Infinity;
   #stopping = false;
-  /** Counts dispatch rounds, to rotate which endpoint claims first. */
-  #round = 0;
+  readonly #due = new DueEndpoints();
+  /** When the heap was last checked against storage. */
+  #resyncedAt = -Infinity;
 
   constructor(deps: SchedulerDeps, concurrency: number) {
     this.#deps = deps;
     this.#concurrency = concurrency;
   }
 
-  /** Applies a new global concurrency and rate limits (reload); in-flight attempts are untouched. */
+  /** Applies a new global concurrency (reload); in-flight attempts are untouched. */
   configure(concurrency: number): void {
     this.#concurrency = concurrency;
-    const now = this.#deps.clock.now();
-    for (const { prepared } of this.#deps.endpoints.all()) {
-      const limit = prepared.config.rateLimit;
-      const id = prepared.config.id;
-      if (!limit) this.#buckets.delete(id);
-      // A reload builds new config objects: compare the figures, so an unchanged limit keeps its spent tokens.
-      else if (!sameLimit(this.#buckets.get(id)?.limit, limit)) this.#buckets.set(id, new TokenBucket(limit, now));
-    }
     this.wake();
+  }
+
+  /** The endpoint has work due at `at` (retried, released or enabled). */
+  noteDue(endpointId: string, at: number): void {
+    this.#due.note(endpointId, at);
+    this.wakeAt(at);
+  }
+
+  /** Notes the pending deliveries just committed by ingest. */
+  noteStored(groups: readonly (readonly NewEvent[])[]): void {
+    let first = Infinity;
+    for (const events of groups) {
+      for (const e of events) {
+        for (const d of e.deliveries) {
+          if (d.status !== "pending") continue;
+          this.#due.note(d.endpointId, d.nextAttemptAt);
+          if (d.nextAttemptAt < first) first = d.nextAttemptAt;
+        }
+      }
+    }
+    if (first !== Infinity) this.wakeAt(first);
   }
 
   /** Asks for a round on the next turn of the event loop; many calls in one turn make one round. */
@@ -148,50 +169,71 @@ export class Scheduler {
 
   #dispatch(): void {
     const now = this.#deps.clock.now();
-    const globalFree = this.#concurrency - this.#inFlight;
-    if (globalFree <= 0) return;
-    const requests: ClaimRequest[] = [];
-    for (const { prepared } of this.#deps.endpoints.all()) {
-      const limit = this.#capacity(prepared, now);
-      if (limit > 0) requests.push({ endpointId: prepared.config.id, fifo: prepared.config.ordering === "fifo", limit });
+    if (now - this.#resyncedAt >= MAX_SLEEP_MS) this.#resync(now);
+    let globalFree = this.#concurrency - this.#inFlight;
+    const requests: (ClaimRequest & { config: EndpointConfig; bound: "endpoint" | "global" })[] = [];
+    while (globalFree > 0) {
+      const id = this.#due.takeDue(now);
+      if (id === null) break;
+      const live = this.#deps.endpoints.get(id);
+      // Gone from the config: its rows are held, and its return notes it again. A disabled
+      // endpoint is still asked: its rows are held, but a test probe goes out all the same.
+      if (!live) continue;
+      const own = this.#capacity(live.config, now);
+      // At its own limit: the attempt that finishes first notes it again.
+      if (own <= 0) continue;
+      const limit = Math.min(own, globalFree);
+      requests.push({ endpointId: id, fifo: live.config.ordering === "fifo", limit, config: live.config, bound: own <= globalFree ? "endpoint" : "global" });
+      globalFree -= limit;
     }
-    // Rotate who asks first: when the global limit binds, each endpoint gets its turn at the free slots.
-    const start = requests.length === 0 ? 0 : this.#round++ % requests.length;
-    const ordered = [...requests.slice(start), ...requests.slice(0, start)];
-    const claimed = this.#deps.claims.claim(ordered, now, globalFree);
+    const claimed = requests.length === 0 ? [] : this.#deps.claims.claim(requests, now, this.#concurrency - this.#inFlight);
     const counts = new Map<string, number>();
     for (const d of claimed) {
       counts.set(d.endpointId, (counts.get(d.endpointId) ?? 0) + 1);
-      this.#start(this.#deps.endpoints.get(d.endpointId)!.prepared, d);
+      this.#start(this.#deps.endpoints.prepared(d.endpointId, now)!, d);
     }
-    // With every global slot taken, completions will wake us; otherwise sleep until the next due row
-    // of each endpoint that got less than it asked for (a full batch means it is at its own limit).
-    if (claimed.length >= globalFree) return;
-    const idle = ordered
-      .filter((r) => (counts.get(r.endpointId) ?? 0) < r.limit)
-      .map((r) => this.#deps.endpoints.get(r.endpointId)!.prepared);
-    this.#armForNextDue(idle, now);
+    for (const r of requests) {
+      const got = counts.get(r.endpointId) ?? 0;
+      // Every row it asked for came: more may be due. At its own limit, a finished
+      // attempt notes it; held back by the global limit, it waits its turn.
+      if (got >= r.limit) {
+        if (r.bound === "global") this.#due.note(r.endpointId, now);
+        continue;
+      }
+      const next = this.#deps.claims.nextDueAt(r.endpointId, r.fifo);
+      if (next !== null) this.#due.note(r.endpointId, next);
+    }
+    this.#arm(Math.max(Math.min(this.#due.nextAt() ?? Infinity, this.#resyncedAt + MAX_SLEEP_MS), now + 1));
+  }
+
+  /** Rebuilds the heap from storage: at start-up, and as a backstop for a note that was missed. */
+  #resync(now: number): void {
+    this.#resyncedAt = now;
+    for (const { id, at } of this.#deps.claims.dueEndpoints()) this.#due.note(id, at);
   }
 
   /** How many attempts this endpoint may start now, by its own limits. */
-  #capacity(p: PreparedEndpoint, now: number): number {
-    const id = p.config.id;
-    let free = Math.min(p.config.maxInFlight - (this.#perEndpoint.get(id) ?? 0), CLAIM_BATCH);
-    const bucket = this.#buckets.get(id);
+  #capacity(config: EndpointConfig, now: number): number {
+    const id = config.id;
+    let free = Math.min(config.maxInFlight - (this.#perEndpoint.get(id) ?? 0), CLAIM_BATCH);
+    const bucket = this.#bucket(config, now);
     if (bucket) {
       free = Math.min(free, bucket.available(now));
-      if (free <= 0) this.#arm(bucket.nextTokenAt(now));
+      if (free <= 0) this.#due.note(id, bucket.nextTokenAt(now));
     }
     return Math.max(0, free);
   }
 
-  #armForNextDue(idle: readonly PreparedEndpoint[], now: number): void {
-    let next = now + MAX_SLEEP_MS;
-    for (const p of idle) {
-      const at = this.#deps.claims.nextDueAt(p.config.id, p.config.ordering === "fifo");
-      if (at !== null && at < next) next = at;
+  /** The endpoint's rate limit, kept across reloads while its figures stay the same (spent tokens stay spent). */
+  #bucket(config: EndpointConfig, now: number): TokenBucket | null {
+    const limit = config.rateLimit;
+    if (!limit) {
+      this.#buckets.delete(config.id);
+      return null;
     }
-    this.#arm(Math.max(next, now + 1));
+    let bucket = this.#buckets.get(config.id);
+    if (!bucket || !sameLimit(bucket.limit, limit)) this.#buckets.set(config.id, (bucket = new TokenBucket(limit, now)));
+    return bucket;
   }
 
   #arm(at: number): void {
@@ -218,8 +260,12 @@ export class Scheduler {
     this.#buckets.get(id)?.take(1);
     const run = this.#attempt(prepared, d).finally(() => {
       this.#inFlight--;
-      this.#perEndpoint.set(id, this.#perEndpoint.get(id)! - 1);
+      const left = this.#perEndpoint.get(id)! - 1;
+      if (left === 0) this.#perEndpoint.delete(id);
+      else this.#perEndpoint.set(id, left);
       this.#running.delete(run);
+      // A slot of its own is free, and a retry or the next FIFO head may be due: the round looks.
+      this.#due.note(id, this.#deps.clock.now());
       this.wake();
     });
     this.#running.add(run);

@@ -11,6 +11,11 @@ import { LATENCY_BUCKETS, latencyBucket } from "./latency";
 /** The rollup key of the whole relay: endpoint ids are never empty. */
 export const RELAY_SCOPE = "";
 
+/** The rollup key of one tenant's endpoints together: endpoint ids never hold a colon. */
+export function tenantScopeKey(tenant: string): string {
+  return `tenant:${tenant}`;
+}
+
 /** One (endpoint, minute) row's increments. */
 export interface RollupDelta {
   readonly endpointId: string;
@@ -30,11 +35,12 @@ export type Ending = "delivered" | "failed" | null;
 export class AttemptTally {
   readonly #rows = new Map<string, RollupDelta>();
 
-  /** Counts one finished attempt of `endpointId`, for that endpoint and for the relay. */
-  add(endpointId: string, finishedAt: number, label: ResultLabel, durationMs: number, ending: Ending): void {
+  /** Counts one finished attempt of `endpointId`, for that endpoint, its tenant (if any) and the relay. */
+  add(endpointId: string, tenant: string | null, finishedAt: number, label: ResultLabel, durationMs: number, ending: Ending): void {
     const minute = Math.floor(finishedAt / 60_000);
     const bucket = latencyBucket(durationMs);
     this.#count(this.#row(endpointId, minute), label, durationMs, bucket, ending);
+    if (tenant !== null) this.#count(this.#row(tenantScopeKey(tenant), minute), label, durationMs, bucket, ending);
     this.#count(this.#row(RELAY_SCOPE, minute), label, durationMs, bucket, ending);
   }
 

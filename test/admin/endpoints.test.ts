@@ -25,6 +25,12 @@ describe("admin endpoints", () => {
         expect(list.items.map((e: { id: string }) => e.id)).toEqual(["alpha", "beta"]);
         expect(list.items[0]).toEqual({
           id: "alpha",
+          source: "config",
+          tenant: null,
+          description: null,
+          metadata: null,
+          created_at: null,
+          updated_at: null,
           url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/hook$/),
           events: ["order.*"],
           state: "active",

@@ -27,6 +27,12 @@ const ROUTES = [
   "get /v1/stats",
   "get /v1/deliveries/count",
   "get /v1/endpoints/{id}/stats",
+  "post /v1/endpoints",
+  "patch /v1/endpoints/{id}",
+  "delete /v1/endpoints/{id}",
+  "post /v1/endpoints/{id}/rotate-secret",
+  "post /v1/portal/sessions",
+  "delete /v1/portal/sessions/{id}",
 ];
 
 /** A schema as JSON Schema text, without the error messages meant for the API's own answers. */
@@ -43,9 +49,13 @@ describe("openapi", () => {
         expect(doc.openapi).toStartWith("3.");
         const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops as object).map((m) => `${m} ${path}`));
         expect(operations.sort()).toEqual([...ROUTES].sort());
+        const ids = Object.values(doc.paths).flatMap((ops) => Object.values(ops as Record<string, { operationId: string }>).map((op) => op.operationId));
+        expect(new Set(ids).size).toBe(ids.length);
         for (const [path, ops] of Object.entries(doc.paths) as [string, Record<string, any>][]) {
           for (const [method, op] of Object.entries(ops)) {
             expect({ route: `${method} ${path}`, summary: typeof op.summary }).toEqual({ route: `${method} ${path}`, summary: "string" });
+            // An identifier a client generator can name a function after.
+            expect({ route: `${method} ${path}`, id: op.operationId }).toEqual({ route: `${method} ${path}`, id: expect.stringMatching(/^[a-z][A-Za-z0-9]*$/) });
             expect(Object.keys(op.responses)).toContain("default");
             const isPublic = ["/healthz", "/readyz", "/metrics", "/openapi.json"].includes(path);
             expect({ route: `${method} ${path}`, open: op.security.length === 0 }).toEqual({ route: `${method} ${path}`, open: isPublic });
@@ -59,7 +69,7 @@ describe("openapi", () => {
         const retried = doc.paths["/v1/deliveries/{id}/retry"].post.responses["200"].content["application/json"].schema;
         expect(Object.keys(retried.properties)).toEqual(Object.keys(Delivery.properties));
         const list = doc.paths["/v1/deliveries"].get.parameters.map((p: { name: string }) => p.name);
-        expect(list).toEqual(["status", "endpoint", "event_type", "since", "until", "limit", "cursor"]);
+        expect(list).toEqual(["status", "endpoint", "tenant", "event_type", "since", "until", "limit", "cursor"]);
       },
     );
   });

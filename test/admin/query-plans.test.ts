@@ -52,7 +52,7 @@ describe("query plans", () => {
     for (const status of [null, "failed"] as const) {
       for (const endpointId of [null, "ep"]) {
         for (const eventType of [null, "a.b"]) {
-          const f: DeliveryFilter = { status, endpointId, eventType, fromSeq: 0, toSeq: 100 };
+          const f: DeliveryFilter = { status, endpointId, endpointIds: null, eventType, fromSeq: 0, toSeq: 100 };
           queries.deliveries(f, 10);
           queries.countDeliveries(f, 10);
           controls.cancelPage(f, 10, 0);
@@ -63,11 +63,14 @@ describe("query plans", () => {
     queries.deliveryOf("evt", "ep");
     backlog.counts("ep");
     backlog.oldestWaitingSince("ep");
+    backlog.totals();
     expect(sql.length).toBeGreaterThan(20);
     for (const text of sql) {
       const p = plan(real, text);
-      // Scanning a CTE (the endpoint ids) is stepping through its rows; scanning a table is not allowed.
-      expect({ sql: text, plan: p }).toEqual({ sql: text, plan: expect.not.stringMatching(/\bSCAN (deliveries|events|attempts|d|e)\b/) });
+      // Scanning a CTE (the endpoint ids) is stepping through its rows, and scanning a partial index
+      // that holds only one status's backlog costs that backlog; scanning a table is not allowed.
+      const scansTable = /\bSCAN (deliveries|events|attempts|d|e)\b(?! USING COVERING INDEX deliveries_(due|held)\b)/;
+      expect({ sql: text, plan: p }).toEqual({ sql: text, plan: expect.not.stringMatching(scansTable) });
       expect({ sql: text, plan: p }).toEqual({ sql: text, plan: expect.not.stringMatching(/TEMP B-TREE FOR ORDER BY/) });
     }
     // A page for one endpoint walks that endpoint's rows only, never a whole status or event type.

@@ -86,14 +86,15 @@ describe("hookrelay endpoints", () => {
     const table = await runInProcess(endpoints, [], env);
     const [heading, ...rows] = table.stdout.trim().split("\n");
     expect(heading).toMatch(/^ID\s+STATE\s+FAILURES\s+PENDING\s+HELD\s+FAILED\s+URL$/);
+    // A listing is by id (interface.md §9), whatever order the config gives.
     expect(rows.map((r) => r.split(/\s+/).slice(0, 2))).toEqual([
-      ["good", "active"],
       ["broken", "active"],
+      ["good", "active"],
       ["patient", "active"],
     ]);
     const json = JSON.parse((await runInProcess(endpoints, ["list", "--json"], env)).stdout);
     expect(json.next_cursor).toBeNull();
-    expect(json.items.map((e: { id: string }) => e.id)).toEqual(["good", "broken", "patient"]);
+    expect(json.items.map((e: { id: string }) => e.id)).toEqual(["broken", "good", "patient"]);
   });
 
   it("disables and enables an endpoint, printing its state", async () => {

@@ -31,6 +31,7 @@ describe("housekeeping jobs", () => {
         return { busy: 0, walPages: 0, checkpointedPages: 0 };
       },
       storage: () => STORAGE,
+      forgetEnded: () => 0,
       clock: { now: () => Date.now() },
       log: createLogger("debug", "json", (l) => logs.push(l)),
       failed: (job) => failures.push(job),
@@ -54,6 +55,7 @@ describe("housekeeping jobs", () => {
       retention: fakeRetention({ pruneDeliveries: () => (calls++, PRUNE_BATCH) }),
       checkpoint: NOTHING_TO_CHECKPOINT,
       storage: () => (starts++, STORAGE),
+      forgetEnded: () => 0,
       clock: { now: () => Date.now() },
       log: createLogger("debug", "json", (l) => logs.push(l)),
       failed: () => {},
@@ -72,6 +74,7 @@ describe("housekeeping jobs", () => {
       retention: fakeRetention({}),
       checkpoint: NOTHING_TO_CHECKPOINT,
       storage: () => STORAGE,
+      forgetEnded: () => 0,
       clock: { now: () => Date.now() },
       log: createLogger("error", "json", () => {}),
       failed: () => {},

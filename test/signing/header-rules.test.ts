@@ -68,7 +68,7 @@ describe("every header a signer emits is refused as a custom header", () => {
 
   it.each(schemes)("%s %s", (scheme, signature) => {
     const endpoint = configOf(`${ONE_ENDPOINT}    signature: ${signature}\n`).endpoints[0]!;
-    const emitted = Object.keys(prepareEndpoint(endpoint).sign({ id: "evt_1", timestampSec: 1, body: "{}" }));
+    const emitted = Object.keys(prepareEndpoint(endpoint, 0).sign({ id: "evt_1", timestampSec: 1, body: "{}" }));
     expect(emitted.length).toBeGreaterThan(0);
     for (const name of emitted) {
       for (const spelled of [name, name.toUpperCase()]) {

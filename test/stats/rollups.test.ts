@@ -52,14 +52,14 @@ describe("tally and rollups", () => {
     const db = database();
     const rollups = new Rollups(db);
     const first = new AttemptTally();
-    first.add("a", NOW, "success", 3, "delivered");
-    first.add("a", NOW + 1, "http_error", 40, null);
-    first.add("b", NOW + 2, "timeout", 10_000, "failed");
-    first.add("a", NOW + MINUTE, "success", 7, "delivered");
+    first.add("a", null, NOW, "success", 3, "delivered");
+    first.add("a", null, NOW + 1, "http_error", 40, null);
+    first.add("b", null, NOW + 2, "timeout", 10_000, "failed");
+    first.add("a", null, NOW + MINUTE, "success", 7, "delivered");
     rollups.save(first);
     expect((db.query("SELECT COUNT(*) AS n FROM attempt_rollups").get() as { n: number }).n).toBe(5);
     const second = new AttemptTally();
-    second.add("a", NOW + 3, "network", 1, null);
+    second.add("a", null, NOW + 3, "network", 1, null);
     rollups.save(second);
 
     const range = windowRange("1h", NOW + MINUTE);
@@ -89,10 +89,10 @@ describe("tally and rollups", () => {
     const rollups = new Rollups(db);
     const tally = new AttemptTally();
     const oldest = NOW - (ROLLUP_RETENTION_MINUTES + 1) * MINUTE;
-    for (let i = 0; i < 1_200; i++) tally.add(`ep${i % 3}`, oldest - i * MINUTE, "success", 1, "delivered");
+    for (let i = 0; i < 1_200; i++) tally.add(`ep${i % 3}`, null, oldest - i * MINUTE, "success", 1, "delivered");
     // The oldest minute the week's window still reads.
     const week = windowRange("7d", NOW);
-    tally.add("ep0", week.fromMinute * MINUTE, "success", 1, "delivered");
+    tally.add("ep0", null, week.fromMinute * MINUTE, "success", 1, "delivered");
     rollups.save(tally);
     const counts = await pruneExpired(new Retention(db), { retentionMs: 86_400_000, failedRetentionMs: 86_400_000 }, NOW);
     // 1,200 old minutes, each with an endpoint row and the relay's, in batches of 500.

@@ -48,3 +48,10 @@ CREATE INDEX portal_sessions_expires ON portal_sessions (expires_at);
 
 -- The tenant an event was posted for; its deliveries go only to that tenant's endpoints.
 ALTER TABLE events ADD COLUMN tenant TEXT;
+
+-- Held deliveries, for the backlog that metrics sum over every API endpoint
+-- (interface.md §9: their series are one, endpoint=""). Rows enter it only
+-- when held, which ingest and the delivery path rarely make, so it costs the
+-- hot path nothing; pending rows are counted on deliveries_due and failed
+-- ones on deliveries_finished, which exist already.
+CREATE INDEX deliveries_held ON deliveries (endpoint_id) WHERE status = 'held';

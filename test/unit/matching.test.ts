@@ -1,5 +1,5 @@
 import { describe, expect, it } from "bun:test";
-import { matchesFilter, matchesType } from "../../src/ingest/fanout";
+import { matchesFilter, matchesType } from "../../src/endpoints/matching";
 import { createIdGenerator } from "../../src/ingest/ids";
 
 describe("event type patterns", () => {

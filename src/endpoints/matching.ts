@@ -1,11 +1,13 @@
 /**
- * @module ingest/fanout
- * Which endpoints an event goes to. Pure. `*` and `prefix.*` match application
- * events only: hookrelay's own `hookrelay.*` events reach an endpoint only when
- * it names them, so subscribing to everything never loops operational events
- * back unasked.
+ * @module endpoints/matching
+ * Whether one endpoint takes an event: its `events` patterns and its `filter`.
+ * Pure. `*` and `prefix.*` match application events only: hookrelay's own
+ * `hookrelay.*` events reach an endpoint only when it names them, so
+ * subscribing to everything never loops operational events back unasked.
+ * endpoints/match-index.ts answers the pattern question for all endpoints at
+ * once; this is the rule it follows, for one.
  */
-import type { EndpointConfig, FilterRule } from "../config/types";
+import type { FilterRule } from "../config/types";
 
 export const OWN_EVENT_PREFIX = "hookrelay.";
 
@@ -42,18 +44,4 @@ export function matchesFilter(rules: readonly FilterRule[], subject: FilterSubje
     }
     return rule.anyOf.some((allowed) => allowed === value);
   });
-}
-
-/** The endpoints that receive the event, optionally narrowed to the ids in `only`. */
-export function selectEndpoints(
-  endpoints: Iterable<EndpointConfig>,
-  subject: FilterSubject,
-  only: ReadonlySet<string> | null,
-): EndpointConfig[] {
-  const out: EndpointConfig[] = [];
-  for (const ep of endpoints) {
-    if (only && !only.has(ep.id)) continue;
-    if (matchesType(ep.events, subject.type) && matchesFilter(ep.filter, subject)) out.push(ep);
-  }
-  return out;
 }

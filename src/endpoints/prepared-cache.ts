@@ -1,0 +1,52 @@
+/**
+ * @module endpoints/prepared-cache
+ * What the delivery path needs of an endpoint (parsed URL, keyed signer, body
+ * and header builders) is prepared when an attempt first needs it and kept
+ * for the endpoints that deliver, at most `capacity` of them, least recently
+ * used going first. With 100,000 endpoints registered only those with work
+ * cost this memory. An entry lasts as long as its config object (a reload or
+ * an edit makes a new one) and, after a rotation, until the old secret's grace
+ * ends, when the set of signing secrets changes.
+ */
+import type { EndpointConfig } from "../config/types";
+import { type PreparedEndpoint, prepareEndpoint } from "../delivery/endpoint";
+
+interface Entry {
+  readonly config: EndpointConfig;
+  readonly prepared: PreparedEndpoint;
+}
+
+export class PreparedCache {
+  readonly #capacity: number;
+  /** Map iteration order is insertion order: the first key is the least recently used. */
+  readonly #entries = new Map<string, Entry>();
+
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+  }
+
+  /** The prepared form of `config` as it signs at `now`. */
+  get(config: EndpointConfig, now: number): PreparedEndpoint {
+    const hit = this.#entries.get(config.id);
+    if (hit && hit.config === config && now < hit.prepared.validUntil) {
+      // Re-inserting moves it to the young end; most rounds hit the same few endpoints.
+      this.#entries.delete(config.id);
+      this.#entries.set(config.id, hit);
+      return hit.prepared;
+    }
+    const prepared = prepareEndpoint(config, now);
+    this.#entries.delete(config.id);
+    this.#entries.set(config.id, { config, prepared });
+    if (this.#entries.size > this.#capacity) this.#entries.delete(this.#entries.keys().next().value!);
+    return prepared;
+  }
+
+  /** Forgets an endpoint (deleted, or removed from the config). */
+  drop(id: string): void {
+    this.#entries.delete(id);
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}

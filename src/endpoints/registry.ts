@@ -1,0 +1,377 @@
+/**
+ * @module endpoints/registry
+ * The one registry of endpoints that ingest, the scheduler, the admin API and
+ * the metrics ask. It has two sources: the config file (replaced as a whole
+ * by every load) and the endpoint API (one endpoint at a time); apart from
+ * `source`, nothing downstream tells them apart. Each endpoint is paired with
+ * its durable state; every state change (disable, enable, config apply)
+ * writes the state and moves deliveries between `pending` and `held` in one
+ * transaction, then reports the transition so it can be announced.
+ *
+ * Fan-out asks the match index (match-index.ts), never every endpoint; the
+ * delivery path's prepared form of an endpoint is built on first use and kept
+ * for the endpoints that deliver (prepared-cache.ts); listings page through
+ * ids kept sorted. So the cost of an event, a round or a page follows the work
+ * at hand, not the number of endpoints registered.
+ */
+import type { EndpointConfig } from "../config/types";
+import type { RunInTransaction } from "../db/transaction";
+import type { PreparedEndpoint } from "../delivery/endpoint";
+import type { EndpointStore } from "../outbox/endpoint-store";
+import type { EndpointState } from "../outbox/types";
+import { MatchIndex } from "./match-index";
+import { PreparedCache } from "./prepared-cache";
+import { SortedIds } from "./sorted-ids";
+
+export const REASON_CONFIG = "disabled in the config (enabled: false)";
+export const REASON_OPERATOR = "disabled by an operator";
+
+/** Prepared endpoints kept at most: far more than deliver at once, a bounded share of memory. */
+const PREPARED_CAPACITY = 10_000;
+
+export type EndpointSource = "config" | "api";
+
+/** What only endpoints created over the API have. */
+export interface ApiDetails {
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface RegisteredEndpoint {
+  readonly config: EndpointConfig;
+  readonly source: EndpointSource;
+  /** Its durable state: changed in place, written by the registry. */
+  readonly state: EndpointState;
+  /** Null for endpoints from the config file. */
+  readonly api: ApiDetails | null;
+}
+
+export type Transition =
+  | { readonly kind: "disabled"; readonly id: string; readonly state: Readonly<EndpointState> }
+  | { readonly kind: "enabled"; readonly id: string };
+
+export interface RegistryDeps {
+  readonly store: EndpointStore;
+  readonly tx: RunInTransaction;
+  readonly onTransition: (t: Transition) => void;
+  /** Held deliveries of the endpoint were made due now (it was enabled, or came back to the config). */
+  readonly onReleased: (id: string) => void;
+}
+
+/** A config that declares ids the endpoint API owns (or owned: ids are never reused). */
+export class EndpointIdTakenError extends Error {
+  override readonly name = "EndpointIdTakenError";
+
+  constructor(readonly ids: readonly string[]) {
+    const list = ids.map((id) => `"${id}"`).join(", ");
+    super(`the config declares endpoint id${ids.length === 1 ? "" : "s"} ${list}, already taken by the endpoint API; rename ${ids.length === 1 ? "it" : "them"} in the config`);
+  }
+}
+
+export class EndpointRegistry {
+  readonly #deps: RegistryDeps;
+  readonly #live = new Map<string, RegisteredEndpoint>();
+  readonly #index = new MatchIndex();
+  readonly #prepared = new PreparedCache(PREPARED_CAPACITY);
+  /** Live ids of each source, and ids removed from the config, sorted for listings. */
+  readonly #ids = { config: new SortedIds(), api: new SortedIds(), removed: new SortedIds() };
+  /** Every endpoint id seen with each tenant, deleted ones included: a tenant's history spans them. */
+  readonly #byTenant = new Map<string, Set<string>>();
+  /** Tenants of deleted API endpoints: their ids stay taken and their history keeps its tenant. */
+  readonly #deleted = new Map<string, string | null>();
+  /** States of every endpoint id ever seen, registered or not. */
+  readonly #states: Map<string, EndpointState>;
+
+  constructor(deps: RegistryDeps) {
+    this.#deps = deps;
+    this.#states = deps.store.loadAll();
+  }
+
+  /**
+   * Replaces the config file's endpoints (start-up or reload); answers the
+   * ids no longer configured that still have a backlog. Refuses, changing
+   * nothing, a config that declares an id of the endpoint API.
+   */
+  apply(configs: readonly EndpointConfig[], now: number): string[] {
+    const taken = configs.filter((c) => this.#ownedByApi(c.id)).map((c) => c.id);
+    if (taken.length > 0) throw new EndpointIdTakenError(taken);
+    const transitions: Transition[] = [];
+    const orphans: string[] = [];
+    this.#deps.tx(() => {
+      const next = new Set(configs.map((c) => c.id));
+      for (const id of this.#ids.config.all()) if (!next.has(id)) this.#unregister(id);
+      for (const config of configs) {
+        const { state, transition } = this.#register(config, "config", null, now);
+        if (transition) transitions.push(transition);
+        // Held because the endpoint had been removed: it is back, so they resume.
+        if (state.state === "active") this.#release(config.id, now);
+      }
+      this.#ids.removed = new SortedIds();
+      for (const id of this.#states.keys()) {
+        if (this.#live.has(id) || this.#deleted.has(id)) continue;
+        this.#ids.removed.add(id);
+        this.#deps.store.holdPending(id, now);
+        if (this.#deps.store.hasBacklog(id)) orphans.push(id);
+      }
+    });
+    transitions.forEach(this.#deps.onTransition);
+    return orphans;
+  }
+
+  /**
+   * Registers or replaces an endpoint of the endpoint API (start-up, create,
+   * edit, rotation); `persist` stores it in the same transaction.
+   */
+  putApi(config: EndpointConfig, details: ApiDetails, now: number, persist: () => void): void {
+    let transition: Transition | null = null;
+    this.#deps.tx(() => {
+      persist();
+      transition = this.#register(config, "api", details, now).transition;
+      if (transition?.kind === "enabled") this.#release(config.id, now);
+    });
+    if (transition) this.#deps.onTransition(transition);
+  }
+
+  /** Registers the stored API endpoints at start-up, in one transaction. */
+  loadApi(entries: Iterable<{ config: EndpointConfig; details: ApiDetails }>, now: number): void {
+    const transitions: Transition[] = [];
+    this.#deps.tx(() => {
+      for (const { config, details } of entries) {
+        const { transition } = this.#register(config, "api", details, now);
+        if (!transition) continue;
+        transitions.push(transition);
+        if (transition.kind === "enabled") this.#release(config.id, now);
+      }
+    });
+    transitions.forEach(this.#deps.onTransition);
+  }
+
+  /**
+   * Takes an API endpoint out for good: its pending and held deliveries are
+   * cancelled and its id stays taken; `persist` marks it deleted in the same
+   * transaction. Attempts in flight finish as they started.
+   */
+  deleteApi(id: string, now: number, persist: () => void): void {
+    const tenant = this.#live.get(id)?.config.tenant ?? null;
+    this.#deps.tx(() => {
+      persist();
+      this.#deps.store.cancelBacklog(id, now);
+    });
+    this.#unregister(id);
+    this.#deleted.set(id, tenant);
+  }
+
+  /** Remembers an API endpoint deleted before this start: its id stays taken. */
+  rememberDeleted(id: string, tenant: string | null): void {
+    this.#deleted.set(id, tenant);
+    if (tenant !== null) this.#tenantIds(tenant).add(id);
+  }
+
+  /** Every endpoint id this process has seen with `tenant`, deleted ones included, sorted. */
+  idsOfTenant(tenant: string): string[] {
+    return [...(this.#byTenant.get(tenant) ?? [])].sort();
+  }
+
+  /** The registered endpoint with this id. */
+  get(id: string): RegisteredEndpoint | undefined {
+    return this.#live.get(id);
+  }
+
+  /** Every registered endpoint. */
+  all(): IterableIterator<RegisteredEndpoint> {
+    return this.#live.values();
+  }
+
+  /** Registered endpoints of one source. */
+  count(source: EndpointSource): number {
+    return this.#ids[source].size;
+  }
+
+  /** Whether the id is in use or was (ids are one namespace, and deleted ones are never reused). */
+  isTaken(id: string): boolean {
+    return this.#live.has(id) || this.#deleted.has(id) || this.#states.has(id);
+  }
+
+  /** The tenant of any endpoint id ever registered, deleted ones included; undefined when unknown. */
+  tenantOf(id: string): string | null | undefined {
+    const live = this.#live.get(id);
+    if (live) return live.config.tenant;
+    return this.#deleted.has(id) ? this.#deleted.get(id)! : this.#states.has(id) ? null : undefined;
+  }
+
+  /** Whether the id belonged to an API endpoint that was deleted. */
+  isDeleted(id: string): boolean {
+    return this.#deleted.has(id);
+  }
+
+  /** Endpoints of `tenant` whose `events` take `type`, in registration order (filters not yet applied). */
+  candidates(tenant: string | null, type: string): EndpointConfig[] {
+    return this.#index.candidates(tenant, type);
+  }
+
+  /** The delivery path's form of a registered endpoint, as it signs at `now`. */
+  prepared(id: string, now: number): PreparedEndpoint | undefined {
+    const live = this.#live.get(id);
+    return live && this.#prepared.get(live.config, now);
+  }
+
+  /** Ids after `after` in id order, for listings: registered ones of `source` (both when null), and removed ones too if asked. */
+  idsAfter(after: string | null, source: EndpointSource | null, removedToo: boolean): Generator<string> {
+    const lists = [source !== "api" && this.#ids.config, source !== "config" && this.#ids.api, removedToo && this.#ids.removed];
+    return mergeSorted(lists.filter((l) => l !== false).map((l) => l.after(after)));
+  }
+
+  /** Stored state of any endpoint id ever seen (for endpoints removed from the config). */
+  storedState(id: string): EndpointState | undefined {
+    return this.#states.get(id);
+  }
+
+  /** Ids ever seen that no source registers now, deleted API endpoints aside. */
+  removedIds(): Generator<string> {
+    return this.#ids.removed.after(null);
+  }
+
+  /** Disables the endpoint and holds its pending deliveries; false when it was not active. Call inside a transaction when other writes go with it. */
+  disable(id: string, kind: "disabled" | "auto_disabled", reason: string, now: number): boolean {
+    const live = this.#live.get(id);
+    if (!live || live.state.state !== "active") return false;
+    this.#deps.tx(() => {
+      live.state.state = kind;
+      live.state.disabledReason = reason;
+      this.#deps.store.save(id, live.state);
+      this.#deps.store.holdPending(id, now);
+    });
+    this.#deps.onTransition({ kind: "disabled", id, state: { ...live.state } });
+    return true;
+  }
+
+  /** Enables the endpoint, resets its failure counters and releases held deliveries; false when already active. */
+  enable(id: string, now: number): boolean {
+    const live = this.#live.get(id);
+    if (!live || live.state.state === "active") return false;
+    this.#deps.tx(() => {
+      resetToActive(live.state);
+      this.#deps.store.save(id, live.state);
+      this.#release(id, now);
+    });
+    this.#deps.onTransition({ kind: "enabled", id });
+    return true;
+  }
+
+  /** Persists counters changed by recorded attempts (call inside the recording transaction). */
+  saveCounters(id: string): void {
+    const live = this.#live.get(id);
+    if (live) this.#deps.store.save(id, live.state);
+  }
+
+  #release(id: string, now: number): void {
+    if (this.#deps.store.releaseHeld(id, now) > 0) this.#deps.onReleased(id);
+  }
+
+  #ownedByApi(id: string): boolean {
+    return this.#deleted.has(id) || this.#live.get(id)?.source === "api";
+  }
+
+  /** Adds or replaces one endpoint and brings its stored state in line with its `enabled` and edits. */
+  #register(config: EndpointConfig, source: EndpointSource, api: ApiDetails | null, now: number) {
+    const known = this.#states.has(config.id);
+    const state = this.#stateOf(config.id);
+    const hash = configHash(config);
+    const transition = this.#reconcile(config, state, hash, now);
+    const edited = state.configHash !== hash;
+    // Only an edited endpoint can have just switched to FIFO; skip the backlog walk otherwise.
+    if (config.ordering === "fifo" && edited) this.#deps.store.assignFifoKeys(config.id);
+    state.configHash = hash;
+    // An unchanged endpoint writes nothing: a start-up with 100,000 of them stays a read.
+    if (!known || edited || transition) this.#deps.store.save(config.id, state);
+    const previous = this.#live.get(config.id);
+    if (previous?.config !== config) {
+      this.#index.add(config);
+      this.#prepared.drop(config.id);
+    }
+    this.#live.set(config.id, { config, source, state, api });
+    this.#ids[source].add(config.id);
+    this.#ids.removed.delete(config.id);
+    if (config.tenant !== null) this.#tenantIds(config.tenant).add(config.id);
+    return { state, transition };
+  }
+
+  #tenantIds(tenant: string): Set<string> {
+    let ids = this.#byTenant.get(tenant);
+    if (!ids) this.#byTenant.set(tenant, (ids = new Set()));
+    return ids;
+  }
+
+  #unregister(id: string): void {
+    const live = this.#live.get(id);
+    if (!live) return;
+    this.#live.delete(id);
+    this.#index.remove(id);
+    this.#prepared.drop(id);
+    this.#ids[live.source].delete(id);
+  }
+
+  #stateOf(id: string): EndpointState {
+    let s = this.#states.get(id);
+    if (!s) {
+      s = { state: "active", disabledReason: null, consecutiveFailures: 0, failingSince: null, lastSuccessAt: null, configHash: null };
+      this.#states.set(id, s);
+    }
+    return s;
+  }
+
+  #reconcile(config: EndpointConfig, state: EndpointState, hash: string, now: number): Transition | null {
+    if (!config.enabled) {
+      if (state.state === "disabled" && state.disabledReason === REASON_CONFIG) return null;
+      state.state = "disabled";
+      state.disabledReason = REASON_CONFIG;
+      this.#deps.store.holdPending(config.id, now);
+      return { kind: "disabled", id: config.id, state: { ...state } };
+    }
+    const configReenabled = state.state === "disabled" && state.disabledReason === REASON_CONFIG;
+    // An operator who edits an auto-disabled endpoint (a fixed URL, say) means it to run again.
+    const editedAfterAutoDisable = state.state === "auto_disabled" && state.configHash !== null && state.configHash !== hash;
+    if (!configReenabled && !editedAfterAutoDisable) return null;
+    resetToActive(state);
+    return { kind: "enabled", id: config.id };
+  }
+}
+
+function resetToActive(s: EndpointState): void {
+  s.state = "active";
+  s.disabledReason = null;
+  s.consecutiveFailures = 0;
+  s.failingSince = null;
+}
+
+/** Keys left out of the hash: words for people, and keys added later, which count only when set so the hashes stored before them still match. */
+const UNHASHED = new Set(["description", "metadata"]);
+const HASHED_WHEN_SET = new Set(["tenant", "previousSecret"]);
+
+/**
+ * Identifies an endpoint's delivery settings, to tell an edit (which
+ * re-enables an auto-disabled endpoint) from a reload that changed nothing.
+ * Secrets render as "[secret]", so none reach the database.
+ */
+function configHash(config: EndpointConfig): string {
+  const text = JSON.stringify(config, function (this: unknown, key: string, value: unknown) {
+    if (this !== config) return value;
+    return UNHASHED.has(key) || (HASHED_WHEN_SET.has(key) && value === null) ? undefined : value;
+  });
+  return new Bun.CryptoHasher("sha256").update(text).digest("hex");
+}
+
+/** Merges ascending id sequences into one. */
+function* mergeSorted(sources: Generator<string>[]): Generator<string> {
+  const heads = sources.map((g) => g.next());
+  for (;;) {
+    let best = -1;
+    for (let i = 0; i < heads.length; i++) {
+      const h = heads[i]!;
+      if (!h.done && (best === -1 || h.value < (heads[best]!.value as string))) best = i;
+    }
+    if (best === -1) return;
+    yield heads[best]!.value as string;
+    heads[best] = sources[best]!.next();
+  }
+}
