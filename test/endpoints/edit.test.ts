@@ -1,0 +1,99 @@
+/** @module test/endpoints/edit — PATCH and DELETE on endpoints created over the API, and what the config's own answer instead. */
+import { afterEach, describe, expect, it } from "bun:test";
+import { waitFor } from "../helpers/wait";
+import { type ApiRelay, startApiRelay } from "./support";
+
+let api: ApiRelay;
+afterEach(() => api.close());
+
+const YAML_ENDPOINT = "  - id: from-yaml\n    url: http://127.0.0.1:9/x\n    events: ['*']\n    secret: s3cret";
+
+describe("editing an endpoint created over the API", () => {
+  it("merges a patch: a key replaces, null restores the default, nested objects merge", async () => {
+    api = await startApiRelay();
+    const ep = await api.create({
+      url: "http://127.0.0.1:9/a",
+      events: ["a"],
+      timeout: "5s",
+      headers: { "X-One": "1", "X-Two": "2" },
+      metadata: { plan: "pro", region: "eu" },
+    });
+    const patched = await api.json("PATCH", `/v1/endpoints/${ep.id}`, {
+      url: "http://127.0.0.1:9/b",
+      timeout: null,
+      headers: { "X-Two": null, "X-Three": "3" },
+      metadata: { region: "us" },
+    });
+    expect(patched).toMatchObject({ url: "http://127.0.0.1:9/b", events: ["a"], timeout_ms: 30_000, metadata: { plan: "pro", region: "us" } });
+    expect(patched.updated_at >= ep.updated_at).toBe(true);
+    expect(await api.json("GET", `/v1/endpoints/${ep.id}`)).toEqual(patched);
+  });
+
+  it("refuses to patch id, tenant or secret, and a patch that makes the endpoint invalid, changing nothing", async () => {
+    api = await startApiRelay();
+    const ep = await api.create({ url: "http://127.0.0.1:9/a", events: ["a"] });
+    for (const key of ["id", "tenant", "secret", "secrets"]) {
+      const res = await api.relay.admin("PATCH", `/v1/endpoints/${ep.id}`, { [key]: key === "secrets" ? ["x"] : "x" });
+      expect({ key, status: res.status }).toEqual({ key, status: 400 });
+      expect(((await res.json()) as { error: { details: { field: string }[] } }).error.details[0]!.field).toBe(`/${key}`);
+    }
+    const bad = await api.relay.admin("PATCH", `/v1/endpoints/${ep.id}`, { events: [], url: "http://127.0.0.1:9/changed" });
+    expect(bad.status).toBe(400);
+    const blocked = await api.relay.admin("PATCH", `/v1/endpoints/${ep.id}`, { url: "http://10.0.0.7/in" });
+    expect(blocked.status).toBe(422);
+    const { secret: _s, ...unchanged } = ep;
+    expect(await api.json("GET", `/v1/endpoints/${ep.id}`)).toEqual(unchanged);
+  });
+
+  it("answers 409 managed_by_config for the config's endpoints, which still enable, disable and test", async () => {
+    api = await startApiRelay(YAML_ENDPOINT);
+    for (const [method, path, body] of [
+      ["PATCH", "/v1/endpoints/from-yaml", { url: "http://127.0.0.1:9/y" }],
+      ["DELETE", "/v1/endpoints/from-yaml", undefined],
+      ["POST", "/v1/endpoints/from-yaml/rotate-secret", {}],
+    ] as const) {
+      const res = await api.relay.admin(method, path, body);
+      expect({ method, path, status: res.status }).toEqual({ method, path, status: 409 });
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("managed_by_config");
+    }
+    expect((await api.json("POST", "/v1/endpoints/from-yaml/disable")).state).toBe("disabled");
+    expect((await api.json("POST", "/v1/endpoints/from-yaml/enable")).state).toBe("active");
+  });
+
+  it("an edit re-enables an auto-disabled endpoint, like an edit of the config", async () => {
+    api = await startApiRelay();
+    const failing = api.receiver(() => new Response("gone", { status: 410 }));
+    const ep = await api.create({ url: failing.url, events: ["a"], retry: ["0s", "1h"] });
+    await api.ingest({ type: "a", data: {} });
+    await waitFor("the 410 to disable it", async () => (await api.json("GET", `/v1/endpoints/${ep.id}`)).state === "auto_disabled");
+    const fixed = api.receiver();
+    expect((await api.json("PATCH", `/v1/endpoints/${ep.id}`, { url: fixed.url })).state).toBe("active");
+    // The held delivery goes out to the new URL.
+    await fixed.waitForRequests(1);
+  });
+});
+
+describe("deleting an endpoint created over the API", () => {
+  it("answers 204, cancels its pending and held deliveries, keeps its history, and 404s afterwards", async () => {
+    api = await startApiRelay();
+    const ok = api.receiver();
+    const ep = await api.create({ url: ok.url, events: ["a"] });
+    const delivered = await api.ingest({ type: "a", data: { n: 1 } });
+    await ok.waitForRequests(1);
+    await api.json("POST", `/v1/endpoints/${ep.id}/disable`);
+    await api.ingest({ type: "a", data: { n: 2 } });
+    await api.ingest({ type: "a", data: { n: 3 } });
+    expect((await api.json("GET", `/v1/endpoints/${ep.id}`)).backlog.held).toBe(2);
+
+    await api.json("DELETE", `/v1/endpoints/${ep.id}`, undefined, 204);
+    await api.json("GET", `/v1/endpoints/${ep.id}`, undefined, 404);
+    await api.json("DELETE", `/v1/endpoints/${ep.id}`, undefined, 404);
+    expect((await api.json("GET", "/v1/endpoints")).items).toEqual([]);
+    const history = await api.json("GET", `/v1/deliveries?endpoint=${ep.id}`);
+    expect(history.items.map((d: { status: string }) => d.status).sort()).toEqual(["cancelled", "cancelled", "delivered"]);
+    const event = await api.json("GET", `/v1/events/${delivered.id}`);
+    expect(event.deliveries[0].status).toBe("delivered");
+    // New events no longer fan out to it.
+    expect((await api.ingest({ type: "a", data: {} })).deliveries).toBe(0);
+  });
+});
