@@ -37,6 +37,13 @@ describe("query plans on the claim path", () => {
     expect(plan(CLAIM_SQL.fifoNextDue)).toContain("deliveries_fifo");
   });
 
+  it("finds the endpoints with pending rows by skipping through the due index, one seek each", () => {
+    const p = plan(CLAIM_SQL.dueEndpoints);
+    expect(p).toContain("deliveries_due");
+    expect(p).not.toMatch(/SCAN deliveries\b(?! USING)/);
+    expect(p).toMatch(/SEARCH deliveries USING COVERING INDEX deliveries_due \(endpoint_id>\?\)/);
+  });
+
   it("requeues in-flight rows endpoint by endpoint through the (endpoint_id, status) index", () => {
     const p = plan(CLAIM_SQL.requeue);
     expect(p).toMatch(/USING (COVERING )?INDEX deliveries_endpoint_status \(endpoint_id=\? AND status=\?\)/);
