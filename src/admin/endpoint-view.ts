@@ -57,8 +57,8 @@ export function renderRegistered(deps: EndpointViewDeps, live: RegisteredEndpoin
     timeout_ms: c.timeoutMs,
     retry: { delays_ms: [...c.retry.delaysMs], max_age_ms: c.retry.maxAgeMs },
     ordering: c.ordering,
-    created_at: isoOrNull(live.api?.createdAt ?? null),
-    updated_at: isoOrNull(live.api?.updatedAt ?? null),
+    created_at: isoOrNull(live.createdAt),
+    updated_at: isoOrNull(live.updatedAt),
   };
 }
 
@@ -78,10 +78,13 @@ export function listEndpoints(deps: EndpointViewDeps, scope: Scope, filter: List
   const tenant = scope.kind === "tenant" ? scope.tenant : filter.tenant;
   const removedToo = scope.kind === "all" && tenant === null && filter.source !== "api" && (filter.state === null || filter.state === "removed");
   const items: EndpointJson[] = [];
-  for (const id of deps.endpoints.idsAfter(cursor, filter.source, removedToo)) {
+  // A tenant's page walks that tenant's ids only, not every endpoint's.
+  const ids = tenant === null ? deps.endpoints.idsAfter(cursor, filter.source, removedToo) : idsAfter(deps.endpoints.idsOfTenant(tenant), cursor);
+  for (const id of ids) {
     const live = deps.endpoints.get(id);
     if (live) {
       if (tenant !== null && live.config.tenant !== tenant) continue;
+      if (filter.source !== null && live.source !== filter.source) continue;
       if (filter.state !== null && live.state.state !== filter.state) continue;
       items.push(renderRegistered(deps, live));
     } else {
@@ -94,6 +97,10 @@ export function listEndpoints(deps: EndpointViewDeps, scope: Scope, filter: List
   const more = items.length > limit;
   const page = more ? items.slice(0, limit) : items;
   return { items: page, next_cursor: more ? page.at(-1)!.id : null };
+}
+
+function* idsAfter(sorted: readonly string[], cursor: string | null): Generator<string> {
+  for (const id of sorted) if (cursor === null || id > cursor) yield id;
 }
 
 function backlogOf(deps: EndpointViewDeps, id: string) {

@@ -6,7 +6,7 @@
  * EndpointConfig a stored row stands for under the config's current
  * `defaults:`. Pure, apart from the secrets, which are opened lazily.
  */
-import { resolveEndpoint } from "../config/resolve";
+import { resolveEndpoint, type SharedSettings } from "../config/resolve";
 import type { RawEndpoint, RawPolicy } from "../config/schema";
 import type { EndpointConfig, PreviousSecret } from "../config/types";
 import { sealedSecretsOf, type ApiEndpointRow } from "../outbox/api-endpoint-store";
@@ -36,17 +36,21 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 }
 
 /** The endpoint a stored row stands for, resolved with the config's `defaults:`; secrets open on first use. */
-export function resolveRow(row: ApiEndpointRow, defaults: RawPolicy, sealer: Sealer): { config: EndpointConfig; details: ApiDetails } {
+export function resolveRow(
+  row: ApiEndpointRow,
+  defaults: RawPolicy,
+  sealer: Sealer,
+  shared?: SharedSettings,
+): { config: EndpointConfig; details: ApiDetails } {
   const doc = JSON.parse(row.document) as Document;
   const sealed = sealedSecretsOf(row);
-  const secrets = sealed.current.map((s) => Secret.lazy(() => sealer.open(s)));
-  const previousSealed = sealed.previous;
+  const secrets = sealed.current.map((s) => Secret.sealed(s, sealer));
   const previous: PreviousSecret | null =
-    previousSealed !== null && sealed.previousExpiresAt !== null
-      ? { secret: Secret.lazy(() => sealer.open(previousSealed)), expiresAt: sealed.previousExpiresAt }
+    sealed.previous !== null && sealed.previousExpiresAt !== null
+      ? { secret: Secret.sealed(sealed.previous, sealer), expiresAt: sealed.previousExpiresAt }
       : null;
   const raw = { ...doc, id: row.id, ...(row.tenant === null ? {} : { tenant: row.tenant }) } as RawEndpoint;
-  const config = resolveEndpoint(raw, defaults, secrets, previous);
+  const config = resolveEndpoint(raw, defaults, secrets, previous, shared);
   return {
     config,
     details: { createdAt: row.created_at, updatedAt: row.updated_at },

@@ -9,6 +9,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { parseDuration } from "../config/duration";
+import { SharedSettings } from "../config/resolve";
 import { checkEndpointDocument, type FieldProblem } from "../config/endpoint-document";
 import type { RawPolicy } from "../config/schema";
 import type { RunInTransaction } from "../db/transaction";
@@ -75,28 +76,32 @@ export class ApiEndpoints {
     const { registry, store, sealer, tx } = this.#deps;
     const defaults = this.#deps.settings().defaults;
     const entries: ReturnType<typeof resolveRow>[] = [];
-    tx(() => {
-      for (const row of store.all()) {
-        if (row.deleted_at !== null) {
-          registry.rememberDeleted(row.id, row.tenant);
-          continue;
-        }
-        const sealed = JSON.parse(row.secrets) as string[];
-        if (sealed.some((s) => sealer.isStale(s)) || (row.previous_secret !== null && sealer.isStale(row.previous_secret))) {
-          const reseal = (s: string) => sealer.seal(sealer.open(s));
-          const fresh: SealedSecrets = {
-            current: sealed.map(reseal),
-            previous: row.previous_secret === null ? null : reseal(row.previous_secret),
-            previousExpiresAt: row.previous_expires_at,
-          };
-          store.updateSecrets(row.id, fresh, row.updated_at);
-          row.secrets = JSON.stringify(fresh.current);
-          row.previous_secret = fresh.previous;
-        }
-        entries.push(resolveRow(row, defaults, sealer));
+    const shared = new SharedSettings();
+    const stale: ApiEndpointRow[] = [];
+    for (const row of store.each()) {
+      if (row.deleted_at !== null) {
+        registry.rememberDeleted(row.id, row.tenant);
+        continue;
       }
-    });
+      const sealed = JSON.parse(row.secrets) as string[];
+      if (sealed.some((s) => sealer.isStale(s)) || (row.previous_secret !== null && sealer.isStale(row.previous_secret))) stale.push(row);
+      entries.push(resolveRow(row, defaults, sealer, shared));
+    }
+    // Resealed after the walk, not during it: the walk reads the table being written.
+    if (stale.length > 0) tx(() => stale.forEach((row) => this.#reseal(row)));
     registry.loadApi(entries, now);
+  }
+
+  /** Seals a row's secrets again under the newest key; they open as before. */
+  #reseal(row: ApiEndpointRow): void {
+    const { sealer, store } = this.#deps;
+    const reseal = (s: string) => sealer.seal(sealer.open(s));
+    const fresh: SealedSecrets = {
+      current: (JSON.parse(row.secrets) as string[]).map(reseal),
+      previous: row.previous_secret === null ? null : reseal(row.previous_secret),
+      previousExpiresAt: row.previous_expires_at,
+    };
+    store.updateSecrets(row.id, fresh, row.updated_at);
   }
 
   /**

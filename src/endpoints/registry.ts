@@ -42,8 +42,9 @@ export interface RegisteredEndpoint {
   readonly source: EndpointSource;
   /** Its durable state: changed in place, written by the registry. */
   readonly state: EndpointState;
-  /** Null for endpoints from the config file. */
-  readonly api: ApiDetails | null;
+  /** When it was created and last changed over the API; null for endpoints from the config file. */
+  readonly createdAt: number | null;
+  readonly updatedAt: number | null;
 }
 
 export type Transition =
@@ -79,12 +80,16 @@ export class EndpointRegistry {
   readonly #byTenant = new Map<string, Set<string>>();
   /** Tenants of deleted API endpoints: their ids stay taken and their history keeps its tenant. */
   readonly #deleted = new Map<string, string | null>();
-  /** States of every endpoint id ever seen, registered or not. */
-  readonly #states: Map<string, EndpointState>;
+  /**
+   * Stored states of ids seen but not registered now (removed from the
+   * config, deleted over the API); a registered endpoint's state is in its
+   * entry. Kept apart so 100,000 endpoints do not hold two maps' entries each.
+   */
+  readonly #unregistered: Map<string, EndpointState>;
 
   constructor(deps: RegistryDeps) {
     this.#deps = deps;
-    this.#states = deps.store.loadAll();
+    this.#unregistered = deps.store.loadAll();
   }
 
   /**
@@ -107,8 +112,8 @@ export class EndpointRegistry {
         if (state.state === "active") this.#release(config.id, now);
       }
       this.#ids.removed = new SortedIds();
-      for (const id of this.#states.keys()) {
-        if (this.#live.has(id) || this.#deleted.has(id)) continue;
+      for (const id of this.#unregistered.keys()) {
+        if (this.#deleted.has(id)) continue;
         this.#ids.removed.add(id);
         this.#deps.store.holdPending(id, now);
         if (this.#deps.store.hasBacklog(id)) orphans.push(id);
@@ -137,7 +142,7 @@ export class EndpointRegistry {
     const transitions: Transition[] = [];
     this.#deps.tx(() => {
       for (const { config, details } of entries) {
-        const { transition } = this.#register(config, "api", details, now);
+        const { transition } = this.#register(config, "api", details, now, true);
         if (!transition) continue;
         transitions.push(transition);
         if (transition.kind === "enabled") this.#release(config.id, now);
@@ -189,14 +194,14 @@ export class EndpointRegistry {
 
   /** Whether the id is in use or was (ids are one namespace, and deleted ones are never reused). */
   isTaken(id: string): boolean {
-    return this.#live.has(id) || this.#deleted.has(id) || this.#states.has(id);
+    return this.#live.has(id) || this.#deleted.has(id) || this.#unregistered.has(id);
   }
 
   /** The tenant of any endpoint id ever registered, deleted ones included; undefined when unknown. */
   tenantOf(id: string): string | null | undefined {
     const live = this.#live.get(id);
     if (live) return live.config.tenant;
-    return this.#deleted.has(id) ? this.#deleted.get(id)! : this.#states.has(id) ? null : undefined;
+    return this.#deleted.has(id) ? this.#deleted.get(id)! : this.#unregistered.has(id) ? null : undefined;
   }
 
   /** Whether the id belonged to an API endpoint that was deleted. */
@@ -204,7 +209,7 @@ export class EndpointRegistry {
     return this.#deleted.has(id);
   }
 
-  /** Endpoints of `tenant` whose `events` take `type`, in registration order (filters not yet applied). */
+  /** Endpoints of `tenant` whose `events` take `type`, in id order (filters not yet applied). */
   candidates(tenant: string | null, type: string): EndpointConfig[] {
     return this.#index.candidates(tenant, type);
   }
@@ -223,7 +228,7 @@ export class EndpointRegistry {
 
   /** Stored state of any endpoint id ever seen (for endpoints removed from the config). */
   storedState(id: string): EndpointState | undefined {
-    return this.#states.get(id);
+    return this.#live.get(id)?.state ?? this.#unregistered.get(id);
   }
 
   /** Ids ever seen that no source registers now, deleted API endpoints aside. */
@@ -272,24 +277,32 @@ export class EndpointRegistry {
     return this.#deleted.has(id) || this.#live.get(id)?.source === "api";
   }
 
-  /** Adds or replaces one endpoint and brings its stored state in line with its `enabled` and edits. */
-  #register(config: EndpointConfig, source: EndpointSource, api: ApiDetails | null, now: number) {
-    const known = this.#states.has(config.id);
-    const state = this.#stateOf(config.id);
-    const hash = configHash(config);
+  /**
+   * Adds or replaces one endpoint and brings its stored state in line with
+   * its `enabled` and edits. `stored` says the endpoint is as it was stored
+   * (a start-up): its stored hash is taken as is, as hashing 100,000 of them
+   * would cost the start-up most of a second, and its edits were judged when
+   * they were made. Only `defaults:` could have changed meanwhile, which
+   * re-enables nothing, and could have turned on FIFO, which is checked.
+   */
+  #register(config: EndpointConfig, source: EndpointSource, api: ApiDetails | null, now: number, stored = false) {
+    const previous = this.#live.get(config.id);
+    const known = previous !== undefined || this.#unregistered.has(config.id);
+    const state = previous?.state ?? this.#stateOf(config.id);
+    const hash = stored && state.configHash !== null ? state.configHash : configHash(config);
     const transition = this.#reconcile(config, state, hash, now);
     const edited = state.configHash !== hash;
     // Only an edited endpoint can have just switched to FIFO; skip the backlog walk otherwise.
-    if (config.ordering === "fifo" && edited) this.#deps.store.assignFifoKeys(config.id);
+    if (config.ordering === "fifo" && (edited || stored)) this.#deps.store.assignFifoKeys(config.id);
     state.configHash = hash;
     // An unchanged endpoint writes nothing: a start-up with 100,000 of them stays a read.
     if (!known || edited || transition) this.#deps.store.save(config.id, state);
-    const previous = this.#live.get(config.id);
     if (previous?.config !== config) {
+      if (previous) this.#index.remove(previous.config);
       this.#index.add(config);
       this.#prepared.drop(config.id);
     }
-    this.#live.set(config.id, { config, source, state, api });
+    this.#live.set(config.id, { config, source, state, createdAt: api?.createdAt ?? null, updatedAt: api?.updatedAt ?? null });
     this.#ids[source].add(config.id);
     this.#ids.removed.delete(config.id);
     if (config.tenant !== null) this.#tenantIds(config.tenant).add(config.id);
@@ -306,17 +319,17 @@ export class EndpointRegistry {
     const live = this.#live.get(id);
     if (!live) return;
     this.#live.delete(id);
-    this.#index.remove(id);
+    this.#unregistered.set(id, live.state);
+    this.#index.remove(live.config);
     this.#prepared.drop(id);
     this.#ids[live.source].delete(id);
   }
 
+  /** The stored state of an id about to be registered (taken out of #unregistered), or a fresh one. */
   #stateOf(id: string): EndpointState {
-    let s = this.#states.get(id);
-    if (!s) {
-      s = { state: "active", disabledReason: null, consecutiveFailures: 0, failingSince: null, lastSuccessAt: null, configHash: null };
-      this.#states.set(id, s);
-    }
+    const s = this.#unregistered.get(id);
+    if (!s) return { state: "active", disabledReason: null, consecutiveFailures: 0, failingSince: null, lastSuccessAt: null, configHash: null };
+    this.#unregistered.delete(id);
     return s;
   }
 
@@ -354,11 +367,12 @@ const HASHED_WHEN_SET = new Set(["tenant", "previousSecret"]);
  * Secrets render as "[secret]", so none reach the database.
  */
 function configHash(config: EndpointConfig): string {
-  const text = JSON.stringify(config, function (this: unknown, key: string, value: unknown) {
-    if (this !== config) return value;
-    return UNHASHED.has(key) || (HASHED_WHEN_SET.has(key) && value === null) ? undefined : value;
-  });
-  return new Bun.CryptoHasher("sha256").update(text).digest("hex");
+  // A shallow copy without the left-out keys: a replacer function would take JSON.stringify off its fast path.
+  const hashed: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (!UNHASHED.has(key) && !(HASHED_WHEN_SET.has(key) && value === null)) hashed[key] = value;
+  }
+  return new Bun.CryptoHasher("sha256").update(JSON.stringify(hashed)).digest("hex");
 }
 
 /** Merges ascending id sequences into one. */

@@ -54,9 +54,9 @@ export class ApiEndpointStore {
     this.#countLive = db.prepare("SELECT COUNT(*) AS n FROM api_endpoints WHERE tenant IS ? AND deleted_at IS NULL");
   }
 
-  /** Every row, deleted ones included. */
-  all(): ApiEndpointRow[] {
-    return this.#all.all();
+  /** Every row, deleted ones included, one at a time: 100,000 rows are never all in memory at once. */
+  each(): IterableIterator<ApiEndpointRow> {
+    return this.#all.iterate();
   }
 
   get(id: string): ApiEndpointRow | null {

@@ -10,33 +10,41 @@ import { timingSafeEqual } from "node:crypto";
 const REDACTED = "[secret]";
 const inspect = Symbol.for("nodejs.util.inspect.custom");
 
+/** Opens a sealed secret's text (sealing/sealer.ts). */
+export interface Opener {
+  open(sealed: string): string;
+}
+
 export class Secret {
   #text: string | null;
-  #open: (() => string) | null;
+  /** The sealed form and what opens it, until the first use; no closure per secret, as 100,000 endpoints hold one each. */
+  #sealed: string | null = null;
+  #opener: Opener | null = null;
   /** The UTF-8 bytes, encoded on first comparison: tokens are compared on every request. */
   #bytes: Buffer | null = null;
 
   constructor(text: string) {
     this.#text = text;
-    this.#open = null;
   }
 
   /**
-   * A secret whose characters are produced on first use: endpoints created
-   * over the API keep theirs sealed, and only those that deliver open them.
+   * A secret kept sealed until its first use: endpoints created over the API
+   * keep theirs sealed, and only those that deliver open them.
    */
-  static lazy(open: () => string): Secret {
+  static sealed(sealed: string, opener: Opener): Secret {
     const secret = new Secret("");
     secret.#text = null;
-    secret.#open = open;
+    secret.#sealed = sealed;
+    secret.#opener = opener;
     return secret;
   }
 
   /** The raw characters, for HMAC keys and token comparison only. */
   reveal(): string {
     if (this.#text === null) {
-      this.#text = this.#open!();
-      this.#open = null;
+      this.#text = this.#opener!.open(this.#sealed!);
+      this.#sealed = null;
+      this.#opener = null;
     }
     return this.#text;
   }

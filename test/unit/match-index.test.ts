@@ -22,7 +22,10 @@ describe("the match index", () => {
       index.add(ep);
     }
     for (const type of TYPES) {
-      const expected = endpoints.filter((e) => matchesType(e.events, type)).map((e) => e.id);
+      const expected = endpoints
+        .filter((e) => matchesType(e.events, type))
+        .map((e) => e.id)
+        .sort();
       expect({ type, ids: index.candidates(null, type).map((e) => e.id) }).toEqual({ type, ids: expected });
     }
   });
@@ -35,10 +38,11 @@ describe("the match index", () => {
     expect(index.candidates("acme", "x").map((e) => e.id)).toEqual(["a1"]);
     expect(index.candidates(null, "x").map((e) => e.id)).toEqual(["n1"]);
     expect(index.candidates("initech", "x")).toEqual([]);
+    index.remove(endpoint("a1", ["*"], "acme"));
     index.add(endpoint("a1", ["y"], "acme"));
     expect(index.candidates("acme", "x")).toEqual([]);
     expect(index.candidates("acme", "y").map((e) => e.id)).toEqual(["a1"]);
-    index.remove("a1");
+    index.remove(endpoint("a1", ["y"], "acme"));
     expect(index.candidates("acme", "y")).toEqual([]);
   });
 });
