@@ -15,7 +15,8 @@ import { type JsonPath, scanJson } from "./json-scan";
  */
 export const MAX_JSON_DEPTH = 128;
 
-const JSON_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
+/** JSON, and JSON merge patch (RFC 7396), which PATCH bodies may be sent as. */
+const JSON_TYPE = /^application\/(merge-patch\+)?json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
 /** Stateless between calls (never asked to stream), so one instance serves every request. */
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
 

@@ -97,3 +97,17 @@ describe("deleting an endpoint created over the API", () => {
     expect((await api.ingest({ type: "a", data: {} })).deliveries).toBe(0);
   });
 });
+
+describe("a patch's media type", () => {
+  it("takes application/merge-patch+json as well as application/json", async () => {
+    api = await startApiRelay();
+    const ep = await api.create({ url: "http://127.0.0.1:9/a", events: ["a"] });
+    const res = await fetch(`${api.relay.url}/v1/endpoints/${ep.id}`, {
+      method: "PATCH",
+      headers: { authorization: "Bearer test-admin-token", "content-type": "application/merge-patch+json" },
+      body: JSON.stringify({ events: ["b"] }),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { events: string[] }).events).toEqual(["b"]);
+  });
+});
