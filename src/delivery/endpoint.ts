@@ -55,7 +55,7 @@ export function prepareEndpoint(config: EndpointConfig, now: number): PreparedEn
  * single signature keep the previous secret until the grace ends, so
  * receivers that have not switched yet keep verifying.
  */
-export function signingSecrets(config: EndpointConfig, now: number): { secrets: readonly Secret[]; validUntil: number } {
+function signingSecrets(config: EndpointConfig, now: number): { secrets: readonly Secret[]; validUntil: number } {
   const previous = config.previousSecret;
   if (!previous || now >= previous.expiresAt) return { secrets: config.secrets, validUntil: Infinity };
   const secrets = MULTI_SIGNATURE.has(config.signature.scheme) ? [...config.secrets, previous.secret] : [previous.secret];

@@ -55,12 +55,6 @@ export class DueEndpoints {
     return top.id;
   }
 
-  /** Forgets everything (a resync rebuilds the heap from storage). */
-  clear(): void {
-    this.#heap.length = 0;
-    this.#position.clear();
-  }
-
   #remove(i: number): void {
     this.#position.delete(this.#heap[i]!.id);
     const last = this.#heap.pop()!;
