@@ -34,13 +34,19 @@ export function receiver(defer: Defer, reply?: Reply): Receiver {
 }
 
 /**
- * Starts a relay on `endpointsYaml`; `server` lines go under `server:` and
- * `extra` at the top level. `defer` stops it and removes its directory.
+ * Starts a relay on `endpointsYaml`; `listen` replaces 127.0.0.1:0, `server`
+ * lines go under `server:` and `extra` at the top level. `defer` stops it and
+ * removes its directory.
  */
-export async function relayWith(defer: Defer, endpointsYaml: string, opts: { server?: string[]; extra?: string } = {}): Promise<InProcessRelay> {
+export async function relayWith(
+  defer: Defer,
+  endpointsYaml: string,
+  opts: { listen?: string; server?: string[]; extra?: string } = {},
+): Promise<InProcessRelay> {
   const tmp = tempDir();
   defer(() => tmp.remove());
   let yaml = configYaml(tmp.dir, endpointsYaml || "  []", opts.extra ?? "");
+  if (opts.listen) yaml = yaml.replace("listen: 127.0.0.1:0", `listen: ${opts.listen}`);
   for (const line of opts.server ?? []) yaml = yaml.replace("server:\n", `server:\n  ${line}\n`);
   const relay = await startRelay(yaml, { dir: tmp.dir });
   defer(() => relay.stop());
