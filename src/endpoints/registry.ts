@@ -204,6 +204,11 @@ export class EndpointRegistry {
     return this.#deleted.has(id) ? this.#deleted.get(id)! : this.#unregistered.has(id) ? null : undefined;
   }
 
+  /** API endpoints deleted so far: their ids stay taken, their history until retention. */
+  deletedCount(): number {
+    return this.#deleted.size;
+  }
+
   /** Whether the id belonged to an API endpoint that was deleted. */
   isDeleted(id: string): boolean {
     return this.#deleted.has(id);

@@ -99,8 +99,8 @@ function configured(deps: MetricsDeps) {
 
 /**
  * Config endpoints, then removed ones only while they still hold deliveries
- * (so old ids fade out), then the API endpoints' sum: every endpoint's totals
- * less the ones counted by name.
+ * (so old ids fade out), then the API endpoints' sum, live and deleted ones
+ * together: every endpoint's totals less the ones counted by name.
  */
 function* reportedEndpoints(deps: MetricsDeps): Iterable<{ id: string; counts: BacklogCounts }> {
   const named: BacklogCounts[] = [];
@@ -114,7 +114,8 @@ function* reportedEndpoints(deps: MetricsDeps): Iterable<{ id: string; counts: B
     named.push(counts);
     if (counts.pending + counts.held + counts.failed + counts.inFlight > 0) yield { id, counts };
   }
-  if (deps.endpoints.count("api") === 0) return;
+  // Deleted API endpoints keep their failed deliveries until retention, as removed config endpoints do.
+  if (deps.endpoints.count("api") === 0 && deps.endpoints.deletedCount() === 0) return;
   const totals = deps.backlog.totals();
   const less = (key: "pending" | "held" | "failed") => totals[key] - named.reduce((sum, c) => sum + c[key], 0);
   yield { id: API_ENDPOINTS, counts: { pending: less("pending"), held: less("held"), failed: less("failed"), inFlight: 0 } };

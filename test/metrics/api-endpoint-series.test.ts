@@ -8,7 +8,7 @@
 import { describe, expect, it } from "bun:test";
 import { deferCleanup } from "../helpers/cleanup";
 import { waitFor } from "../helpers/wait";
-import { call, configEndpoint, createEndpoint, expectJson, ingestEvent, openSession, receiver, relayWith } from "../tenants/fixture";
+import { ADMIN_TOKEN, call, configEndpoint, createEndpoint, expectJson, ingestEvent, openSession, receiver, relayWith } from "../tenants/fixture";
 import { checkHistograms, parseExposition, valueOf } from "./exposition";
 
 const defer = deferCleanup();
@@ -75,5 +75,20 @@ describe("metrics with API endpoints", () => {
     }
     const { text } = await scrape(relay.url);
     for (const e of api) expect({ id: e.id, named: text.includes(e.id) }).toEqual({ id: e.id, named: false });
+  });
+
+  it('keeps reporting the failed deliveries of deleted API endpoints in endpoint="" series', async () => {
+    const relay = await relayWith(defer, configEndpoint("cfg-ok", receiver(defer).url));
+    const failing = receiver(defer, () => new Response("no", { status: 500 })).url;
+    await createEndpoint(relay, { id: "api-zq-bad", url: failing, events: ["*"], retry: ["0s"] });
+    await createEndpoint(relay, { id: "api-zq-wait", url: receiver(defer).url, events: ["*"], retry: ["1h"] });
+    await ingestEvent(relay, { type: "order.created", data: {} });
+    await waitFor("the failed delivery", async () => valueOf((await scrape(relay.url)).families, "hookrelay_backlog", { endpoint: "", status: "failed" }) === 1);
+    for (const id of ["api-zq-bad", "api-zq-wait"]) await expectJson(call(relay, ADMIN_TOKEN, "DELETE", `/v1/endpoints/${id}`), 204);
+    const { families, text } = await scrape(relay.url);
+    expect(valueOf(families, "hookrelay_backlog", { endpoint: "", status: "failed" })).toBe(1);
+    expect(valueOf(families, "hookrelay_backlog", { endpoint: "", status: "pending" })).toBe(0);
+    expect(valueOf(families, "hookrelay_deliveries_total", { endpoint: "", outcome: "failed" })).toBe(1);
+    expect(text).not.toContain("api-zq");
   });
 });
