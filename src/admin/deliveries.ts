@@ -22,7 +22,6 @@ export const COUNT_CAP = 1_000_000;
 
 export function deliveryRoutes(deps: AdminDeps) {
   const doc = (summary: string, operationId: string) => ({ summary, operationId, tags: ["deliveries"], security: TENANT_SECURITY });
-  const tenantOf = (id: string) => deps.endpoints.tenantOf(id);
   return adminGroup("admin-deliveries", deps)
     .app.get(
       "/v1/deliveries",
@@ -32,7 +31,7 @@ export function deliveryRoutes(deps: AdminDeps) {
         // One row more than asked says whether another page exists without a COUNT.
         const rows = deps.queries.deliveries(filter, limit + 1);
         const more = rows.length > limit;
-        const items = (more ? rows.slice(0, limit) : rows).map((r) => renderDelivery(r, tenantOf));
+        const items = (more ? rows.slice(0, limit) : rows).map(renderDelivery);
         return { items, next_cursor: more ? String(items.at(-1)!.seq) : null };
       },
       { query: DeliveryQuery, response: { 200: DeliveryPage }, detail: doc("Deliveries, newest first, filtered and cursor paginated", "listDeliveries") },
@@ -63,7 +62,7 @@ export function deliveryRoutes(deps: AdminDeps) {
           prepared && event
             ? prepared.body({ eventId: event.id, eventType: event.type, eventTime: event.occurred_at ?? event.created_at, eventData: event.data })
             : null;
-        return { ...renderDelivery(row, tenantOf), attempt_log: deps.queries.attempts(row.seq).map(renderAttempt), upcoming, request_body };
+        return { ...renderDelivery(row), attempt_log: deps.queries.attempts(row.seq).map(renderAttempt), upcoming, request_body };
       },
       { params: IdParams, response: { 200: DeliveryDetail }, detail: doc("One delivery with every attempt and when the remaining ones fire", "getDelivery") },
     );
@@ -73,7 +72,7 @@ export function deliveryRoutes(deps: AdminDeps) {
 export function findDelivery(deps: AdminDeps, id: string, scope: Scope): DeliveryRow {
   const seq = parseDeliveryId(id);
   const row = seq === null ? null : deps.queries.delivery(seq);
-  if (!row || !inScope(scope, deps.endpoints.tenantOf(row.endpoint_id))) throw unknownDelivery(id);
+  if (!row || !inScope(scope, row.tenant)) throw unknownDelivery(id);
   return row;
 }
 

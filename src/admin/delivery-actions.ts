@@ -19,7 +19,6 @@ import { Cancelled, Delivery, Retried } from "./shapes";
 export function deliveryActionRoutes(deps: AdminDeps) {
   const { app, parseJson } = adminGroup("admin-delivery-actions", deps);
   const holdFor = (endpointId: string) => deps.endpoints.get(endpointId)?.state.state !== "active";
-  const tenantOf = (id: string) => deps.endpoints.tenantOf(id);
   const doc = (summary: string, operationId: string, tenants: boolean) => ({
     summary,
     operationId,
@@ -37,7 +36,7 @@ export function deliveryActionRoutes(deps: AdminDeps) {
       const allowed = action === "retry" ? "pending, failed or delivered" : "pending or held";
       throw new HttpError(409, "wrong_state", `delivery ${id} is ${row.status}; only ${allowed} deliveries can be ${action === "retry" ? "retried" : "cancelled"}`);
     }
-    return renderDelivery(row, tenantOf);
+    return renderDelivery(row);
   };
   /** Tells the scheduler about the endpoints a page of retries made due. */
   const noteRetried = (page: PageResult) => {

@@ -14,7 +14,7 @@ export function eventRoutes(deps: AdminDeps) {
       const event = deps.queries.event(params.id);
       if (!event || !inScope(scopeOf(request), event.tenant)) throw new HttpError(404, "not_found", `no event with id "${params.id}"`);
       // A Response of our own text: Elysia would serialise an object, and with it `data`, anew.
-      const text = renderEvent(event, deps.queries.eventDeliveries(event.id), (id) => deps.endpoints.tenantOf(id));
+      const text = renderEvent(event, deps.queries.eventDeliveries(event.id));
       return new Response(text, { headers: { "content-type": "application/json" } });
     },
     {

@@ -42,7 +42,7 @@ export interface FilterOptions {
   readonly cursor: string | undefined;
   /** The caller's scope: a portal session sees its tenant's deliveries only. */
   readonly scope: Scope;
-  /** Every endpoint id of a tenant, deleted ones included. */
+  /** Every endpoint id a tenant has had, deleted ones included: where its deliveries can be. */
   readonly idsOfTenant: (tenant: string) => readonly string[];
   /** Listings walk newest first and continue below the cursor; bulk actions walk up from it. */
   readonly direction: "asc" | "desc";
@@ -68,6 +68,7 @@ export function toFilter(input: FilterInput, options: FilterOptions, queries: Qu
   const outside = endpointId !== null && tenantIds !== null && !tenantIds.includes(endpointId);
   return {
     status: (input.status as DeliveryStatus | undefined) ?? null,
+    tenant,
     endpointId: outside ? null : endpointId,
     endpointIds: outside ? [] : tenantIds,
     eventType: input.event_type ?? null,

@@ -16,17 +16,14 @@ export function isoOrNull(ms: number | null): string | null {
   return ms === null ? null : iso(ms);
 }
 
-/** The tenant of an endpoint id (its deliveries share it). */
-export type TenantOf = (endpointId: string) => string | null | undefined;
-
-export function renderDelivery(r: DeliveryRow, tenantOf: TenantOf): DeliveryJson {
+export function renderDelivery(r: DeliveryRow): DeliveryJson {
   return {
     id: deliveryId(r.seq),
     seq: r.seq,
     event_id: r.event_id,
     event_type: r.event_type,
     endpoint_id: r.endpoint_id,
-    tenant: tenantOf(r.endpoint_id) ?? null,
+    tenant: r.tenant,
     status: r.status,
     attempts: r.attempts,
     next_attempt_at: isoOrNull(r.next_attempt_at),
@@ -61,12 +58,12 @@ export function renderAttempt(a: AttemptRow) {
  * producer posted. Parsed and serialised again it would lose digits of
  * integers past 2^53 and of long decimals, and turn `1e400` into null.
  */
-export function renderEvent(e: EventRow, deliveries: readonly DeliveryRow[], tenantOf: TenantOf): string {
+export function renderEvent(e: EventRow, deliveries: readonly DeliveryRow[]): string {
   const rest: Omit<EventJson, "id" | "type" | "tenant" | "data"> = {
     ordering_key: e.ordering_key,
     occurred_at: isoOrNull(e.occurred_at),
     created_at: iso(e.created_at),
-    deliveries: deliveries.map((d) => renderDelivery(d, tenantOf)),
+    deliveries: deliveries.map(renderDelivery),
   };
   return `{"id":${JSON.stringify(e.id)},"type":${JSON.stringify(e.type)},"tenant":${JSON.stringify(e.tenant)},"data":${e.data},${JSON.stringify(rest).slice(1)}`;
 }

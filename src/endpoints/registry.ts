@@ -78,8 +78,8 @@ export class EndpointRegistry {
   readonly #ids = { config: new SortedIds(), api: new SortedIds(), removed: new SortedIds() };
   /** Every endpoint id seen with each tenant, deleted ones included: a tenant's history spans them. */
   readonly #byTenant = new Map<string, Set<string>>();
-  /** Tenants of deleted API endpoints: their ids stay taken and their history keeps its tenant. */
-  readonly #deleted = new Map<string, string | null>();
+  /** Ids of deleted API endpoints: they stay taken. */
+  readonly #deleted = new Set<string>();
   /**
    * Stored states of ids seen but not registered now (removed from the
    * config, deleted over the API); a registered endpoint's state is in its
@@ -157,18 +157,17 @@ export class EndpointRegistry {
    * transaction. Attempts in flight finish as they started.
    */
   deleteApi(id: string, now: number, persist: () => void): void {
-    const tenant = this.#live.get(id)?.config.tenant ?? null;
     this.#deps.tx(() => {
       persist();
       this.#deps.store.cancelBacklog(id, now);
     });
     this.#unregister(id);
-    this.#deleted.set(id, tenant);
+    this.#deleted.add(id);
   }
 
   /** Remembers an API endpoint deleted before this start: its id stays taken. */
   rememberDeleted(id: string, tenant: string | null): void {
-    this.#deleted.set(id, tenant);
+    this.#deleted.add(id);
     if (tenant !== null) this.#tenantIds(tenant).add(id);
   }
 
@@ -195,13 +194,6 @@ export class EndpointRegistry {
   /** Whether the id is in use or was (ids are one namespace, and deleted ones are never reused). */
   isTaken(id: string): boolean {
     return this.#live.has(id) || this.#deleted.has(id) || this.#unregistered.has(id);
-  }
-
-  /** The tenant of any endpoint id ever registered, deleted ones included; undefined when unknown. */
-  tenantOf(id: string): string | null | undefined {
-    const live = this.#live.get(id);
-    if (live) return live.config.tenant;
-    return this.#deleted.has(id) ? this.#deleted.get(id)! : this.#unregistered.has(id) ? null : undefined;
   }
 
   /** API endpoints deleted so far: their ids stay taken, their history until retention. */

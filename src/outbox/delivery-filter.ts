@@ -12,8 +12,10 @@ import type { DeliveryStatus } from "./types";
 
 export interface DeliveryFilter {
   readonly status: DeliveryStatus | null;
+  /** Only deliveries of this tenant's events; null: no such bound. */
+  readonly tenant: string | null;
   readonly endpointId: string | null;
-  /** Only deliveries to these endpoints (a tenant's); null: no such bound. Ignored when endpointId is set. */
+  /** Only deliveries to these endpoints (every one a tenant ever had); null: no such bound. Ignored when endpointId is set. */
   readonly endpointIds: readonly string[] | null;
   readonly eventType: string | null;
   /** Lowest seq included. */
@@ -21,6 +23,14 @@ export interface DeliveryFilter {
   /** First seq excluded. */
   readonly toSeq: number;
 }
+
+/**
+ * A delivery's tenant: its event's, fixed at ingest, when the event reached
+ * only endpoints of its tenant. An endpoint's tenant can change with the
+ * config, so its deliveries are never judged by the endpoint's. One primary
+ * key lookup per row.
+ */
+export const EVENT_TENANT = "(SELECT tenant FROM events WHERE events.id = deliveries.event_id)";
 
 /** Larger than any seq SQLite will hand out in practice, and still exact as a JS number. */
 export const NO_UPPER_SEQ = Number.MAX_SAFE_INTEGER;
@@ -33,6 +43,7 @@ function filterParams(f: DeliveryFilter, limit: number): Record<string, string |
     limit,
     ...(f.status === null ? {} : { status: f.status }),
     ...(f.endpointId === null ? {} : { endpoint: f.endpointId }),
+    ...(f.tenant === null ? {} : { tenant: f.tenant }),
     ...(f.eventType === null ? {} : { type: f.eventType }),
   };
 }
@@ -91,7 +102,7 @@ export class FilteredPages<Row extends { seq: number }> {
   #statement(f: DeliveryFilter): Statement<Row>;
   #statement(f: DeliveryFilter, count: true): Statement<{ n: number }>;
   #statement(f: DeliveryFilter, count = false): Statement<Row> | Statement<{ n: number }> {
-    const key = `${f.status !== null} ${f.endpointId !== null} ${f.eventType !== null} ${count}`;
+    const key = `${f.status !== null} ${f.endpointId !== null} ${f.eventType !== null} ${f.tenant !== null} ${count}`;
     let stmt = this.#cache.get(key);
     if (!stmt) {
       const sql = this.#sql(f);
@@ -106,6 +117,7 @@ export class FilteredPages<Row extends { seq: number }> {
     if (f.status !== null) parts.push("status = :status");
     if (f.endpointId !== null) parts.push("endpoint_id = :endpoint");
     if (f.eventType !== null) parts.push("event_type = :type");
+    if (f.tenant !== null) parts.push(`${EVENT_TENANT} = :tenant`);
     const where = parts.join(" AND ");
     const tail = `ORDER BY seq ${this.#order} LIMIT :limit`;
     // INDEXED BY: a walk over the event type index would look as good to the

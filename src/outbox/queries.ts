@@ -5,12 +5,14 @@
  * statement is bounded by a LIMIT and walks an index.
  */
 import type { Database, Statement } from "bun:sqlite";
-import { type DeliveryFilter, FilteredPages } from "./delivery-filter";
+import { type DeliveryFilter, EVENT_TENANT, FilteredPages } from "./delivery-filter";
 import type { DeliveryStatus } from "./types";
 
 export interface DeliveryRow {
   seq: number;
   event_id: string;
+  /** Its event's tenant: whose delivery it is, whatever tenant the endpoint has since. */
+  tenant: string | null;
   endpoint_id: string;
   event_type: string;
   status: DeliveryStatus;
@@ -48,7 +50,7 @@ export const MAX_EVENT_DELIVERIES = 1000;
 /** Attempts one delivery shows at most (the newest): a timetable plus manual retries stays far below it. */
 export const MAX_ATTEMPTS_SHOWN = 1000;
 
-const DELIVERY_COLUMNS = `seq, event_id, endpoint_id, event_type, status, attempts, next_attempt_at,
+const DELIVERY_COLUMNS = `seq, event_id, ${EVENT_TENANT} AS tenant, endpoint_id, event_type, status, attempts, next_attempt_at,
   last_status_code, last_error, created_at, updated_at, delivered_at`;
 
 export class Queries {

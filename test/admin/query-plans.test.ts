@@ -52,10 +52,12 @@ describe("query plans", () => {
     for (const status of [null, "failed"] as const) {
       for (const endpointId of [null, "ep"]) {
         for (const eventType of [null, "a.b"]) {
-          const f: DeliveryFilter = { status, endpointId, endpointIds: null, eventType, fromSeq: 0, toSeq: 100 };
-          queries.deliveries(f, 10);
-          queries.countDeliveries(f, 10);
-          controls.cancelPage(f, 10, 0);
+          for (const tenant of [null, "acme"]) {
+            const f: DeliveryFilter = { status, tenant, endpointId, endpointIds: null, eventType, fromSeq: 0, toSeq: 100 };
+            queries.deliveries(f, 10);
+            queries.countDeliveries(f, 10);
+            controls.cancelPage(f, 10, 0);
+          }
         }
       }
     }
@@ -75,13 +77,17 @@ describe("query plans", () => {
     }
     // A page for one endpoint walks that endpoint's rows only, never a whole status or event type.
     const byEndpoint = sql.filter((s) => s.includes("seq >= :from") && s.includes("endpoint_id = :endpoint"));
-    // Four filter combinations name an endpoint, each prepared for the listing, the bulk page and the count.
-    expect(byEndpoint.length).toBe(12);
+    // Eight filter combinations name an endpoint, each prepared for the listing, the bulk page and the count.
+    expect(byEndpoint.length).toBe(24);
     for (const text of byEndpoint) {
-      const searches = plan(real, text).split(" | ").filter((line) => line.startsWith("SEARCH"));
+      const searches = plan(real, text).split(" | ").filter((line) => line.startsWith("SEARCH deliveries"));
       expect(searches.length).toBeGreaterThan(0);
       for (const line of searches) expect(line).toMatch(/USING (COVERING )?INDEX deliveries_endpoint_status \(endpoint_id=\? AND status=\?/);
     }
+    // A delivery's tenant is its event's, found by the event's primary key.
+    const withTenant = sql.filter((s) => s.includes("SELECT tenant FROM events WHERE events.id = deliveries.event_id"));
+    expect(withTenant.length).toBeGreaterThan(16);
+    for (const text of withTenant) expect(plan(real, text)).toMatch(/SEARCH events USING INDEX sqlite_autoindex_events_1 \(id=\?\)/);
     const deliveryOf = sql.find((s) => s.includes("event_id = ?") && s.includes("endpoint_id"))!;
     expect(plan(real, deliveryOf)).toContain("deliveries_event");
     // Each statement carries a LIMIT or is a single-row or aggregate lookup.

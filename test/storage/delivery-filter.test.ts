@@ -37,6 +37,7 @@ afterEach(() => db.close());
 
 const filter = (f: Partial<DeliveryFilter>): DeliveryFilter => ({
   status: null,
+  tenant: null,
   endpointId: null,
   endpointIds: null,
   eventType: null,
