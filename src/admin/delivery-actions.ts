@@ -3,10 +3,12 @@
  * Retry and cancel, for one delivery or every delivery a filter matches.
  * A retried delivery to an endpoint that cannot receive now (disabled,
  * auto-disabled or removed) is held: it goes out when the endpoint is enabled
- * or comes back, like the rest of that endpoint's backlog.
+ * or comes back, like the rest of that endpoint's backlog. A delivery whose
+ * endpoint has been given another tenant since is never retried: its event
+ * is the earlier tenant's (409 one at a time, skipped in bulk).
  */
 import { HttpError } from "../http/errors";
-import type { ControlResult, PageResult } from "../outbox/controls";
+import type { ControlResult, PageResult, RetryTo } from "../outbox/controls";
 import { ADMIN_SECURITY, adminGroup, scopeOf, TENANT_SECURITY } from "./access";
 import { walkPages } from "./bulk";
 import { filterOptions, findDelivery } from "./deliveries";
@@ -18,7 +20,12 @@ import { Cancelled, Delivery, Retried } from "./shapes";
 
 export function deliveryActionRoutes(deps: AdminDeps) {
   const { app, parseJson } = adminGroup("admin-delivery-actions", deps);
-  const holdFor = (endpointId: string) => deps.endpoints.get(endpointId)?.state.state !== "active";
+  // A removed endpoint's retries wait, held, for it to come back; one given another tenant takes none of the earlier tenant's.
+  const retryTo: RetryTo = (endpointId, tenant) => {
+    const live = deps.endpoints.get(endpointId);
+    if (live && live.config.tenant !== tenant) return null;
+    return live?.state.state === "active" ? "pending" : "held";
+  };
   const doc = (summary: string, operationId: string, tenants: boolean) => ({
     summary,
     operationId,
@@ -32,6 +39,9 @@ export function deliveryActionRoutes(deps: AdminDeps) {
     const result = run(found.seq);
     const row = deps.queries.delivery(found.seq);
     if (result === "missing" || !row) throw new HttpError(404, "not_found", `no delivery with id "${id}"`);
+    if (result === "other_tenant") {
+      throw new HttpError(409, "tenant_changed", `delivery ${id} is of an event of another tenant than endpoint "${row.endpoint_id}" has now; it is not sent there again`);
+    }
     if (result === "wrong_state") {
       const allowed = action === "retry" ? "pending, failed or delivered" : "pending or held";
       throw new HttpError(409, "wrong_state", `delivery ${id} is ${row.status}; only ${allowed} deliveries can be ${action === "retry" ? "retried" : "cancelled"}`);
@@ -47,7 +57,7 @@ export function deliveryActionRoutes(deps: AdminDeps) {
     .post(
       "/v1/deliveries/:id/retry",
       ({ params, request }) => {
-        const answer = single(params.id, request, "retry", (seq) => deps.controls.retry(seq, deps.clock.now(), holdFor));
+        const answer = single(params.id, request, "retry", (seq) => deps.controls.retry(seq, deps.clock.now(), retryTo));
         deps.noteDue(answer.endpoint_id);
         return answer;
       },
@@ -68,7 +78,7 @@ export function deliveryActionRoutes(deps: AdminDeps) {
       async ({ body, request }) => {
         const now = deps.clock.now();
         const filter = toFilter(body, filterOptions(deps, request, body.cursor, "asc", "body"), deps.queries);
-        const done = await walkPages(filter, body.limit, (f, size) => deps.controls.retryPage(f, size, now, holdFor), noteRetried);
+        const done = await walkPages(filter, body.limit, (f, size) => deps.controls.retryPage(f, size, now, retryTo), noteRetried);
         return { retried: done.changed, next_cursor: done.nextCursor };
       },
       {

@@ -291,6 +291,8 @@ export class EndpointRegistry {
     const edited = state.configHash !== hash;
     // Only an edited endpoint can have just switched to FIFO; skip the backlog walk otherwise.
     if (config.ordering === "fifo" && (edited || stored)) this.#deps.store.assignFifoKeys(config.id);
+    // Likewise only an edit can give an endpoint another tenant: the earlier tenant's backlog then goes nowhere.
+    if (known && edited) this.#deps.store.cancelOtherTenants(config.id, config.tenant, now);
     state.configHash = hash;
     // An unchanged endpoint writes nothing: a start-up with 100,000 of them stays a read.
     if (!known || edited || transition) this.#deps.store.save(config.id, state);

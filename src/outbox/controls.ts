@@ -6,14 +6,15 @@
  */
 import type { Database, Statement } from "bun:sqlite";
 import type { RunInTransaction } from "../db/transaction";
-import { type DeliveryFilter, FilteredPages } from "./delivery-filter";
+import { type DeliveryFilter, EVENT_TENANT, FilteredPages } from "./delivery-filter";
 import type { DeliveryStatus } from "./types";
 
 /** The statuses a retry or a cancel may start from. */
 export const RETRYABLE = ["pending", "failed", "delivered"] as const satisfies readonly DeliveryStatus[];
 export const CANCELLABLE = ["pending", "held"] as const satisfies readonly DeliveryStatus[];
 
-export type ControlResult = "done" | "missing" | "wrong_state";
+/** `other_tenant`: the delivery's event is not of the tenant its endpoint has now. */
+export type ControlResult = "done" | "missing" | "wrong_state" | "other_tenant";
 
 /** What a page of a bulk action did. */
 export interface PageResult {
@@ -26,21 +27,25 @@ export interface PageResult {
   readonly endpointIds: readonly string[];
 }
 
-/** Whether retried deliveries to this endpoint must wait, held (endpoint disabled or removed). */
-export type HoldFor = (endpointId: string) => boolean;
+/**
+ * Where a retried delivery goes: `pending` (due now), `held` (its endpoint
+ * is disabled or removed), or nowhere (null: its endpoint has been given
+ * another tenant than its event's).
+ */
+export type RetryTo = (endpointId: string, tenant: string | null) => "pending" | "held" | null;
 
 const inList = (statuses: readonly DeliveryStatus[]) => statuses.map((s) => `'${s}'`).join(", ");
 
 export class Controls {
   readonly #tx: RunInTransaction;
-  readonly #find: Statement<{ endpoint_id: string; status: DeliveryStatus }>;
+  readonly #find: Statement<{ endpoint_id: string; status: DeliveryStatus; tenant: string | null }>;
   readonly #retry: Statement;
   readonly #cancel: Statement;
-  readonly #page: FilteredPages<{ seq: number; endpoint_id: string }>;
+  readonly #page: FilteredPages<{ seq: number; endpoint_id: string; tenant: string | null }>;
 
   constructor(db: Database, tx: RunInTransaction) {
     this.#tx = tx;
-    this.#find = db.prepare("SELECT endpoint_id, status FROM deliveries WHERE seq = ?");
+    this.#find = db.prepare(`SELECT endpoint_id, status, ${EVENT_TENANT} AS tenant FROM deliveries WHERE seq = ?`);
     // The attempt count is kept: attempt numbers stay unique, and the timetable goes on from where it was.
     this.#retry = db.prepare(
       `UPDATE deliveries SET status = :status, next_attempt_at = :now, updated_at = :now
@@ -50,14 +55,16 @@ export class Controls {
       `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = :now
        WHERE seq = :seq AND status IN (${inList(CANCELLABLE)})`,
     );
-    this.#page = new FilteredPages(db, "seq, endpoint_id", "ASC");
+    this.#page = new FilteredPages(db, `seq, endpoint_id, ${EVENT_TENANT} AS tenant`, "ASC");
   }
 
   /** Queues one pending, failed or delivered delivery to be attempted now (held if its endpoint cannot receive). */
-  retry(seq: number, now: number, holdFor: HoldFor): ControlResult {
+  retry(seq: number, now: number, retryTo: RetryTo): ControlResult {
     const row = this.#find.get(seq);
     if (!row) return "missing";
-    return this.#retryRow(seq, row.endpoint_id, now, holdFor) ? "done" : "wrong_state";
+    const to = retryTo(row.endpoint_id, row.tenant);
+    if (to === null) return "other_tenant";
+    return this.#requeue(seq, now, to) ? "done" : "wrong_state";
   }
 
   /** Cancels one pending or held delivery. */
@@ -67,13 +74,14 @@ export class Controls {
   }
 
   /** Retries up to `limit` rows matching `filter`, lowest seq first, in one transaction. */
-  retryPage(filter: DeliveryFilter, limit: number, now: number, holdFor: HoldFor): PageResult {
+  retryPage(filter: DeliveryFilter, limit: number, now: number, retryTo: RetryTo): PageResult {
     return this.#tx(() => {
       const rows = this.#page.page(filter, limit);
       const endpointIds = new Set<string>();
       let changed = 0;
       for (const r of rows) {
-        if (!this.#retryRow(r.seq, r.endpoint_id, now, holdFor)) continue;
+        const to = retryTo(r.endpoint_id, r.tenant);
+        if (to === null || !this.#requeue(r.seq, now, to)) continue;
         changed++;
         endpointIds.add(r.endpoint_id);
       }
@@ -96,8 +104,8 @@ export class Controls {
     });
   }
 
-  #retryRow(seq: number, endpointId: string, now: number, holdFor: HoldFor): boolean {
-    const status = holdFor(endpointId) ? "held" : "pending";
+  /** Queues one row again as `status`; false when its status allows no retry. */
+  #requeue(seq: number, now: number, status: "pending" | "held"): boolean {
     return this.#retry.run({ seq, now, status }).changes === 1;
   }
 }

@@ -5,6 +5,7 @@
  * state change implies.
  */
 import type { Database, Statement } from "bun:sqlite";
+import { EVENT_TENANT } from "./delivery-filter";
 import type { EndpointState } from "./types";
 
 interface StateRow {
@@ -25,6 +26,7 @@ export class EndpointStore {
   readonly #backlog: Statement<{ present: number }>;
   readonly #assignFifoKeys: Statement;
   readonly #cancelBacklog: Statement;
+  readonly #cancelOtherTenants: Statement;
 
   constructor(db: Database) {
     this.#all = db.prepare("SELECT * FROM endpoint_state");
@@ -52,11 +54,24 @@ export class EndpointStore {
     this.#cancelBacklog = db.prepare(
       "UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = ? WHERE endpoint_id = ? AND status IN ('pending', 'held')",
     );
+    this.#cancelOtherTenants = db.prepare(
+      `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = ?
+       WHERE endpoint_id = ? AND status IN ('pending', 'held') AND ${EVENT_TENANT} IS NOT ?`,
+    );
   }
 
   /** Cancels every pending and held delivery of a deleted endpoint; answers how many. */
   cancelBacklog(id: string, now: number): number {
     return this.#cancelBacklog.run(now, id).changes;
+  }
+
+  /**
+   * Cancels the pending and held deliveries of an endpoint whose events are
+   * not of `tenant` (it was given another tenant): one customer's events
+   * never reach another's endpoint. Answers how many.
+   */
+  cancelOtherTenants(id: string, tenant: string | null, now: number): number {
+    return this.#cancelOtherTenants.run(now, id, tenant).changes;
   }
 
   /** Every stored endpoint state, by id. */

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "bun:test";
 import { deferCleanup } from "../helpers/cleanup";
-import { configYaml } from "../helpers/relay";
+import { configYaml, startRelay, tempDir } from "../helpers/relay";
 import { waitFor } from "../helpers/wait";
 import { ADMIN_TOKEN, call, configEndpoint, expectJson, ingestEvent, openSession, receiver, relayWith } from "./fixture";
 
@@ -50,5 +50,51 @@ describe("a config endpoint given another tenant", () => {
       return page.items.every((d: { status: string }) => d.status === "delivered");
     });
     expect(rcv.requests.map((r) => JSON.parse(r.body).data.who)).toEqual(["acme", "bolt", "bolt"]);
+  });
+});
+
+describe("the backlog of a config endpoint given another tenant", () => {
+  it("is cancelled, and its earlier deliveries are never sent again, to the endpoint as it is configured now", async () => {
+    const acmeSide = receiver(defer);
+    const boltSide = receiver(defer);
+    const relay = await relayWith(defer, configEndpoint("shared", acmeSide.url, { tenant: "acme" }));
+    const delivered = await ingestEvent(relay, { type: "a.b", data: { who: "acme" }, tenant: "acme" });
+    await acmeSide.waitForRequests(1);
+    await expectJson(call(relay, ADMIN_TOKEN, "POST", "/v1/endpoints/shared/disable"), 200);
+    const held = await ingestEvent(relay, { type: "a.b", data: { who: "acme" }, tenant: "acme" });
+    relay.reload(configYaml(relay.dir, configEndpoint("shared", boltSide.url, { tenant: "bolt" })));
+    const deliveryOf = async (eventId: string) => (await expectJson(call(relay, ADMIN_TOKEN, "GET", `/v1/events/${eventId}`), 200)).deliveries[0];
+    expect((await deliveryOf(held.id)).status).toBe("cancelled");
+
+    // Enabled again: nothing of acme's is released to bolt's receiver; bolt's own events go out.
+    await expectJson(call(relay, ADMIN_TOKEN, "POST", "/v1/endpoints/shared/enable"), 200);
+    const own = await ingestEvent(relay, { type: "a.b", data: { who: "bolt" }, tenant: "bolt" });
+    await boltSide.waitForRequests(1);
+    const early = await deliveryOf(delivered.id);
+    const err = await expectJson(call(relay, ADMIN_TOKEN, "POST", `/v1/deliveries/${early.id}/retry`), 409);
+    expect(err.error.code).toBe("tenant_changed");
+    expect((await expectJson(call(relay, ADMIN_TOKEN, "POST", "/v1/deliveries/retry", { status: "delivered" }), 200)).retried).toBe(1);
+    await boltSide.waitForRequests(2);
+    await waitFor("every delivery finished", async () => {
+      const page = await expectJson(call(relay, ADMIN_TOKEN, "GET", "/v1/deliveries"), 200);
+      return page.items.every((d: { status: string }) => d.status === "delivered" || d.status === "cancelled");
+    });
+    expect(boltSide.requests.map((r) => JSON.parse(r.body).data.who)).toEqual(["bolt", "bolt"]);
+    expect((await deliveryOf(own.id)).attempts).toBe(2);
+    expect(acmeSide.requests).toHaveLength(1);
+  });
+
+  it("is cancelled when the tenant was changed while hookrelay was stopped", async () => {
+    const tmp = tempDir();
+    defer(() => tmp.remove());
+    const rcv = receiver(defer);
+    const first = await startRelay(configYaml(tmp.dir, configEndpoint("shared", rcv.url, { tenant: "acme", extra: ["enabled: false"] })), { dir: tmp.dir });
+    const held = await ingestEvent(first, { type: "a.b", data: {}, tenant: "acme" });
+    await first.stop();
+    const second = await startRelay(configYaml(tmp.dir, configEndpoint("shared", rcv.url, { tenant: "bolt" })), { dir: tmp.dir });
+    defer(() => second.stop());
+    const event = await expectJson(call(second, ADMIN_TOKEN, "GET", `/v1/events/${held.id}`), 200);
+    expect(event.deliveries.map((d: { status: string }) => d.status)).toEqual(["cancelled"]);
+    expect(rcv.requests).toHaveLength(0);
   });
 });
