@@ -79,10 +79,12 @@ export function recordCompletion(c: Completion, deps: RecordDeps, tally: Attempt
     if (decision.delivery.status === "delivered") state.lastSuccessAt = c.finishedAt;
   }
   const verdict = decision.delivery;
+  // An endpoint deleted over the API, or given another tenant than this event's, while this attempt
+  // ran takes no more attempts of it: its backlog was cancelled.
+  const retired = deps.endpoints.isDeleted(endpointId) || (live !== undefined && live.config.tenant !== c.prepared.config.tenant);
   // Exhausted wins over held: a delivery out of attempts is dead even if this attempt also disabled the endpoint.
   const hold = verdict.status === "pending" && (!live || live.state.state !== "active" || decision.disable !== null);
-  // An endpoint deleted over the API while this attempt ran takes no more attempts: its backlog was cancelled.
-  const status = hold ? (deps.endpoints.isDeleted(endpointId) ? "cancelled" : "held") : verdict.status;
+  const status = verdict.status === "pending" && retired ? "cancelled" : hold ? "held" : verdict.status;
   const nextAttemptAt = status === "pending" && verdict.status === "pending" ? verdict.nextAttemptAt : null;
   deps.outcomes.record({
     seq: d.seq,

@@ -84,6 +84,27 @@ describe("the backlog of a config endpoint given another tenant", () => {
     expect(acmeSide.requests).toHaveLength(1);
   });
 
+  it("takes no more attempts of a delivery that was in flight when the tenant changed", async () => {
+    let answer!: (r: Response) => void;
+    const answered = new Promise<Response>((resolve) => (answer = resolve));
+    const acmeSide = receiver(defer, () => answered);
+    const boltSide = receiver(defer);
+    const relay = await relayWith(defer, configEndpoint("shared", acmeSide.url, { tenant: "acme", extra: ["retry: [0s, 0s, 0s]"] }));
+    const sent = await ingestEvent(relay, { type: "a.b", data: { who: "acme" }, tenant: "acme" });
+    await acmeSide.waitForRequests(1);
+    relay.reload(configYaml(relay.dir, configEndpoint("shared", boltSide.url, { tenant: "bolt", extra: ["retry: [0s, 0s, 0s]"] })));
+    answer(new Response("down", { status: 500 }));
+    const delivery = await waitFor("the attempt recorded", async () => {
+      const d = (await expectJson(call(relay, ADMIN_TOKEN, "GET", `/v1/events/${sent.id}`), 200)).deliveries[0];
+      return ["cancelled", "delivered", "failed"].includes(d.status) && d;
+    });
+    expect([delivery.status, delivery.attempts]).toEqual(["cancelled", 1]);
+    // bolt's own event is delivered, and is all bolt's receiver ever gets.
+    await ingestEvent(relay, { type: "a.b", data: { who: "bolt" }, tenant: "bolt" });
+    await boltSide.waitForRequests(1);
+    expect(boltSide.requests.map((r) => JSON.parse(r.body).data.who)).toEqual(["bolt"]);
+  });
+
   it("is cancelled when the tenant was changed while hookrelay was stopped", async () => {
     const tmp = tempDir();
     defer(() => tmp.remove());
