@@ -118,6 +118,18 @@ describe("tenant isolation of delivery", () => {
     expect((await ingestEvent(relay, { type: "t.x", data: {}, endpoints: ["open"] })).deliveries).toBe(1);
   });
 
+  it("takes an event id posted again for another tenant as a conflict (409), never as that tenant's duplicate", async () => {
+    const relay = await relayWith(defer, configEndpoint("b-cfg", receiver(defer).url, { tenant: "bolt" }));
+    const body = { id: "order-1", type: "order.created", data: { n: 1 } };
+    await ingestEvent(relay, { ...body, tenant: "bolt" });
+    for (const tenant of ["acme", undefined]) {
+      const err = await expectJson(call(relay, INGEST_TOKEN, "POST", "/v1/events", { ...body, ...(tenant ? { tenant } : {}) }), 409, String(tenant));
+      expect(err.error.code).toBe("id_conflict");
+    }
+    const again = await expectJson(call(relay, INGEST_TOKEN, "POST", "/v1/events", { ...body, tenant: "bolt" }), 200);
+    expect(again).toEqual({ id: "order-1", duplicate: true });
+  });
+
   it("sends hookrelay's own events about a tenant's endpoint to no tenant's endpoint", async () => {
     const ops = receiver(defer);
     const tenantOps = receiver(defer);

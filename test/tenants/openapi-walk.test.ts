@@ -338,7 +338,7 @@ describe("the OpenAPI walk", () => {
     expect(await w.snapshotB()).toEqual(before);
   });
 
-  it("answers 401 on every admin route to an ingest token and on every route but the four public ones to no token", async () => {
+  it("answers 401 on every admin route to an ingest token, and on every route but the four public ones to no token and to a revoked session's", async () => {
     const w = await world();
     const before = await w.snapshotB();
     const ids = (list: { items: { id: string }[] }) => list.items.map((e) => e.id);
@@ -348,11 +348,15 @@ describe("the OpenAPI walk", () => {
       return [401];
     });
     const anonymous = await walk(w, null, (c) => (isPublic(c) ? [200] : [401]));
+    const revoked = await openSession(w.relay, A);
+    await expectJson(call(w.relay, ADMIN_TOKEN, "DELETE", `/v1/portal/sessions/${revoked.id}`), 204);
+    const afterRevoke = await walk(w, revoked.token, (c) => (isPublic(c) ? [200] : [401]));
     const publicRoutes = operations(w.doc).filter((o) => (o.op.security as unknown[]).length === 0).map((o) => `${o.method} ${o.path}`);
     expect(publicRoutes.sort()).toEqual(["GET /healthz", "GET /metrics", "GET /openapi.json", "GET /readyz"]);
     // The ingest walk posts events of its own (B's markers are exempt where it names them); nothing else may show.
     expect(ingest.findings.filter((f) => !f.request.startsWith("POST /v1/events"))).toEqual([]);
     expect(anonymous.findings).toEqual([]);
+    expect(afterRevoke.findings).toEqual([]);
     // Ingest may post B's events (that is what an ingest token is for), but nothing may revoke B's session or take its endpoints.
     const after = (await w.snapshotB()) as Json;
     expect(after.sessionWorks).toBe(200);
