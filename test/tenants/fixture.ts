@@ -87,7 +87,7 @@ export interface Session {
 }
 
 /** Opens a portal session for `tenant` with the admin token. */
-export function openSession(relay: InProcessRelay, tenant: string, extra: { ttl?: string; read_only?: boolean } = {}): Promise<Session> {
+export function openSession(relay: { url: string }, tenant: string, extra: { ttl?: string; read_only?: boolean } = {}): Promise<Session> {
   return expectJson<Session>(call(relay, ADMIN_TOKEN, "POST", "/v1/portal/sessions", { tenant, ...extra }), 201, `session for ${tenant}`);
 }
 

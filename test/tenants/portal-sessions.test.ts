@@ -9,11 +9,13 @@ import { describe, expect, it } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { deferCleanup } from "../helpers/cleanup";
+import { configYaml, spawnRelay, tempDir, writeConfig } from "../helpers/relay";
 import { waitFor } from "../helpers/wait";
 import { ADMIN_TOKEN, call, configEndpoint, expectJson, INGEST_TOKEN, openSession, receiver, relayWith, type Session } from "./fixture";
 
 const defer = deferCleanup();
 const HOUR = 3_600_000;
+const ids = (page: { items: { id: string }[] }) => page.items.map((e) => e.id);
 
 const sessionCount = (relay: { daemon: { db: { query(sql: string): { get(): unknown } } } }) =>
   (relay.daemon.db.query("SELECT count(*) AS n FROM portal_sessions").get() as { n: number }).n;
@@ -149,6 +151,30 @@ describe("portal sessions", () => {
     await expectJson(call(relay, two!.token, "DELETE", `/v1/portal/sessions/${two!.id}`), 403);
     await expectJson(call(relay, two!.token, "POST", "/v1/portal/sessions", { tenant: "acme" }), 403);
     await expectJson(call(relay, two!.token, "GET", "/v1/endpoints"), 200);
+  });
+
+  it("keeps sessions and revocations across a restart of the daemon", async () => {
+    const tmp = tempDir();
+    defer(() => tmp.remove());
+    const config = writeConfig(tmp.dir, configYaml(tmp.dir, configEndpoint("a-cfg", "http://127.0.0.1:9/hook", { tenant: "acme" })));
+    const run = async () => {
+      const relay = await spawnRelay(config);
+      const stop = async () => {
+        relay.proc.kill("SIGTERM");
+        expect(await relay.exited).toBe(0);
+      };
+      return { relay, stop };
+    };
+    const first = await run();
+    defer(() => first.relay.proc.kill());
+    const [kept, revoked] = [await openSession(first.relay, "acme"), await openSession(first.relay, "acme")];
+    await expectJson(call(first.relay, ADMIN_TOKEN, "DELETE", `/v1/portal/sessions/${revoked.id}`), 204);
+    await first.stop();
+    const second = await run();
+    defer(() => second.relay.proc.kill());
+    expect(ids(await expectJson(call(second.relay, kept.token, "GET", "/v1/endpoints"), 200))).toEqual(["a-cfg"]);
+    await expectJson(call(second.relay, revoked.token, "GET", "/v1/endpoints"), 401);
+    await second.stop();
   });
 
   it("refuses an expired session's token with 401", async () => {
