@@ -225,7 +225,10 @@ async function world(): Promise<World> {
   const endpointIdsB = [CONFIG_B, `${B}-api`, `${B}-fail`, generatedB.id as string];
   const eventIdsB = [...eventsB.map((e) => e.id), probeB.event_id as string];
   const markers: Marker[] = [
+    // Every string of B's holds B's name, so this one finds them all; the ones below say which it was.
     literal("B's tenant", B),
+    ...["payload-1", "payload-2", "description", "metadata", "header", "response-cfg", "response-api", "response-fail"].map((m) => literal(`B's ${m}`, `${B}-${m}`)),
+    literal("B's event type", `${B}.type`),
     ...endpointIdsB.map((id) => literal(`endpoint ${id}`, id)),
     ...urlsB.map((u) => literal(`url ${u}`, u)),
     ...eventIdsB.map((id) => literal(`event ${id}`, id)),
@@ -234,6 +237,16 @@ async function world(): Promise<World> {
     literal("B's token", sessionB.token),
     ...[bApi.secret, bFail.secret, generatedB.secret].map((s: string) => literal("B's secret", s)),
   ];
+  // Each marker is there to be found: the admin token sees every one but the secrets and the session's token and id.
+  const adminView = (
+    await Promise.all(
+      [`/v1/endpoints?tenant=${B}`, ...deliveriesB.map((id) => `/v1/deliveries/${id}`), ...eventIdsB.map((id) => `/v1/events/${id}`)].map(async (path) =>
+        (await call(relay, ADMIN_TOKEN, "GET", path)).text(),
+      ),
+    )
+  ).join("\n");
+  const hidden = ["B's token", "B's secret", "B's session"];
+  for (const m of markers) if (!hidden.includes(m.what)) expect({ marker: m.what, seen: m.found(adminView) }).toEqual({ marker: m.what, seen: true });
   const snapshotB = async () => ({
     endpoints: await expectJson(call(relay, ADMIN_TOKEN, "GET", `/v1/endpoints?tenant=${B}`), 200),
     deliveries: await expectJson(call(relay, ADMIN_TOKEN, "GET", `/v1/deliveries?tenant=${B}`), 200),
