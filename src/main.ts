@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   send: async () => (await import("./cli/send")).send,
   endpoints: async () => (await import("./cli/endpoints")).endpoints,
   deliveries: async () => (await import("./cli/deliveries")).deliveries,
+  portal: async () => (await import("./cli/portal")).portal,
   receive: async () => (await import("./cli/receive")).receive,
   backup: async () => (await import("./cli/backup")).backup,
   version: async () => (await import("./cli/version")).version,
@@ -21,10 +22,20 @@ const USAGE = `usage: hookrelay <command> [options]
 commands:
   serve       [--config PATH] [--log-level L] [--log-format json|text]
               run the daemon (default); SIGHUP or editing the config reloads it
-  check       [--config PATH]   validate the config; report backlogs of removed endpoints
+  check       [--config PATH]   validate the config; report backlogs of removed endpoints,
+                                ids the endpoint API has taken, and the key file of stored secrets
   send        TYPE [--data JSON|@FILE] [--endpoint ID]... [--id ID]
               post an event; prints its id
-  endpoints   [list | show ID | enable ID | disable ID | test ID]
+  endpoints   [list [--tenant T] [--source config|api] [--state S] [--limit N] [--cursor ID]
+              | show ID | enable ID | disable ID | test ID]
+  endpoints   create --url URL --event TYPE... [--id ID] [--tenant T] [--scheme S] [--header NAME]
+              [--secret S] [--description TEXT] [--idempotency-key KEY]
+              register an endpoint over the API; prints it and its secret, once
+  endpoints   update ID [--url URL] [--event TYPE]... [--enabled true|false] [--description TEXT]
+              [--scheme S] [--header NAME]
+  endpoints   delete ID | rotate-secret ID [--grace 24h] [--secret S]
+  portal      TENANT [--ttl 1h] [--read-only] | --revoke SESSION_ID
+              open the dashboard for one tenant; prints the link
   deliveries  [list [--status S] [--endpoint ID] [--limit N] | show ID | retry ID
               | retry --status failed [--endpoint ID] [--since TIME]]
   receive     [--listen ADDR] [--secret S] [--scheme NAME] [--header NAME]

@@ -11,6 +11,8 @@ export interface Listing<T> {
 
 export interface EndpointView {
   readonly id: string;
+  readonly source: "config" | "api";
+  readonly tenant: string | null;
   readonly url: string | null;
   readonly events: readonly string[] | null;
   readonly state: string;
@@ -19,6 +21,23 @@ export interface EndpointView {
   readonly last_success_at: string | null;
   readonly disabled_reason: string | null;
   readonly backlog: { readonly pending: number; readonly held: number; readonly failed: number };
+}
+
+/** The answer that creates an endpoint: the one time its secret is shown. */
+export interface CreatedEndpoint extends EndpointView {
+  readonly secret: string;
+}
+
+export interface RotatedSecret {
+  readonly secret: string;
+  readonly previous_expires_at: string;
+}
+
+export interface PortalSessionView {
+  readonly id: string;
+  readonly token: string;
+  readonly url: string;
+  readonly expires_at: string;
 }
 
 export interface DeliveryView {

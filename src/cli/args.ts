@@ -19,3 +19,27 @@ export const CLIENT_OPTIONS = {
 export function expectPositionals(positionals: readonly string[], count: number, usage: string): void {
   if (positionals.length !== count) throw new UsageError(`usage: ${usage}`);
 }
+
+/** The words after an action's own name (`endpoints show ID` → `[ID]`): exactly `count`, else a usage error. */
+export function actionIds(positionals: readonly string[], count: number, usage: string): string[] {
+  const ids = positionals.slice(1);
+  expectPositionals(ids, count, usage);
+  return ids;
+}
+
+/** A flag that takes one of a few words; another is a usage error. */
+export function oneOfFlag<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join(", ")}`);
+  return value as T;
+}
+
+/** The most a listing page holds (the API's own bound). */
+export const MAX_PAGE = 1000;
+
+/** `--limit` of a listing: a whole number from 1 to MAX_PAGE, passed on as the API's `limit`. */
+export function limitFlag(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[1-9][0-9]*$/.test(value) || Number(value) > MAX_PAGE) throw new UsageError(`--limit must be a whole number from 1 to ${MAX_PAGE}`);
+  return value;
+}

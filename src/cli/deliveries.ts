@@ -6,7 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import type { DeliveryDetail, DeliveryFilter, DeliveryView, Listing } from "./api-types";
-import { CLIENT_OPTIONS, parseOrUsage } from "./args";
+import { CLIENT_OPTIONS, limitFlag, oneOfFlag, parseOrUsage } from "./args";
 import { type AdminClient, createClient, segment } from "./client";
 import { retryMany, retryOne } from "./deliveries-retry";
 import { type CliIo, type Command, UsageError } from "./io";
@@ -36,11 +36,9 @@ export const deliveries: Command = async (argv, io) => {
     }),
   );
   const [action = "list", ...rest] = positionals;
-  if (values.status !== undefined && !STATUSES.includes(values.status)) {
-    throw new UsageError(`--status must be one of ${STATUSES.join(", ")}`);
-  }
+  const status = oneOfFlag(values.status, STATUSES, "--status");
   const filter: DeliveryFilter = {
-    ...(values.status === undefined ? {} : { status: values.status }),
+    ...(status === undefined ? {} : { status }),
     ...(values.endpoint === undefined ? {} : { endpoint: values.endpoint }),
     ...(values["event-type"] === undefined ? {} : { event_type: values["event-type"] }),
     ...(values.since === undefined ? {} : { since: values.since }),
@@ -49,7 +47,7 @@ export const deliveries: Command = async (argv, io) => {
   const json = values.json === true;
   const client = () => createClient(resolveTarget(values.config, "admin", io));
   if (action === "list" && rest.length === 0) {
-    await list(client(), { ...filter, limit: positiveInt(values.limit), cursor: values.cursor }, io, json);
+    await list(client(), { ...filter, limit: limitFlag(values.limit), cursor: values.cursor }, io, json);
   } else if (action === "show" && rest.length === 1) {
     await show(client(), rest[0]!, io, json);
   } else if (action === "retry" && rest.length === 1) {
@@ -97,12 +95,6 @@ async function show(client: AdminClient, id: string, io: CliIo, json: boolean): 
   const now = Date.now();
   io.stdout(upcoming.length === 0 ? "\nno further attempts scheduled\n" : `\nremaining attempts (${upcoming.length}):\n`);
   upcoming.forEach((at, i) => io.stdout(`  #${attempts.length + i + 1}  ${withRelative(at, now)}\n`));
-}
-
-function positiveInt(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  if (!/^[1-9][0-9]*$/.test(value)) throw new UsageError("--limit must be a positive whole number");
-  return value;
 }
 
 /** Response excerpts may span lines; one line keeps the attempt list readable. */

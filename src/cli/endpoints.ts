@@ -1,68 +1,82 @@
 /**
  * @module cli/endpoints
- * `hookrelay endpoints [list | show ID | enable ID | disable ID | test ID]`:
- * the endpoints' state and backlog as the daemon sees them, and the operator's
- * switches. `list` is the default.
+ * `hookrelay endpoints [list | show ID | enable ID | disable ID | test ID |
+ * create … | update ID … | delete ID | rotate-secret ID …]`: picks the
+ * action (`list` when none is named) and runs it. Each action parses its own
+ * flags, so one that belongs to another action is a usage error; the
+ * switches and the probe are here, the listing in endpoints-list.ts, the
+ * changes to endpoints created over the API in endpoints-write.ts.
  */
-import { parseArgs } from "node:util";
-import type { EndpointView, Listing, TestSent } from "./api-types";
-import { CLIENT_OPTIONS, expectPositionals, parseOrUsage } from "./args";
-import { type AdminClient, createClient, segment } from "./client";
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import type { EndpointView, TestSent } from "./api-types";
+import { actionIds, CLIENT_OPTIONS, parseOrUsage } from "./args";
+import { adminClient, segment } from "./client";
+import { LIST } from "./endpoints-list";
+import { CREATE, DELETE, ROTATE_SECRET, UPDATE } from "./endpoints-write";
 import { type CliIo, type Command, UsageError } from "./io";
-import { printFields, printJson, printTable } from "./output";
-import { resolveTarget } from "./target";
+import { printFields, printJson } from "./output";
 
-const USAGE = "hookrelay endpoints [list | show ID | enable ID | disable ID | test ID] [--json]";
+/** One action: its usage line, its own flags (besides --config and --json) and how it runs on the whole argv. */
+export interface EndpointAction {
+  readonly usage: string;
+  readonly options: NonNullable<ParseArgsConfig["options"]>;
+  readonly run: (argv: string[], io: CliIo) => Promise<void>;
+}
 
-type Action = (client: AdminClient, id: string | undefined, io: CliIo, json: boolean) => Promise<void>;
+/** `show ID`, `enable ID`, `disable ID`, `test ID`: one id and the client flags. */
+function withId(name: string, run: (id: string, io: CliIo, json: boolean, config: string | undefined) => Promise<void>): EndpointAction {
+  const usage = `hookrelay endpoints ${name} ID [--json]`;
+  return {
+    usage,
+    options: {},
+    run: async (argv, io) => {
+      const { values, positionals } = parseOrUsage(() => parseArgs({ args: argv, options: CLIENT_OPTIONS, allowPositionals: true }));
+      const [id] = actionIds(positionals, 1, usage);
+      await run(id!, io, values.json === true, values.config);
+    },
+  };
+}
 
-const ACTIONS: Record<string, { readonly needsId: boolean; readonly run: Action }> = {
-  list: { needsId: false, run: list },
-  show: { needsId: true, run: show },
-  enable: { needsId: true, run: (c, id, io, json) => toggle(c, id!, "enable", io, json) },
-  disable: { needsId: true, run: (c, id, io, json) => toggle(c, id!, "disable", io, json) },
-  test: { needsId: true, run: test },
+const ACTIONS: Readonly<Record<string, EndpointAction>> = {
+  list: LIST,
+  show: withId("show", show),
+  enable: withId("enable", (id, io, json, config) => toggle(id, "enable", io, json, config)),
+  disable: withId("disable", (id, io, json, config) => toggle(id, "disable", io, json, config)),
+  test: withId("test", test),
+  create: CREATE,
+  update: UPDATE,
+  delete: DELETE,
+  "rotate-secret": ROTATE_SECRET,
 };
 
+const USAGE = Object.values(ACTIONS).map((a) => a.usage).join("\n       ");
+
+/** Every action's flags, to find the action's name wherever the flags stand. */
+const ALL_OPTIONS = Object.assign({}, CLIENT_OPTIONS, ...Object.values(ACTIONS).map((a) => a.options)) as NonNullable<ParseArgsConfig["options"]>;
+
 export const endpoints: Command = async (argv, io) => {
-  const { values, positionals } = parseOrUsage(() => parseArgs({ args: argv, options: CLIENT_OPTIONS, allowPositionals: true }));
-  const [name = "list", ...rest] = positionals;
+  const { positionals } = parseOrUsage(() => parseArgs({ args: argv, options: ALL_OPTIONS, allowPositionals: true }));
+  const name = positionals[0] ?? "list";
   const action = ACTIONS[name];
   if (!action) throw new UsageError(`unknown action "${name}"; usage: ${USAGE}`);
-  expectPositionals(rest, action.needsId ? 1 : 0, USAGE);
-  const client = createClient(resolveTarget(values.config, "admin", io));
-  await action.run(client, rest[0], io, values.json === true);
+  await action.run(positionals.length === 0 ? ["list", ...argv] : argv, io);
   return 0;
 };
 
-async function list(client: AdminClient, _id: string | undefined, io: CliIo, json: boolean): Promise<void> {
-  const listing = await client.get<Listing<EndpointView>>("/v1/endpoints");
-  if (json) return printJson(io, listing);
-  printTable(io, listing.items, [
-    { heading: "ID", cell: (e) => e.id },
-    { heading: "STATE", cell: (e) => e.state },
-    { heading: "FAILURES", cell: (e) => e.consecutive_failures },
-    { heading: "PENDING", cell: (e) => e.backlog.pending },
-    { heading: "HELD", cell: (e) => e.backlog.held },
-    { heading: "FAILED", cell: (e) => e.backlog.failed },
-    { heading: "URL", cell: (e) => e.url },
-  ]);
-}
-
-async function show(client: AdminClient, id: string | undefined, io: CliIo, json: boolean): Promise<void> {
-  const endpoint = await client.get<EndpointView & Record<string, unknown>>(`/v1/endpoints/${segment(id!)}`);
+async function show(id: string, io: CliIo, json: boolean, config: string | undefined): Promise<void> {
+  const endpoint = await adminClient(config, io).get<EndpointView & Record<string, unknown>>(`/v1/endpoints/${segment(id)}`);
   if (json) return printJson(io, endpoint);
   printFields(io, endpoint);
 }
 
-async function toggle(client: AdminClient, id: string, verb: "enable" | "disable", io: CliIo, json: boolean): Promise<void> {
-  const answer = await client.post<Partial<EndpointView>>(`/v1/endpoints/${segment(id)}/${verb}`);
+async function toggle(id: string, verb: "enable" | "disable", io: CliIo, json: boolean, config: string | undefined): Promise<void> {
+  const answer = await adminClient(config, io).post<Partial<EndpointView>>(`/v1/endpoints/${segment(id)}/${verb}`);
   if (json) return printJson(io, answer);
   io.stdout(`${id} ${answer.state ?? `${verb}d`}\n`);
 }
 
-async function test(client: AdminClient, id: string | undefined, io: CliIo, json: boolean): Promise<void> {
-  const sent = await client.post<TestSent>(`/v1/endpoints/${segment(id!)}/test`);
+async function test(id: string, io: CliIo, json: boolean, config: string | undefined): Promise<void> {
+  const sent = await adminClient(config, io).post<TestSent>(`/v1/endpoints/${segment(id)}/test`);
   if (json) return printJson(io, sent);
   io.stdout(`${sent.delivery_id}\n`);
   io.stderr(`sent a webhook.test event to ${id}; follow it with: hookrelay deliveries show ${sent.delivery_id}\n`);

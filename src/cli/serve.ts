@@ -14,8 +14,8 @@ import { startDaemon } from "../daemon";
 import { StorageOpenError } from "../db/open";
 import { SchemaTooNewError } from "../db/migrate";
 import { createLogger } from "../log";
-import { parseOrUsage } from "./args";
-import { CliError, type Command, UsageError } from "./io";
+import { oneOfFlag, parseOrUsage } from "./args";
+import { CliError, type Command } from "./io";
 import { type LogFlags, logSettings } from "./log-settings";
 import { createReloader } from "./reload";
 import { readConfigText, watchConfigFile } from "./watch-config";
@@ -31,8 +31,8 @@ export const serve: Command = async (argv, io) => {
     }),
   );
   const flags: LogFlags = {
-    level: oneOf(values["log-level"], LEVELS, "--log-level"),
-    format: oneOf(values["log-format"], FORMATS, "--log-format"),
+    level: oneOfFlag(values["log-level"], LEVELS, "--log-level"),
+    format: oneOfFlag(values["log-format"], FORMATS, "--log-format"),
   };
   const path = resolveConfigPath(values.config, io.env, existsSync);
   const load = (): LoadResult =>
@@ -83,12 +83,6 @@ export const serve: Command = async (argv, io) => {
   await daemon.stop();
   return 0;
 };
-
-function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
-  if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join(", ")}`);
-  return value as T;
-}
 
 function withLog(config: Config, log: Config["log"]): Config {
   return { ...config, log };

@@ -85,12 +85,12 @@ describe("hookrelay endpoints", () => {
   it("lists endpoints as a table, and as the API's {items, next_cursor} with --json", async () => {
     const table = await runInProcess(endpoints, [], env);
     const [heading, ...rows] = table.stdout.trim().split("\n");
-    expect(heading).toMatch(/^ID\s+STATE\s+FAILURES\s+PENDING\s+HELD\s+FAILED\s+URL$/);
+    expect(heading).toMatch(/^ID\s+SOURCE\s+TENANT\s+STATE\s+FAILURES\s+PENDING\s+HELD\s+FAILED\s+URL$/);
     // A listing is by id (interface.md §9), whatever order the config gives.
-    expect(rows.map((r) => r.split(/\s+/).slice(0, 2))).toEqual([
-      ["broken", "active"],
-      ["good", "active"],
-      ["patient", "active"],
+    expect(rows.map((r) => r.split(/\s+/).slice(0, 4))).toEqual([
+      ["broken", "config", "-", "active"],
+      ["good", "config", "-", "active"],
+      ["patient", "config", "-", "active"],
     ]);
     const json = JSON.parse((await runInProcess(endpoints, ["list", "--json"], env)).stdout);
     expect(json.next_cursor).toBeNull();
