@@ -10,6 +10,7 @@ import { readYaml } from "./document";
 import type { Env } from "./env";
 import { ConfigError, FILE_START, type Report, sortErrors } from "./errors";
 import { type ReadFile, describeReadError, readKeyFile, readSecretFiles } from "./files";
+import type { Locations } from "./locations";
 import { resolveConfig } from "./resolve";
 import type { RawConfig } from "./schema";
 import { checkSemantics } from "./semantic";
@@ -30,8 +31,14 @@ export type ConfigText =
   | { readonly ok: true; readonly text: string; readonly source: string }
   | { readonly ok: false; readonly errors: readonly ConfigError[] };
 
-/** A frozen Config, or every problem found, in file order. */
-export type LoadResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly errors: readonly ConfigError[] };
+/**
+ * A frozen Config with where each of its values was written (for checks made
+ * after loading, such as `check` holding endpoint ids against the database),
+ * or every problem found, in file order.
+ */
+export type LoadResult =
+  | { readonly ok: true; readonly config: Config; readonly locations: Locations }
+  | { readonly ok: false; readonly errors: readonly ConfigError[] };
 
 /** Parses and checks config `text`; `source` names it in errors and anchors its relative paths. */
 export function parseConfig(text: string, source: string, deps: LoadDeps): LoadResult {
@@ -59,7 +66,7 @@ export function parseConfig(text: string, source: string, deps: LoadDeps): LoadR
     secretFiles,
     encryptionKeyFile,
   });
-  return { ok: true, config };
+  return { ok: true, config, locations: tree.locations };
 }
 
 /** The folder a config's relative paths are taken from. */

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { join } from "node:path";
 import { Webhook } from "standardwebhooks";
 import { browserAvailable, launchBrowser } from "../helpers/browser";
+import { checkPassed } from "../cli/helpers";
 import { startReceiver } from "../helpers/receiver";
 import { ADMIN_TOKEN, configYaml, INGEST_TOKEN, ROOT, spawnRelay, tempDir, writeConfig } from "../helpers/relay";
 import pkg from "../../package.json" with { type: "json" };
@@ -51,7 +52,7 @@ describe("the compiled binary", () => {
   it("checks a config", async () => {
     const path = writeConfig(tmp.dir, configYaml(tmp.dir, `  - id: main\n    url: https://example.com/hook\n    events: ["*"]\n    secret: ${SECRET}`));
     const ok = await run("check", "--config", path);
-    expect(ok).toEqual({ code: 0, stdout: "config ok: 1 endpoints\n", stderr: "" });
+    expect(ok).toEqual({ code: 0, stdout: checkPassed(1, join(tmp.dir, "hookrelay.db")), stderr: "" });
     writeConfig(tmp.dir, "server:\n  listen: nowhere\n");
     const bad = await run("check", "--config", path);
     expect(bad.code).toBe(1);

@@ -7,7 +7,7 @@ import { migrate } from "../../src/db/migrate";
 import { openDatabase } from "../../src/db/open";
 import { deferCleanup } from "../helpers/cleanup";
 import { configYaml, tempDir, writeConfig } from "../helpers/relay";
-import { cleanEnv, runCli, runInProcess } from "./helpers";
+import { checkPassed, cleanEnv, runCli, runInProcess } from "./helpers";
 
 const defer = deferCleanup();
 
@@ -35,16 +35,22 @@ function seeded(): { dir: string; db: string } {
 
 describe("check and removed endpoints", () => {
   it("reports removed endpoints that still have pending or held deliveries", async () => {
-    const { dir } = seeded();
+    const { dir, db } = seeded();
     const path = writeConfig(dir, configYaml(dir, endpoint("kept")));
     const out = await runInProcess(check, ["--config", path], {});
+    const [ok, keyFile] = checkPassed(1, db).split("\n");
     expect(out).toEqual({
       code: 0,
-      stdout: "config ok: 1 endpoints\nremoved endpoint old-crm: 1 pending, 2 held, 1 failed; held until it is configured again\n",
+      stdout: `${ok}\nremoved endpoint old-crm: 1 pending, 2 held, 1 failed; held until it is configured again\n${keyFile}\n`,
       stderr: "",
     });
     const json = JSON.parse((await runInProcess(check, ["--config", path, "--json"], {})).stdout);
-    expect(json).toEqual({ ok: true, endpoints: 1, removed_backlog: [{ endpoint_id: "old-crm", pending: 1, held: 2, failed: 1 }] });
+    expect(json).toEqual({
+      ok: true,
+      endpoints: 1,
+      removed_backlog: [{ endpoint_id: "old-crm", pending: 1, held: 2, failed: 1 }],
+      key_file: { path: `${db}.key`, exists: false },
+    });
   });
 
   it("never writes the database", async () => {
@@ -62,7 +68,7 @@ describe("check and removed endpoints", () => {
     const tmp = tempDir();
     defer(tmp.remove);
     const path = writeConfig(tmp.dir, configYaml(tmp.dir, endpoint("kept")));
-    expect((await runInProcess(check, ["--config", path], {})).stdout).toBe("config ok: 1 endpoints\n");
+    expect((await runInProcess(check, ["--config", path], {})).stdout).toBe(checkPassed(1, join(tmp.dir, "hookrelay.db")));
     expect(existsSync(join(tmp.dir, "hookrelay.db"))).toBe(false);
   });
 });

@@ -4,6 +4,7 @@
  * output (fast, for what a command prints), and as a real `hookrelay`
  * subprocess (for exit codes and what reaches the terminal).
  */
+import { existsSync } from "node:fs";
 import type { CliIo, Command } from "../../src/cli/io";
 import { hookrelayCommand, ROOT } from "../helpers/relay";
 
@@ -37,4 +38,12 @@ export async function runCli(args: string[], env: Record<string, string> = clean
   const proc = Bun.spawn([...hookrelayCommand(), ...args], { cwd, env, stdout: "pipe", stderr: "pipe" });
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   return { code, stdout, stderr };
+}
+
+/** What a passing `check` prints for a config with `endpoints` endpoints on `database`, with no encryption key set and no backlog. */
+export function checkPassed(endpoints: number, database: string): string {
+  const key = `${database}.key`;
+  const what = "the stored secrets of endpoints created over the API; back it up with the database";
+  const note = existsSync(key) ? `key file ${key} encrypts ${what}` : `key file ${key} does not exist yet; serve creates it at its first start to encrypt ${what}`;
+  return `config ok: ${endpoints} endpoints\n${note}\n`;
 }

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { checkPassed } from "../cli/helpers";
 import { ONE_ENDPOINT } from "./helpers";
 
 const ROOT = join(import.meta.dir, "..", "..");
@@ -27,7 +28,7 @@ async function check(...args: string[]): Promise<{ code: number; stdout: string;
 describe("hookrelay check", () => {
   it("prints the endpoint count and exits 0 for a valid file", async () => {
     const result = await check("--config", file("ok.yaml", ONE_ENDPOINT));
-    expect(result).toEqual({ code: 0, stdout: "config ok: 1 endpoints\n", stderr: "" });
+    expect(result).toEqual({ code: 0, stdout: checkPassed(1, join(dir, "data", "hookrelay.db")), stderr: "" });
   });
 
   it("prints every error as FILE:LINE:COL: key.path: message and exits 1", async () => {
@@ -78,6 +79,6 @@ describe("hookrelay check", () => {
 
   it("passes config.example.yaml with no environment set", async () => {
     const result = await check("--config", "config.example.yaml");
-    expect(result).toEqual({ code: 0, stdout: "config ok: 1 endpoints\n", stderr: "" });
+    expect(result).toEqual({ code: 0, stdout: checkPassed(1, join(ROOT, "data", "hookrelay.db")), stderr: "" });
   });
 });

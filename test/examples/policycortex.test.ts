@@ -12,6 +12,7 @@ import { parseDocument } from "yaml";
 import { parseConfig } from "../../src/config/load";
 import { ROOT } from "../helpers/relay";
 import { checkExample, loadExample, startExample, startVendorReceiver, tamper, TOKENS } from "./support";
+import { checkPassed } from "../cli/helpers";
 import { deferCleanup } from "../helpers/cleanup";
 
 const ENV = { POLICYCORTEX_ACME_SECRET: "pc_whsec_acme_91e2" };
@@ -47,7 +48,7 @@ const defer = deferCleanup();
 
 describe("examples/policycortex.yaml", () => {
   it("passes hookrelay check", async () => {
-    expect(await checkExample("policycortex", { ...ENV, ...TOKENS })).toEqual({ code: 0, stdout: "config ok: 2 endpoints\n", stderr: "" });
+    expect(await checkExample("policycortex", { ...ENV, ...TOKENS })).toEqual({ code: 0, stdout: checkPassed(2, "/var/lib/hookrelay/policycortex.db"), stderr: "" });
   });
 
   it("keeps the 24-hour window, the example's 3 attempts with multiplier 2, the 30s timeout and ordering", () => {

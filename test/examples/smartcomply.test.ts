@@ -10,6 +10,7 @@ import { describe, expect, it } from "bun:test";
 import crypto from "node:crypto";
 import Stripe from "stripe";
 import { checkExample, loadExample, startExample, startVendorReceiver, tamper, TOKENS } from "./support";
+import { checkPassed } from "../cli/helpers";
 import { deferCleanup } from "../helpers/cleanup";
 
 const ENV = {
@@ -51,7 +52,7 @@ const defer = deferCleanup();
 
 describe("examples/smartcomply.yaml", () => {
   it("passes hookrelay check", async () => {
-    expect(await checkExample("smartcomply", { ...ENV, ...TOKENS })).toEqual({ code: 0, stdout: "config ok: 2 endpoints\n", stderr: "" });
+    expect(await checkExample("smartcomply", { ...ENV, ...TOKENS })).toEqual({ code: 0, stdout: checkPassed(2, "/var/lib/hookrelay/smartcomply.db"), stderr: "" });
   });
 
   it("keeps the 10-second timeout, the chosen timetable and disable threshold", () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "bun:test";
 import { join } from "node:path";
 import { migrate } from "../../src/db/migrate";
 import { openDatabase } from "../../src/db/open";
+import { API_IDS_SQL } from "../../src/outbox/api-endpoint-ids";
 import { CLAIM_SQL } from "../../src/outbox/claims";
 import { OLD_ROLLUPS_SQL } from "../../src/outbox/retention";
 import { READ_ROLLUPS_SQL, UPSERT_ROLLUP_SQL } from "../../src/outbox/rollups";
@@ -61,5 +62,13 @@ describe("query plans of the stats rollups", () => {
     expect(prune).toContain("USING COVERING INDEX attempt_rollups_minute (minute<?)");
     expect(prune).not.toContain("TEMP B-TREE");
     expect(plan(UPSERT_ROLLUP_SQL, new Array(23).fill(0))).not.toMatch(/SCAN/);
+  });
+});
+
+describe("query plans of check", () => {
+  it("looks up the config's endpoint ids among API endpoints by primary key", () => {
+    const p = plan(API_IDS_SQL, ['["a", "b"]']);
+    expect(p).toMatch(/SEARCH api_endpoints USING (COVERING )?(PRIMARY KEY|INDEX sqlite_autoindex_api_endpoints_1) \(id=\?\)/);
+    expect(p).not.toMatch(/SCAN api_endpoints\b/);
   });
 });
