@@ -13,6 +13,7 @@ import type { Config, LogFormat, LogLevel } from "../config/types";
 import { startDaemon } from "../daemon";
 import { StorageOpenError } from "../db/open";
 import { SchemaTooNewError } from "../db/migrate";
+import { EndpointIdTakenError } from "../endpoints/registry";
 import { createLogger } from "../log";
 import { oneOfFlag, parseOrUsage } from "./args";
 import { CliError, type Command } from "./io";
@@ -65,7 +66,8 @@ export const serve: Command = async (argv, io) => {
   try {
     daemon = await startDaemon({ config: withLog(first.config, initial), log });
   } catch (err) {
-    if (err instanceof StorageOpenError || err instanceof SchemaTooNewError) throw new CliError(err.message);
+    // What the operator must fix before a start can succeed: one sentence, no stack trace.
+    if (err instanceof StorageOpenError || err instanceof SchemaTooNewError || err instanceof EndpointIdTakenError) throw new CliError(err.message);
     throw err;
   }
 

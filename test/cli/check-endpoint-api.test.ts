@@ -1,9 +1,9 @@
 /**
  * @module test/cli/check-endpoint-api
- * `check` beside endpoints created over the API, on a database a real
- * daemon wrote: API endpoints are not "removed" endpoints, a config that
- * declares an id the API has (or had) is refused, and without a configured
- * key `check` names the key file that must be backed up.
+ * `check` and `serve` beside endpoints created over the API, on a database a
+ * real daemon wrote: API endpoints are not "removed" endpoints, a config
+ * that declares an id the API has (or had) is refused by both, and without
+ * a configured key `check` names the key file that must be backed up.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -129,5 +129,14 @@ describe("check beside endpoints created over the API", () => {
     writeConfig(fresh.dir, configYaml(fresh.dir, endpoint("kept")).replace("storage:\n", `storage:\n  encryption_key: ${KEY}\n`));
     expect((await runInProcess(check, ["--config", path], {})).stdout).toBe("config ok: 1 endpoints\n");
     expect(JSON.parse((await runInProcess(check, ["--config", path, "--json"], {})).stdout).key_file).toBeNull();
+  });
+});
+
+describe("serve with a config that takes an API endpoint's id", () => {
+  it("exits 1 with one sentence naming the id", async () => {
+    const path = config(endpoint("kept") + endpoint("api-live"), "serve-taken.yaml");
+    const out = await runCli(["serve", "--config", path], cleanEnv());
+    expect(out.code).toBe(1);
+    expect(out.stderr).toBe('hookrelay serve: the config declares endpoint id "api-live", already taken by the endpoint API; rename it in the config\n');
   });
 });
