@@ -15,6 +15,8 @@ import { StorageOpenError } from "../db/open";
 import { SchemaTooNewError } from "../db/migrate";
 import { EndpointIdTakenError } from "../endpoints/registry";
 import { createLogger } from "../log";
+import { keyFilePath } from "../sealing/keys";
+import { SealError } from "../sealing/sealer";
 import { oneOfFlag, parseOrUsage } from "./args";
 import { CliError, type Command } from "./io";
 import { type LogFlags, logSettings } from "./log-settings";
@@ -68,6 +70,7 @@ export const serve: Command = async (argv, io) => {
   } catch (err) {
     // What the operator must fix before a start can succeed: one sentence, no stack trace.
     if (err instanceof StorageOpenError || err instanceof SchemaTooNewError || err instanceof EndpointIdTakenError) throw new CliError(err.message);
+    if (err instanceof SealError) throw new CliError(unsealable(err, first.config));
     throw err;
   }
 
@@ -85,6 +88,15 @@ export const serve: Command = async (argv, io) => {
   await daemon.stop();
   return 0;
 };
+
+/** Stored secrets no key opens: most often a database restored without the key file backed up with it. */
+function unsealable(err: SealError, config: Config): string {
+  const fix =
+    config.storage.encryptionKeys.length > 0
+      ? "list the key they were sealed under in storage.encryption_keys"
+      : `the key file ${keyFilePath(config.storage.path)} must be the one backed up with the database`;
+  return `cannot open the stored secrets of endpoints created over the API: ${err.message}; ${fix}`;
+}
 
 function withLog(config: Config, log: Config["log"]): Config {
   return { ...config, log };

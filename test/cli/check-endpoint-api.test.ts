@@ -6,7 +6,7 @@
  * a configured key `check` names the key file that must be backed up.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { check } from "../../src/cli/check";
 import { openDatabase } from "../../src/db/open";
@@ -138,5 +138,23 @@ describe("serve with a config that takes an API endpoint's id", () => {
     const out = await runCli(["serve", "--config", path], cleanEnv());
     expect(out.code).toBe(1);
     expect(out.stderr).toBe('hookrelay serve: the config declares endpoint id "api-live", already taken by the endpoint API; rename it in the config\n');
+  });
+
+  it("exits 1 with one sentence when the stored secrets were sealed under a key file that is gone", async () => {
+    const lost = tempDir();
+    defer(lost.remove);
+    const path = writeConfig(lost.dir, configYaml(lost.dir, endpoint("kept")));
+    const relay = await startRelay(readFileSync(path, "utf8"), { dir: lost.dir });
+    expect((await relay.admin("POST", "/v1/endpoints", { url: "http://127.0.0.1:9/api", events: ["*"] })).status).toBe(201);
+    await relay.stop();
+    const keyFile = join(lost.dir, "hookrelay.db.key");
+    rmSync(keyFile);
+    const out = await runCli(["serve", "--config", path], cleanEnv());
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(
+      new RegExp(
+        `^hookrelay serve: cannot open the stored secrets of endpoints created over the API: sealed under key \\S+, which is not configured \\(storage\\.encryption_keys\\); the key file ${keyFile} must be the one backed up with the database\n$`,
+      ),
+    );
   });
 });
