@@ -1,4 +1,5 @@
 /** @module cli/args — node:util parseArgs helpers: failures become usage errors (exit 2), and the flags every client command shares. */
+import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import { UsageError } from "./io";
 
 export function parseOrUsage<T>(parse: () => T): T {
@@ -20,11 +21,16 @@ export function expectPositionals(positionals: readonly string[], count: number,
   if (positionals.length !== count) throw new UsageError(`usage: ${usage}`);
 }
 
-/** The words after an action's own name (`endpoints show ID` → `[ID]`): exactly `count`, else a usage error. */
-export function actionIds(positionals: readonly string[], count: number, usage: string): string[] {
+/**
+ * Parses the words of an action (`endpoints show ID --json`): its own flags
+ * besides CLIENT_OPTIONS, and exactly `count` words after the action's name
+ * (`ids`); anything else is a usage error.
+ */
+export function parseAction<const O extends ParseArgsOptionsConfig>(argv: string[], options: O, count: number, usage: string) {
+  const { values, positionals } = parseOrUsage(() => parseArgs({ args: argv, options: { ...CLIENT_OPTIONS, ...options }, allowPositionals: true }));
   const ids = positionals.slice(1);
   expectPositionals(ids, count, usage);
-  return ids;
+  return { values, ids };
 }
 
 /** A flag that takes one of a few words; another is a usage error. */

@@ -6,9 +6,8 @@
  * there are. `--limit` asks for one page instead, and names on stderr the
  * cursor of the next, as `deliveries list` does.
  */
-import { parseArgs } from "node:util";
 import type { EndpointView, Listing } from "./api-types";
-import { actionIds, CLIENT_OPTIONS, limitFlag, MAX_PAGE, oneOfFlag, parseOrUsage } from "./args";
+import { limitFlag, MAX_PAGE, oneOfFlag, parseAction } from "./args";
 import { type AdminClient, adminClient } from "./client";
 import type { EndpointAction } from "./endpoints";
 import type { CliIo } from "./io";
@@ -34,8 +33,7 @@ export const LIST: EndpointAction = {
   usage: USAGE,
   options: OPTIONS,
   run: async (argv, io) => {
-    const { values, positionals } = parseOrUsage(() => parseArgs({ args: argv, options: { ...CLIENT_OPTIONS, ...OPTIONS }, allowPositionals: true }));
-    actionIds(positionals, 0, USAGE);
+    const { values } = parseAction(argv, OPTIONS, 0, USAGE);
     const query: Query = {
       tenant: values.tenant,
       source: oneOfFlag(values.source, SOURCES, "--source"),

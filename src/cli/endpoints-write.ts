@@ -6,9 +6,8 @@
  * where the API shows it, in the answer of a create or a rotation, once and
  * labelled; `--json` prints that answer as it came.
  */
-import { parseArgs } from "node:util";
 import type { CreatedEndpoint, EndpointView, RotatedSecret } from "./api-types";
-import { actionIds, CLIENT_OPTIONS, parseOrUsage } from "./args";
+import { parseAction } from "./args";
 import { adminClient, segment } from "./client";
 import type { EndpointAction } from "./endpoints";
 import { type CliIo, UsageError } from "./io";
@@ -56,8 +55,7 @@ export const CREATE: EndpointAction = {
   usage: CREATE_USAGE,
   options: CREATE_OPTIONS,
   run: async (argv, io) => {
-    const { values, positionals } = parseOrUsage(() => parseArgs({ args: argv, options: { ...CLIENT_OPTIONS, ...CREATE_OPTIONS }, allowPositionals: true }));
-    actionIds(positionals, 0, CREATE_USAGE);
+    const { values } = parseAction(argv, CREATE_OPTIONS, 0, CREATE_USAGE);
     if (values.url === undefined || values.event === undefined) throw new UsageError(`create needs --url and at least one --event; usage: ${CREATE_USAGE}`);
     const body = {
       ...(values.id === undefined ? {} : { id: values.id }),
@@ -87,8 +85,7 @@ export const UPDATE: EndpointAction = {
   usage: UPDATE_USAGE,
   options: UPDATE_OPTIONS,
   run: async (argv, io) => {
-    const { values, positionals } = parseOrUsage(() => parseArgs({ args: argv, options: { ...CLIENT_OPTIONS, ...UPDATE_OPTIONS }, allowPositionals: true }));
-    const [id] = actionIds(positionals, 1, UPDATE_USAGE);
+    const { values, ids: [id] } = parseAction(argv, UPDATE_OPTIONS, 1, UPDATE_USAGE);
     const patch = { ...settingsBody(values), ...(values.enabled === undefined ? {} : { enabled: trueOrFalse(values.enabled) }) };
     if (Object.keys(patch).length === 0) throw new UsageError(`update needs at least one setting to change; usage: ${UPDATE_USAGE}`);
     const endpoint = await adminClient(values.config, io).patch<EndpointView & Record<string, unknown>>(`/v1/endpoints/${segment(id!)}`, patch);
@@ -103,8 +100,7 @@ export const DELETE: EndpointAction = {
   usage: DELETE_USAGE,
   options: {},
   run: async (argv, io) => {
-    const { values, positionals } = parseOrUsage(() => parseArgs({ args: argv, options: CLIENT_OPTIONS, allowPositionals: true }));
-    const [id] = actionIds(positionals, 1, DELETE_USAGE);
+    const { values, ids: [id] } = parseAction(argv, {}, 1, DELETE_USAGE);
     await adminClient(values.config, io).delete(`/v1/endpoints/${segment(id!)}`);
     // The API answers 204 with no body; --json still prints one document.
     if (values.json) return printJson(io, { id, deleted: true });
@@ -120,8 +116,7 @@ export const ROTATE_SECRET: EndpointAction = {
   usage: ROTATE_USAGE,
   options: ROTATE_OPTIONS,
   run: async (argv, io) => {
-    const { values, positionals } = parseOrUsage(() => parseArgs({ args: argv, options: { ...CLIENT_OPTIONS, ...ROTATE_OPTIONS }, allowPositionals: true }));
-    const [id] = actionIds(positionals, 1, ROTATE_USAGE);
+    const { values, ids: [id] } = parseAction(argv, ROTATE_OPTIONS, 1, ROTATE_USAGE);
     const body = { ...(values.grace === undefined ? {} : { grace: values.grace }), ...(values.secret === undefined ? {} : { secret: values.secret }) };
     const rotated = await adminClient(values.config, io).post<RotatedSecret>(`/v1/endpoints/${segment(id!)}/rotate-secret`, body);
     if (values.json) return printJson(io, rotated);

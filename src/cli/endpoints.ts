@@ -9,7 +9,7 @@
  */
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import type { EndpointView, TestSent } from "./api-types";
-import { actionIds, CLIENT_OPTIONS, parseOrUsage } from "./args";
+import { CLIENT_OPTIONS, parseAction, parseOrUsage } from "./args";
 import { adminClient, segment } from "./client";
 import { LIST } from "./endpoints-list";
 import { CREATE, DELETE, ROTATE_SECRET, UPDATE } from "./endpoints-write";
@@ -30,8 +30,7 @@ function withId(name: string, run: (id: string, io: CliIo, json: boolean, config
     usage,
     options: {},
     run: async (argv, io) => {
-      const { values, positionals } = parseOrUsage(() => parseArgs({ args: argv, options: CLIENT_OPTIONS, allowPositionals: true }));
-      const [id] = actionIds(positionals, 1, usage);
+      const { values, ids: [id] } = parseAction(argv, {}, 1, usage);
       await run(id!, io, values.json === true, values.config);
     },
   };
