@@ -24,6 +24,8 @@ import { PreparedCache } from "./prepared-cache";
 import { SortedIds } from "./sorted-ids";
 
 export const REASON_CONFIG = "disabled in the config (enabled: false)";
+/** The same switch on an endpoint created over the API, which has no config entry. */
+export const REASON_API_SETTING = "disabled over the API (enabled: false)";
 export const REASON_OPERATOR = "disabled by an operator";
 
 /** Prepared endpoints kept at most: far more than deliver at once, a bounded share of memory. */
@@ -287,7 +289,7 @@ export class EndpointRegistry {
     const known = previous !== undefined || this.#unregistered.has(config.id);
     const state = previous?.state ?? this.#stateOf(config.id);
     const hash = stored && state.configHash !== null ? state.configHash : configHash(config);
-    const transition = this.#reconcile(config, state, hash, now);
+    const transition = this.#reconcile(config, source === "config" ? REASON_CONFIG : REASON_API_SETTING, state, hash, now);
     const edited = state.configHash !== hash;
     // Only an edited endpoint can have just switched to FIFO; skip the backlog walk otherwise.
     if (config.ordering === "fifo" && (edited || stored)) this.#deps.store.assignFifoKeys(config.id);
@@ -332,18 +334,19 @@ export class EndpointRegistry {
     return s;
   }
 
-  #reconcile(config: EndpointConfig, state: EndpointState, hash: string, now: number): Transition | null {
+  /** `reason` is what `enabled: false` reads as for this endpoint's source. */
+  #reconcile(config: EndpointConfig, reason: string, state: EndpointState, hash: string, now: number): Transition | null {
     if (!config.enabled) {
-      if (state.state === "disabled" && state.disabledReason === REASON_CONFIG) return null;
+      if (state.state === "disabled" && state.disabledReason === reason) return null;
       state.state = "disabled";
-      state.disabledReason = REASON_CONFIG;
+      state.disabledReason = reason;
       this.#deps.store.holdPending(config.id, now);
       return { kind: "disabled", id: config.id, state: { ...state } };
     }
-    const configReenabled = state.state === "disabled" && state.disabledReason === REASON_CONFIG;
+    const switchedBackOn = state.state === "disabled" && state.disabledReason === reason;
     // An operator who edits an auto-disabled endpoint (a fixed URL, say) means it to run again.
     const editedAfterAutoDisable = state.state === "auto_disabled" && state.configHash !== null && state.configHash !== hash;
-    if (!configReenabled && !editedAfterAutoDisable) return null;
+    if (!switchedBackOn && !editedAfterAutoDisable) return null;
     resetToActive(state);
     return { kind: "enabled", id: config.id };
   }

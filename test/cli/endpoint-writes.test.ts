@@ -114,6 +114,8 @@ describe("hookrelay endpoints update", () => {
     expect(fieldsOf(out.stdout)).toMatchObject({ id: "to-update", url: other, events: '["up.b","up.c"]', description: "kept", state: "active" });
     const off = JSON.parse((await runInProcess(endpoints, ["update", "to-update", "--enabled", "false", "--json"], env)).stdout);
     expect(off).toMatchObject({ state: "disabled", url: other, events: ["up.b", "up.c"], description: "kept" });
+    // It has no config file entry to blame.
+    expect(off.disabled_reason).toBe("disabled over the API (enabled: false)");
     expect(JSON.parse((await runInProcess(endpoints, ["update", "to-update", "--enabled", "true", "--json"], env)).stdout).state).toBe("active");
   });
 
