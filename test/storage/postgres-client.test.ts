@@ -45,9 +45,10 @@ describePostgres("Bun's SQL client under concurrency", (db) => {
 
   it("gives each of thousands of concurrent queries its own row, never from inside a transaction", async () => {
     const sql = pool();
-    // Five shapes on one pool: prepared with parameters, a 2 KB parameter
-    // (more than one write), simple protocol (no parameters), a statement
-    // prepared on first use, and one whose text is new to the connection.
+    // Five shapes on one pool: a prepared query, one with a 2 KB parameter
+    // (more than one write), the simple protocol (no parameters), 50 texts
+    // each new to a connection on first use (a Parse round trip first, the
+    // trigger of #32772), and another column type.
     const ask = (n: number): Promise<boolean> => {
       switch (n % 5) {
         case 0:
