@@ -79,9 +79,7 @@ export function recordCompletion(c: Completion, deps: RecordDeps, tally: Attempt
     if (decision.delivery.status === "delivered") state.lastSuccessAt = c.finishedAt;
   }
   const verdict = decision.delivery;
-  // An endpoint deleted over the API, or given another tenant than this event's, while this attempt
-  // ran takes no more attempts of it: its backlog was cancelled.
-  const retired = deps.endpoints.isDeleted(endpointId) || (live !== undefined && live.config.tenant !== c.prepared.config.tenant);
+  const retired = isRetired(c, deps);
   // Exhausted wins over held: a delivery out of attempts is dead even if this attempt also disabled the endpoint.
   const hold = verdict.status === "pending" && (!live || live.state.state !== "active" || decision.disable !== null);
   const status = verdict.status === "pending" && retired ? "cancelled" : hold ? "held" : verdict.status;
@@ -125,23 +123,36 @@ export function recordCompletion(c: Completion, deps: RecordDeps, tally: Attempt
  * `pending`, due at once, even if this was its timetable's last attempt. It
  * still counts as an attempt made, as the receiver may have acted on it.
  */
-export function recordCutShort(a: Started, now: number, graceMs: number, deps: Pick<RecordDeps, "outcomes" | "log">): void {
+/**
+ * An endpoint deleted over the API, or given another tenant than this
+ * event's, while an attempt ran takes no more attempts of it: its backlog
+ * was cancelled, and so is this delivery.
+ */
+function isRetired(a: Pick<Started, "delivery" | "prepared">, deps: Pick<RecordDeps, "endpoints">): boolean {
+  const live = deps.endpoints.get(a.delivery.endpointId);
+  return deps.endpoints.isDeleted(a.delivery.endpointId) || (live !== undefined && live.config.tenant !== a.prepared.config.tenant);
+}
+
+export function recordCutShort(a: Started, now: number, graceMs: number, deps: Pick<RecordDeps, "outcomes" | "log" | "endpoints">): void {
   const d = a.delivery;
   const n = d.attempts + 1;
+  const retired = isRetired(a, deps);
   deps.outcomes.record({
     seq: d.seq,
     n,
     startedAt: a.startedAt,
     durationMs: now - a.startedAt,
     statusCode: null,
-    error: `the attempt was cut short by shutdown after server.shutdown_grace (${graceMs} ms) and is made again at the next start`,
+    error: retired
+      ? `the attempt was cut short by shutdown after server.shutdown_grace (${graceMs} ms); its endpoint is gone, so it is not made again`
+      : `the attempt was cut short by shutdown after server.shutdown_grace (${graceMs} ms) and is made again at the next start`,
     requestHeaders: JSON.stringify(a.headers),
     responseExcerpt: null,
-    status: "pending",
-    nextAttemptAt: now,
+    status: retired ? "cancelled" : "pending",
+    nextAttemptAt: retired ? null : now,
     finishedAt: now,
   });
-  deps.log.warn("attempt cut short by shutdown; delivery pending", {
+  deps.log.warn(`attempt cut short by shutdown; delivery ${retired ? "cancelled" : "pending"}`, {
     event_id: d.eventId,
     delivery_id: deliveryId(d.seq),
     endpoint_id: d.endpointId,

@@ -1,5 +1,9 @@
 /** @module test/endpoints/edit — PATCH and DELETE on endpoints created over the API, and what the config's own answer instead. */
+import { Database } from "bun:sqlite";
 import { afterEach, describe, expect, it } from "bun:test";
+import { join } from "node:path";
+import { startReceiver } from "../helpers/receiver";
+import { configYaml, startRelay, tempDir } from "../helpers/relay";
 import { waitFor } from "../helpers/wait";
 import { type ApiRelay, startApiRelay } from "./support";
 
@@ -109,5 +113,33 @@ describe("a patch's media type", () => {
     });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { events: string[] }).events).toEqual(["b"]);
+  });
+});
+
+describe("an endpoint deleted while an attempt to it runs", () => {
+  it("has that delivery cancelled, not pending, when a drain cuts the attempt short", async () => {
+    const tmp = tempDir();
+    let answered!: () => void;
+    const hanging = startReceiver(() => new Promise<Response>((resolve) => (answered = () => resolve(new Response("late")))));
+    const yaml = configYaml(tmp.dir, "  []").replace("endpoints:\n  []", "endpoints: []").replace("shutdown_grace: 5s", "shutdown_grace: 100ms");
+    const relay = await startRelay(yaml, { dir: tmp.dir });
+    try {
+      const created = await relay.admin("POST", "/v1/endpoints", { url: hanging.url, events: ["a"] });
+      const { id } = (await created.json()) as { id: string };
+      await relay.post("/v1/events", { type: "a", data: {} });
+      await hanging.waitForRequests(1);
+      expect((await relay.admin("DELETE", `/v1/endpoints/${id}`)).status).toBe(204);
+      await relay.stop();
+      const db = new Database(join(tmp.dir, "hookrelay.db"), { readonly: true });
+      const row = db.query("SELECT status, next_attempt_at FROM deliveries WHERE endpoint_id = ?").get(id);
+      const attempt = db.query("SELECT error FROM attempts").get() as { error: string };
+      db.close();
+      expect(row).toEqual({ status: "cancelled", next_attempt_at: null });
+      expect(attempt.error).toContain("its endpoint is gone");
+    } finally {
+      answered?.();
+      hanging.close();
+      tmp.remove();
+    }
   });
 });
