@@ -96,11 +96,25 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   let draining = false;
 
   const db = openDatabase(config.storage.path, { sync: config.storage.sync });
-  migrate(db);
+  let checkpointerStarting: Promise<Checkpointer> | null = null;
+  const closeAfterRefusal = async () => {
+    await (await checkpointerStarting)?.close();
+    db.close();
+  };
+  /** Runs a start-up step that may refuse to start (a newer schema, a taken id, secrets no key opens), closing what is open if it does. */
+  const orClose = <T>(step: () => T): T => {
+    try {
+      return step();
+    } catch (err) {
+      void closeAfterRefusal();
+      throw err;
+    }
+  };
+  orClose(() => migrate(db));
   const tx = transactionRunner(db);
   const relaxed = relaxedSync(db);
   // The thread starts while the rest is assembled; it is awaited before the first request is served.
-  const checkpointerStarting = Checkpointer.start(CHECKPOINT_THREAD_ENTRY, db, config.storage.path, config.storage.sync);
+  checkpointerStarting = Checkpointer.start(CHECKPOINT_THREAD_ENTRY, db, config.storage.path, config.storage.sync);
   const health = new StorageHealth(db);
   const claims = new Claims(db);
   const requeued = claims.requeueInFlight();
@@ -116,7 +130,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     onTransition: announcements.transition,
     onReleased: (id) => scheduler.noteDue(id, clock.now()),
   });
-  const keys = loadKeys(config.storage.encryptionKeys, config.storage.path);
+  const keys = orClose(() => loadKeys(config.storage.encryptionKeys, config.storage.path));
   const apiStore = new ApiEndpointStore(db);
   const creates = new EndpointCreateStore(db);
   const apiEndpoints = new ApiEndpoints({
@@ -166,8 +180,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     onIngested: (count) => metrics.eventsIngested(count),
   });
   // API endpoints first: a config that takes one of their ids is refused, naming it.
-  apiEndpoints.load(clock.now());
-  reportOrphans(endpoints.apply(config.endpoints, clock.now()), log);
+  orClose(() => {
+    apiEndpoints.load(clock.now());
+    reportOrphans(endpoints.apply(config.endpoints, clock.now()), log);
+  });
   scheduler.configure(config.delivery.concurrency);
   const auth = { tokens: () => config.auth, session: (token: string) => sessions.resolve(token, clock.now()) };
   let publicUrl = "";
