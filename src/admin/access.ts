@@ -41,6 +41,7 @@ export const TENANT_ROUTES: ReadonlyMap<string, "read" | "write"> = new Map([
   ["POST /v1/deliveries/:id/retry", "write"],
   ["POST /v1/deliveries/retry", "write"],
   ["GET /v1/events/:id", "read"],
+  ["GET /v1/portal/session", "read"],
 ]);
 
 const principals = new WeakMap<Request, Principal>();

@@ -3,18 +3,20 @@
  * `POST /v1/portal/sessions` and `DELETE /v1/portal/sessions/:id` (admin
  * only): a link that opens the dashboard signed in as one tenant. The token
  * rides after `#` in the link, so it never reaches a server's access log,
- * and is shown only in the answer that creates it.
+ * and is shown only in the answer that creates it. `GET /v1/portal/session`
+ * answers a tenant token with its own session (tenant, read-only, expiry),
+ * which is how the dashboard knows whom it signed in as and what to offer.
  */
 import { t } from "elysia";
 import { TENANT_PATTERN } from "../config/schema";
 import { parseDuration } from "../config/duration";
 import { HttpError } from "../http/errors";
 import { DEFAULT_TTL_MS, MAX_TTL_MS } from "../portal/sessions";
-import { ADMIN_SECURITY, adminGroup } from "./access";
+import { ADMIN_SECURITY, adminGroup, principalOf } from "./access";
 import type { AdminDeps } from "./deps";
 import { iso } from "./render";
 import { IdParams } from "./params";
-import { PortalSession } from "./shapes";
+import { CurrentPortalSession, PortalSession } from "./shapes";
 
 /** Where a portal link lands: the dashboard, with the token in the fragment. */
 export function portalUrl(base: string, token: string): string {
@@ -57,6 +59,18 @@ export function portalSessionRoutes(deps: AdminDeps) {
         parse: "none",
         params: IdParams,
         detail: { ...doc("Revoke a portal session at once", "revokePortalSession"), responses: { 204: { description: "Revoked" } } },
+      },
+    )
+    .get(
+      "/v1/portal/session",
+      ({ request }) => {
+        const p = principalOf(request);
+        if (p.kind !== "tenant") throw new HttpError(404, "not_found", "an admin token belongs to no portal session");
+        return { id: p.sessionId, tenant: p.tenant, read_only: p.readOnly, expires_at: iso(p.expiresAt) };
+      },
+      {
+        response: { 200: CurrentPortalSession },
+        detail: { ...doc("The portal session of the token presented: its tenant, whether it may only read, when it expires", "getCurrentPortalSession"), security: [{ portalToken: [] }] },
       },
     );
 }

@@ -120,6 +120,14 @@ export const PortalSession = t.Object({
   expires_at: Time,
 });
 
+/** The portal session a tenant token belongs to, so a client can say who it is signed in as. */
+export const CurrentPortalSession = t.Object({
+  id: t.String(),
+  tenant: t.String(),
+  read_only: t.Boolean({ description: "The session may only read" }),
+  expires_at: Time,
+});
+
 export const TestSent = t.Object({ event_id: t.String(), delivery_id: t.String() });
 
 export const Retried = t.Object({

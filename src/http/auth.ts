@@ -19,7 +19,7 @@ export interface TokenSets {
 export type Principal =
   | { readonly kind: "admin" }
   | { readonly kind: "ingest" }
-  | { readonly kind: "tenant"; readonly tenant: string; readonly sessionId: string; readonly readOnly: boolean };
+  | { readonly kind: "tenant"; readonly tenant: string; readonly sessionId: string; readonly readOnly: boolean; readonly expiresAt: number };
 
 export interface AuthDeps {
   readonly tokens: () => TokenSets;
@@ -40,7 +40,10 @@ export function authenticate(request: Request, deps: AuthDeps): Principal {
   if (matchesAny(sets.ingestTokens, bytes)) return INGEST;
   if (token.startsWith(TOKEN_PREFIX)) {
     const found = deps.session(token);
-    if (found.ok) return { kind: "tenant", tenant: found.session.tenant, sessionId: found.session.id, readOnly: found.session.readOnly };
+    if (found.ok) {
+      const { session } = found;
+      return { kind: "tenant", tenant: session.tenant, sessionId: session.id, readOnly: session.readOnly, expiresAt: session.expiresAt };
+    }
     if (found.why !== "unknown") throw new HttpError(401, "unauthorized", `the portal session has ${found.why === "expired" ? "expired" : "been revoked"}; ask for a new link`);
   }
   throw new HttpError(401, "unauthorized", "the token is not valid");

@@ -33,6 +33,7 @@ const ROUTES = [
   "post /v1/endpoints/{id}/rotate-secret",
   "post /v1/portal/sessions",
   "delete /v1/portal/sessions/{id}",
+  "get /v1/portal/session",
 ];
 
 /** A schema as JSON Schema text, without the error messages meant for the API's own answers. */

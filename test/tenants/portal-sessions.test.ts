@@ -2,8 +2,8 @@
  * @module test/tenants/portal-sessions
  * `POST /v1/portal/sessions` and `DELETE /v1/portal/sessions/:id`
  * (interface.md §9): the answer and its link, tokens stored only as hashes,
- * ttl bounds, read-only sessions, and tokens that stop working the moment a
- * session is revoked or expires.
+ * ttl bounds, read-only sessions, a token asking for its own session, and
+ * tokens that stop working the moment a session is revoked or expires.
  */
 import { describe, expect, it } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
@@ -134,6 +134,24 @@ describe("portal sessions", () => {
       ["a-cfg", null],
     ]);
     expect(rcv.requests).toHaveLength(2);
+  });
+
+  it("answers a tenant token with its own session: tenant, read_only and expiry, never the token", async () => {
+    const relay = await relayWith(defer, "");
+    const [rw, ro, other] = [await openSession(relay, "acme"), await openSession(relay, "acme", { read_only: true }), await openSession(relay, "bolt")];
+    for (const [s, tenant, readOnly] of [[rw, "acme", false], [ro, "acme", true], [other, "bolt", false]] as const) {
+      const res = await call(relay, s.token, "GET", "/v1/portal/session");
+      const text = await res.text();
+      expect(res.status).toBe(200);
+      expect(JSON.parse(text)).toEqual({ id: s.id, tenant, read_only: readOnly, expires_at: s.expires_at });
+      expect(text).not.toContain(s.token.slice(4));
+    }
+    // An admin token has no session of its own; ingest tokens and no token are refused.
+    expect((await expectJson(call(relay, ADMIN_TOKEN, "GET", "/v1/portal/session"), 404)).error.code).toBe("not_found");
+    await expectJson(call(relay, INGEST_TOKEN, "GET", "/v1/portal/session"), 401);
+    await expectJson(call(relay, null, "GET", "/v1/portal/session"), 401);
+    await expectJson(call(relay, ADMIN_TOKEN, "DELETE", `/v1/portal/sessions/${rw.id}`), 204);
+    expect((await expectJson(call(relay, rw.token, "GET", "/v1/portal/session"), 401)).error.message).toContain("revoked");
   });
 
   it("refuses a revoked session's token with 401 at once, leaving the tenant's other sessions working", async () => {
