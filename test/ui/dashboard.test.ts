@@ -164,7 +164,8 @@ describe.skipIf(!run)("dashboard in a browser", () => {
     await page.waitForSelector('a[rel="next"]');
     await page.click('a[rel="next"]');
     await page.waitForFunction(() => location.search.includes("cursor="));
-    await page.waitForSelector("a[href='/ui/deliveries']");
+    await page.waitForSelector(".pager a[href='/ui/deliveries']");
+    await page.waitForSelector("table.deliveries tbody tr");
     expect(await page.$$eval("table.deliveries tbody tr", (rows) => rows.length)).toBeGreaterThan(0);
   });
 

@@ -5,6 +5,7 @@
  * sent can become markup.
  */
 import type { ComponentChildren } from "preact";
+import { ApiError } from "../lib/api";
 import { time } from "../lib/format";
 
 export function Status({ value }: { value: string }) {
@@ -15,8 +16,14 @@ export function Time({ iso }: { iso: string | null }) {
   return iso ? <time dateTime={iso} title={iso}>{time(iso)}</time> : <span class="muted">—</span>;
 }
 
+/** An API error as a sentence; a 404 says "Not found" first (another tenant's ids are 404 too). */
 export function ErrorBox({ error }: { error: Error | null }) {
-  return error ? <p class="error" role="alert">{error.message}</p> : null;
+  if (!error) return null;
+  return (
+    <p class="error" role="alert">
+      {error instanceof ApiError && error.status === 404 ? `Not found: ${error.message}.` : error.message}
+    </p>
+  );
 }
 
 export function Loading({ what }: { what: string }) {

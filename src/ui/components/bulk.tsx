@@ -29,6 +29,7 @@ export interface BulkFilter {
   readonly status: string;
   readonly endpoint?: string;
   readonly event_type?: string;
+  readonly tenant?: string;
   readonly since?: string;
   readonly until?: string;
 }

@@ -4,7 +4,17 @@ import { href } from "../lib/router";
 import type { Delivery } from "../lib/types";
 import { Status, Time } from "./bits";
 
-export function DeliveryTable({ items, fresh, showEndpoint = true }: { items: readonly Delivery[]; fresh?: ReadonlySet<number>; showEndpoint?: boolean }) {
+export function DeliveryTable({
+  items,
+  fresh,
+  showEndpoint = true,
+  showTenant = false,
+}: {
+  items: readonly Delivery[];
+  fresh?: ReadonlySet<number>;
+  showEndpoint?: boolean;
+  showTenant?: boolean;
+}) {
   return (
     <table class="deliveries">
       <thead>
@@ -12,6 +22,7 @@ export function DeliveryTable({ items, fresh, showEndpoint = true }: { items: re
           <th>Delivery</th>
           <th>Event type</th>
           {showEndpoint ? <th>Endpoint</th> : null}
+          {showTenant ? <th>Tenant</th> : null}
           <th>Status</th>
           <th class="num">Attempts</th>
           <th>Last answer</th>
@@ -31,6 +42,7 @@ export function DeliveryTable({ items, fresh, showEndpoint = true }: { items: re
                 <a href={href(`/endpoints/${seg(d.endpoint_id)}`)}>{d.endpoint_id}</a>
               </td>
             ) : null}
+            {showTenant ? <td class="mono">{d.tenant ?? ""}</td> : null}
             <td>
               <Status value={d.status} />
             </td>

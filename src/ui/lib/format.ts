@@ -47,3 +47,16 @@ export function count(n: number): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${count(n)} ${n === 1 ? one : many}`;
 }
+
+const UNITS: readonly [string, number][] = [
+  ["d", 86_400_000],
+  ["h", 3_600_000],
+  ["m", 60_000],
+  ["s", 1_000],
+];
+
+/** Milliseconds as the config file writes a duration, exactly: "30s", "5m", "250ms". */
+export function durationText(ms: number): string {
+  for (const [unit, size] of UNITS) if (ms !== 0 && ms % size === 0) return `${ms / size}${unit}`;
+  return ms === 0 ? "0s" : `${ms}ms`;
+}

@@ -12,6 +12,7 @@ export type Route =
   | { readonly page: "overview" }
   | { readonly page: "endpoints" }
   | { readonly page: "endpoint"; readonly id: string }
+  | { readonly page: "new_endpoint" }
   | { readonly page: "deliveries" }
   | { readonly page: "delivery"; readonly id: string }
   | { readonly page: "not_found" };
@@ -23,6 +24,8 @@ export function parseRoute(pathname: string): Route {
   if (parts.length === 0) return { page: "overview" };
   if (parts[0] === "endpoints" && parts.length === 1) return { page: "endpoints" };
   if (parts[0] === "endpoints" && parts.length === 2) return { page: "endpoint", id: parts[1]! };
+  // Not below /endpoints/, where every name is a possible endpoint id.
+  if (parts[0] === "new-endpoint" && parts.length === 1) return { page: "new_endpoint" };
   if (parts[0] === "deliveries" && parts.length === 1) return { page: "deliveries" };
   if (parts[0] === "deliveries" && parts.length === 2) return { page: "delivery", id: parts[1]! };
   return { page: "not_found" };
@@ -33,6 +36,16 @@ export function href(path: string, query?: URLSearchParams | Record<string, stri
   const params = query instanceof URLSearchParams ? query : new URLSearchParams(Object.entries(query ?? {}).filter((e): e is [string, string] => !!e[1]));
   const q = params.toString();
   return `${BASE}${path}${q ? `?${q}` : ""}`;
+}
+
+/** `query` with `changes` applied: a value sets its key, undefined or "" removes it. */
+export function withParams(query: URLSearchParams, changes: Record<string, string | undefined>): URLSearchParams {
+  const next = new URLSearchParams(query);
+  for (const [k, v] of Object.entries(changes)) {
+    if (v) next.set(k, v);
+    else next.delete(k);
+  }
+  return next;
 }
 
 const listeners = new Set<() => void>();

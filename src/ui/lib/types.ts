@@ -9,6 +9,7 @@ export interface Delivery {
   event_id: string;
   event_type: string;
   endpoint_id: string;
+  tenant: string | null;
   status: DeliveryStatus;
   attempts: number;
   next_attempt_at: string | null;
@@ -38,6 +39,7 @@ export interface DeliveryDetail extends Delivery {
 export interface EventDetail {
   id: string;
   type: string;
+  tenant: string | null;
   data: Record<string, unknown>;
   ordering_key: string | null;
   occurred_at: string | null;
@@ -62,8 +64,25 @@ export interface Endpoint {
   timeout_ms: number | null;
   retry: { delays_ms: number[]; max_age_ms: number | null } | null;
   ordering: "fifo" | "none" | null;
-  /** `config` or `api`; absent on daemons without the endpoint API, whose endpoints all come from the config. */
-  source?: string;
+  source: EndpointSource;
+  tenant: string | null;
+  description: string | null;
+  metadata: Record<string, string> | null;
+  created_at: string | null;
+  updated_at: string | null;
+}
+
+export type EndpointSource = "config" | "api";
+export const ENDPOINT_SOURCES: readonly EndpointSource[] = ["config", "api"];
+
+/** The answer that creates an endpoint: the only one that shows its secret. */
+export interface CreatedEndpoint extends Endpoint {
+  secret: string;
+}
+
+export interface RotatedSecret {
+  secret: string;
+  previous_expires_at: string;
 }
 
 export interface Page<T> {

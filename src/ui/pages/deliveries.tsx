@@ -1,46 +1,47 @@
 /**
  * @module ui/pages/deliveries
- * Deliveries newest first, filtered by status, endpoint, event type and time
- * — every filter and the page's cursor in the URL, so a view can be shared —
- * with a live mode that keeps the first page current and marks new rows,
- * and bulk retry / cancel of what the filter selects.
+ * Deliveries newest first, filtered by status, endpoint, event type, tenant
+ * (admins only: a tenant sees its own) and time — every filter and the
+ * page's cursor in the URL, so a view can be shared — with a live mode that
+ * keeps the first page current and marks new rows, and bulk retry / cancel
+ * of what the filter selects, for the sessions that may.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ErrorBox, Loading } from "../components/bits";
 import { BulkAction } from "../components/bulk";
 import { DeliveryTable } from "../components/delivery-table";
+import { Pager } from "../components/pager";
 import { withQuery } from "../lib/api";
-import { href, navigate } from "../lib/router";
+import { mayCancel, mayRetry, useRights } from "../lib/rights";
+import { href, navigate, withParams } from "../lib/router";
 import { DELIVERY_STATUSES, type Delivery, type Page } from "../lib/types";
 import { useApi } from "../lib/use-api";
 
 /** The filters the URL carries, with the API's names. */
-const FILTERS = ["status", "endpoint", "event_type", "since", "until"] as const;
+const FILTERS = ["status", "endpoint", "event_type", "tenant", "since", "until"] as const;
 const PAGE_SIZE = "50";
 const LIVE_MS = 2_000;
 const RETRYABLE = ["pending", "failed", "delivered"];
 const CANCELLABLE = ["pending", "held"];
 
 export function Deliveries({ query }: { query: URLSearchParams }) {
-  const filter = Object.fromEntries(FILTERS.map((k) => [k, query.get(k) ?? undefined])) as Record<(typeof FILTERS)[number], string | undefined>;
+  const rights = useRights();
+  // A tenant's deliveries are its own whatever the URL says: it has no tenant filter.
+  const filters = FILTERS.filter((k) => k !== "tenant" || rights.admin);
+  const filter = Object.fromEntries(filters.map((k) => [k, query.get(k) ?? undefined])) as Partial<Record<(typeof FILTERS)[number], string>>;
   const cursor = query.get("cursor") ?? undefined;
   const live = query.get("live") === "1" && !cursor;
   const page = useApi<Page<Delivery>>(withQuery("/v1/deliveries", { ...filter, cursor, limit: PAGE_SIZE }), live ? LIVE_MS : undefined);
   const fresh = useFreshRows(page.data?.items ?? [], live);
 
-  const go = (changes: Record<string, string | undefined>, replace = false) => {
-    const next = new URLSearchParams(query);
-    for (const [k, v] of Object.entries(changes)) {
-      if (v) next.set(k, v);
-      else next.delete(k);
-    }
-    navigate(href("/deliveries", next), replace);
-  };
+  const go = (changes: Record<string, string | undefined>, replace = false) => navigate(href("/deliveries", withParams(query, changes)), replace);
   const apply = (e: Event) => {
     e.preventDefault();
     const form = new FormData(e.currentTarget as HTMLFormElement);
-    go({ ...Object.fromEntries(FILTERS.map((k) => [k, String(form.get(k) ?? "").trim() || undefined])), cursor: undefined });
+    go({ ...Object.fromEntries(filters.map((k) => [k, String(form.get(k) ?? "").trim() || undefined])), cursor: undefined });
   };
+  const retry = mayRetry(rights) && filter.status !== undefined && RETRYABLE.includes(filter.status);
+  const cancel = mayCancel(rights) && filter.status !== undefined && CANCELLABLE.includes(filter.status);
 
   return (
     <>
@@ -54,6 +55,7 @@ export function Deliveries({ query }: { query: URLSearchParams }) {
         </select>
         <input name="endpoint" placeholder="endpoint id" aria-label="Endpoint" value={filter.endpoint ?? ""} />
         <input name="event_type" placeholder="event type" aria-label="Event type" value={filter.event_type ?? ""} />
+        {rights.admin ? <input name="tenant" placeholder="tenant" aria-label="Tenant" value={filter.tenant ?? ""} /> : null}
         <input name="since" placeholder="since: 1h or 2026-03-08T12:00Z" aria-label="Since" value={filter.since ?? ""} />
         <input name="until" placeholder="until" aria-label="Until" value={filter.until ?? ""} />
         <button type="submit">Apply</button>
@@ -61,45 +63,25 @@ export function Deliveries({ query }: { query: URLSearchParams }) {
           <input type="checkbox" name="live" checked={live} disabled={!!cursor} onChange={(e) => go({ live: e.currentTarget.checked ? "1" : undefined }, true)} /> Live
         </label>
       </form>
-      {filter.status ? (
+      {retry || cancel ? (
         <div class="bulk-row">
-          {RETRYABLE.includes(filter.status) ? <BulkAction kind="retry" filter={{ ...filter, status: filter.status }} onDone={page.reload} /> : null}
-          {CANCELLABLE.includes(filter.status) ? <BulkAction kind="cancel" filter={{ ...filter, status: filter.status }} onDone={page.reload} /> : null}
+          {retry ? <BulkAction kind="retry" filter={{ ...filter, status: filter.status! }} onDone={page.reload} /> : null}
+          {cancel ? <BulkAction kind="cancel" filter={{ ...filter, status: filter.status! }} onDone={page.reload} /> : null}
         </div>
-      ) : (
-        <p class="muted small">Choose a status to retry or cancel every delivery the filter selects.</p>
-      )}
+      ) : !filter.status && mayRetry(rights) ? (
+        <p class="muted small">Choose a status to {mayCancel(rights) ? "retry or cancel" : "retry"} every delivery the filter selects.</p>
+      ) : null}
       <ErrorBox error={page.error} />
       {!page.data ? (
         <Loading what="deliveries" />
       ) : page.data.items.length === 0 ? (
         <p class="muted">No delivery matches.</p>
       ) : (
-        <DeliveryTable items={page.data.items} fresh={fresh} />
+        <DeliveryTable items={page.data.items} fresh={fresh} showTenant={rights.admin} />
       )}
-      <nav class="pager">
-        {cursor ? <a href={href("/deliveries", withoutCursor(query))}>Newest</a> : null}
-        {page.data?.next_cursor ? (
-          <a href={href("/deliveries", withCursor(query, page.data.next_cursor))} rel="next">
-            Older
-          </a>
-        ) : null}
-      </nav>
+      <Pager path="/deliveries" query={query} next={page.data?.next_cursor ?? null} first="Newest" later="Older" />
     </>
   );
-}
-
-function withoutCursor(q: URLSearchParams): URLSearchParams {
-  const next = new URLSearchParams(q);
-  next.delete("cursor");
-  return next;
-}
-
-function withCursor(q: URLSearchParams, cursor: string): URLSearchParams {
-  const next = withoutCursor(q);
-  next.delete("live");
-  next.set("cursor", cursor);
-  return next;
 }
 
 /** The seqs that appeared since live mode started showing this page. */

@@ -2,7 +2,8 @@
  * @module ui/pages/delivery
  * One delivery: the event's payload, every attempt (request headers, status,
  * duration, error, response excerpt) with "copy as curl", the attempts still
- * to come, and retry / cancel. Refreshed while the delivery is on its way.
+ * to come, and retry / cancel for the sessions that may. Refreshed while the
+ * delivery is on its way.
  */
 import { useEffect, useState } from "preact/hooks";
 import { type Action, Actions } from "../components/actions";
@@ -10,6 +11,7 @@ import { Code, ErrorBox, Facts, Loading, Status, Time } from "../components/bits
 import { seg } from "../lib/api";
 import { curlCommand } from "../lib/curl";
 import { duration, relative } from "../lib/format";
+import { mayCancel, mayRetry, type Rights, useRights } from "../lib/rights";
 import { href } from "../lib/router";
 import type { Attempt, DeliveryDetail, Endpoint, EventDetail } from "../lib/types";
 import { useApi } from "../lib/use-api";
@@ -17,19 +19,20 @@ import { useApi } from "../lib/use-api";
 const ACTIVE = ["pending", "in_flight", "held"];
 const POLL_MS = 2_000;
 
-function deliveryActions(d: DeliveryDetail): Action[] {
+function deliveryActions(d: DeliveryDetail, rights: Rights): Action[] {
   const base = `/v1/deliveries/${seg(d.id)}`;
   const out: Action[] = [];
-  if (["pending", "failed", "delivered"].includes(d.status)) {
+  if (mayRetry(rights) && ["pending", "failed", "delivered"].includes(d.status)) {
     out.push({ label: "Retry now", method: "POST", path: `${base}/retry`, done: (a: { status: string }) => `Queued again: ${a.status}.` });
   }
-  if (["pending", "held"].includes(d.status)) {
+  if (mayCancel(rights) && ["pending", "held"].includes(d.status)) {
     out.push({ label: "Cancel", method: "POST", path: `${base}/cancel`, confirm: `Cancel ${d.id}? It will not be attempted again.`, done: () => "Cancelled." });
   }
   return out;
 }
 
 export function DeliveryPage({ id }: { id: string }) {
+  const rights = useRights();
   const [poll, setPoll] = useState<number | undefined>(POLL_MS);
   const detail = useApi<DeliveryDetail>(`/v1/deliveries/${seg(id)}`, poll);
   const d = detail.data;
@@ -45,7 +48,7 @@ export function DeliveryPage({ id }: { id: string }) {
       <h1>
         {d.id} <Status value={d.status} />
       </h1>
-      <Actions actions={deliveryActions(d)} onDone={() => {
+      <Actions actions={deliveryActions(d, rights)} onDone={() => {
           setPoll(POLL_MS);
           detail.reload();
         }} />
@@ -54,6 +57,7 @@ export function DeliveryPage({ id }: { id: string }) {
           ["Event", <span class="mono">{d.event_id}</span>],
           ["Event type", <span class="mono">{d.event_type}</span>],
           ["Endpoint", <a href={href(`/endpoints/${seg(d.endpoint_id)}`)}>{d.endpoint_id}</a>],
+          ...(rights.admin ? ([["Tenant", d.tenant]] as [string, string | null][]) : []),
           ["Attempts", String(d.attempts)],
           ["Created", <Time iso={d.created_at} />],
           ["Delivered", d.delivered_at ? <Time iso={d.delivered_at} /> : null],

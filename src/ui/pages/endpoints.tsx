@@ -1,50 +1,59 @@
 /**
  * @module ui/pages/endpoints
- * Every endpoint with its state, backlog and success rate over the day;
- * search by id or URL and filter by state and source, all kept in the URL.
+ * Endpoints by id, a page at a time (the API's `next_cursor`), with state,
+ * backlog and the day's success rate. Tenant (admins only: a tenant sees its
+ * own), state and source filter on the server; the search box narrows the
+ * page shown by id, URL or description. Everything is kept in the URL.
  */
 import { ErrorBox, Loading, Status, Time } from "../components/bits";
+import { Pager } from "../components/pager";
+import { seg, withQuery } from "../lib/api";
 import { count, percent } from "../lib/format";
-import { href, navigate } from "../lib/router";
-import { ENDPOINT_STATES, type Endpoint, type Page, type Stats } from "../lib/types";
+import { href, navigate, withParams } from "../lib/router";
+import { useRights } from "../lib/rights";
+import { ENDPOINT_SOURCES, ENDPOINT_STATES, type Endpoint, type Page, type Stats } from "../lib/types";
 import { useApi } from "../lib/use-api";
-import { seg } from "../lib/api";
 
-const SOURCES = ["config", "api"] as const;
-
-/** Where an endpoint comes from; daemons without the endpoint API have config endpoints only. */
-export const sourceOf = (e: Endpoint) => e.source ?? "config";
+const PAGE_SIZE = "50";
 
 export function Endpoints({ query }: { query: URLSearchParams }) {
-  const list = useApi<Page<Endpoint>>("/v1/endpoints", 10_000);
+  const rights = useRights();
+  const filter = { tenant: rights.admin ? query.get("tenant") : null, state: query.get("state"), source: query.get("source"), cursor: query.get("cursor") };
+  const list = useApi<Page<Endpoint>>(withQuery("/v1/endpoints", { ...filter, limit: PAGE_SIZE }), 10_000);
   const q = query.get("q") ?? "";
-  const state = query.get("state") ?? "";
-  const source = query.get("source") ?? "";
-  const set = (key: string, value: string) => {
-    const next = new URLSearchParams(query);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    navigate(href("/endpoints", next), key === "q");
-  };
+  // A change of filter starts again from the first page; typing in the search box keeps the history entry.
+  const set = (key: string, value: string) => navigate(href("/endpoints", withParams(query, { [key]: value, ...(key === "q" ? {} : { cursor: undefined }) })), key === "q");
   const needle = q.toLowerCase();
-  const shown = (list.data?.items ?? []).filter(
-    (e) => (!needle || e.id.toLowerCase().includes(needle) || (e.url ?? "").toLowerCase().includes(needle)) && (!state || e.state === state) && (!source || sourceOf(e) === source),
-  );
+  const shown = (list.data?.items ?? []).filter((e) => !needle || [e.id, e.url ?? "", e.description ?? ""].some((s) => s.toLowerCase().includes(needle)));
   return (
     <>
-      <h1>Endpoints</h1>
-      <form class="filters" onSubmit={(e) => e.preventDefault()}>
-        <input type="search" name="q" placeholder="Search id or URL" value={q} onInput={(e) => set("q", e.currentTarget.value)} aria-label="Search" />
-        <select name="state" value={state} onChange={(e) => set("state", e.currentTarget.value)} aria-label="State">
+      <h1>
+        Endpoints
+        {rights.write ? (
+          <a class="button primary" href={href("/new-endpoint", filter.tenant ? { tenant: filter.tenant } : undefined)}>
+            New endpoint
+          </a>
+        ) : null}
+      </h1>
+      <form
+        class="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (rights.admin) set("tenant", String(new FormData(e.currentTarget).get("tenant") ?? "").trim());
+        }}
+      >
+        <input type="search" name="q" placeholder="Search this page: id, URL, description" value={q} onInput={(e) => set("q", e.currentTarget.value)} aria-label="Search" />
+        {rights.admin ? <input name="tenant" placeholder="tenant" aria-label="Tenant" value={filter.tenant ?? ""} key={filter.tenant ?? ""} onChange={(e) => set("tenant", e.currentTarget.value.trim())} /> : null}
+        <select name="state" value={filter.state ?? ""} onChange={(e) => set("state", e.currentTarget.value)} aria-label="State">
           <option value="">any state</option>
           {ENDPOINT_STATES.map((s) => (
             <option value={s}>{s}</option>
           ))}
         </select>
-        <select name="source" value={source} onChange={(e) => set("source", e.currentTarget.value)} aria-label="Source">
+        <select name="source" value={filter.source ?? ""} onChange={(e) => set("source", e.currentTarget.value)} aria-label="Source">
           <option value="">any source</option>
-          {SOURCES.map((s) => (
-            <option value={s}>{s}</option>
+          {ENDPOINT_SOURCES.map((s) => (
+            <option value={s}>{s === "api" ? "created over the API" : "the config file"}</option>
           ))}
         </select>
       </form>
@@ -52,10 +61,12 @@ export function Endpoints({ query }: { query: URLSearchParams }) {
       {!list.data ? (
         <Loading what="endpoints" />
       ) : (
-        <table>
+        <table class="endpoints">
           <thead>
             <tr>
               <th>Endpoint</th>
+              <th>Source</th>
+              {rights.admin ? <th>Tenant</th> : null}
               <th>State</th>
               <th class="num">Pending</th>
               <th class="num">Held</th>
@@ -66,24 +77,30 @@ export function Endpoints({ query }: { query: URLSearchParams }) {
           </thead>
           <tbody>
             {shown.map((e) => (
-              <EndpointRow key={e.id} endpoint={e} />
+              <EndpointRow key={e.id} endpoint={e} tenantColumn={rights.admin} />
             ))}
           </tbody>
         </table>
       )}
       {list.data && shown.length === 0 ? <p class="muted">No endpoint matches.</p> : null}
+      <Pager path="/endpoints" query={query} next={list.data?.next_cursor ?? null} first="First page" later="Next page" />
     </>
   );
 }
 
-function EndpointRow({ endpoint: e }: { endpoint: Endpoint }) {
+function EndpointRow({ endpoint: e, tenantColumn }: { endpoint: Endpoint; tenantColumn: boolean }) {
   const stats = useApi<Stats>(`/v1/endpoints/${seg(e.id)}/stats?window=24h`);
   return (
-    <tr>
+    <tr data-id={e.id}>
       <td>
         <a href={href(`/endpoints/${seg(e.id)}`)}>{e.id}</a>
+        {e.description ? <div class="small">{e.description}</div> : null}
         <div class="muted small">{e.url ?? "removed from the config"}</div>
       </td>
+      <td>
+        <span class={`source src-${e.source}`}>{e.source === "api" ? "API" : "config"}</span>
+      </td>
+      {tenantColumn ? <td class="mono">{e.tenant ?? <span class="muted">—</span>}</td> : null}
       <td>
         <Status value={e.state} />
       </td>
