@@ -42,7 +42,7 @@ export function Endpoints({ query }: { query: URLSearchParams }) {
           if (rights.admin) set("tenant", String(new FormData(e.currentTarget).get("tenant") ?? "").trim());
         }}
       >
-        <input type="search" name="q" placeholder="Search this page: id, URL, description" value={q} onInput={(e) => set("q", e.currentTarget.value)} aria-label="Search" />
+        <input type="search" name="q" placeholder="Search this page" value={q} onInput={(e) => set("q", e.currentTarget.value)} aria-label="Search" />
         {rights.admin ? <input name="tenant" placeholder="tenant" aria-label="Tenant" value={filter.tenant ?? ""} key={filter.tenant ?? ""} onChange={(e) => set("tenant", e.currentTarget.value.trim())} /> : null}
         <select name="state" value={filter.state ?? ""} onChange={(e) => set("state", e.currentTarget.value)} aria-label="State">
           <option value="">any state</option>

@@ -9,7 +9,7 @@
 import { ErrorBox, Loading, Tile } from "../components/bits";
 import { OutcomeBars } from "../components/outcome-charts";
 import { api, seg, withQuery } from "../lib/api";
-import { age, count, percent } from "../lib/format";
+import { age, count, percent, plural } from "../lib/format";
 import { href, navigate, withParams } from "../lib/router";
 import { type Rights, useRights } from "../lib/rights";
 import { sumStats } from "../lib/stats-sum";
@@ -71,7 +71,7 @@ export function Overview({ query }: { query: URLSearchParams }) {
       {day.data?.partial ? <p class="muted small">Figures of the first {TENANT_ENDPOINTS} endpoints.</p> : null}
       {s ? (
         <section class="tiles">
-          <Tile label="success rate, 24 h" value={percent(s.success_rate)} note={`${count(s.attempts)} attempts`} />
+          <Tile label="success rate, 24 h" value={percent(s.success_rate)} note={plural(s.attempts, "attempt")} />
           <Tile label="delivered, 24 h" value={count(s.delivered)} />
           <Tile label="failed for good, 24 h" value={<a href={deliveries({ status: "failed", since: "24h" })}>{count(s.failed)}</a>} />
           <Tile label="pending" value={<a href={deliveries({ status: "pending" })}>{count(s.backlog.pending + s.backlog.in_flight)}</a>} />
