@@ -30,7 +30,7 @@ export interface UiTab {
   waitText(needle: string, timeoutMs?: number): Promise<void>;
   /** The labels of the buttons and button-styled links shown. */
   actions(): Promise<string[]>;
-  /** Clicks the button or link labelled exactly `label`. */
+  /** Clicks the button or link labelled exactly `label`, once the page shows it. */
   click(label: string): Promise<void>;
   /**
    * Waits (up to 5 s) for the bodies of the API answers received to be read
@@ -70,7 +70,8 @@ export async function openTab(browser: TestBrowser, base: string): Promise<UiTab
     actions: () => page.evaluate(() => Array.from(document.querySelectorAll("button, a.button"), (b) => (b.textContent ?? "").trim())),
     async click(label) {
       const quoted = label.includes("'") ? `"${label}"` : `'${label}'`;
-      await page.click(`xpath/.//*[(self::button or self::a) and normalize-space(.)=${quoted}]`);
+      const target = await page.waitForSelector(`xpath/.//*[(self::button or self::a) and normalize-space(.)=${quoted}]`, { timeout: 10_000 });
+      await target!.click();
     },
     async settle() {
       const deadline = Date.now() + 5_000;

@@ -166,6 +166,8 @@ describe.skipIf(!run)("the tenant view in a browser", () => {
     await t.goto("/endpoints/ep-acme");
     await t.waitText("Acme orders");
     expect(await t.actions()).toEqual(["Sign out", "Disable", "Send test event", "Edit", "Rotate secret…", "Delete…"]);
+    await t.page.waitForSelector("figure.chart");
+    await t.page.screenshot({ path: join(SCREENSHOTS, "portal-endpoint.png") });
     await t.goto(`/deliveries/${ids.heldA}`);
     await t.waitText("Attempts");
     expect(await t.actions()).not.toContain("Cancel");
@@ -262,15 +264,18 @@ describe.skipIf(!run)("the tenant view in a browser", () => {
     // B's things are there to find: the admin's view of the same pages shows them.
     const admin = await adminTab(browser, relay.url);
     tabs.push(admin);
-    for (const [p, needle] of [
-      ["/endpoints", `ep-${MARK}`],
-      [`/endpoints/ep-${MARK}`, `${MARK} description`],
-      [`/deliveries/${ids.deliveryB}`, `${MARK}-payload`],
+    for (const [p, needles] of [
+      ["/endpoints", [`ep-${MARK}`]],
+      [`/endpoints/ep-${MARK}`, [`${MARK} description`]],
+      [`/deliveries/${ids.deliveryB}`, [`${MARK}-payload`, `${MARK}-response`]],
     ] as const) {
       await admin.goto(p);
-      await admin.waitText(needle);
+      for (const needle of needles) {
+        await admin.waitText(needle).catch(async (err) => {
+          throw new Error(`admin ${p}: ${err}\n${await admin.text()}`);
+        });
+      }
     }
-    await admin.waitText(`${MARK}-response`);
 
     const t = await portal(A);
     const walked: string[] = [];
@@ -309,7 +314,9 @@ describe.skipIf(!run)("the tenant view in a browser", () => {
       [`/deliveries/${ids.deliveryB}`, ids.deliveryB],
     ] as const) {
       await t.goto(p);
-      await t.waitText("Not found");
+      await t.waitText("Not found").catch(async (err) => {
+        throw new Error(`${p}: ${err}\n${await t.text()}`);
+      });
       const shown = (await t.text()).replaceAll(id, "");
       expect({ page: p, leak: shown.includes(MARK) }).toEqual({ page: p, leak: false });
     }

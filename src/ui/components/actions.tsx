@@ -6,6 +6,7 @@
  */
 import { useState } from "preact/hooks";
 import { api } from "../lib/api";
+import { Outcome } from "./bits";
 
 export interface Action {
   readonly label: string;
@@ -40,11 +41,7 @@ export function Actions({ actions, onDone }: { actions: readonly Action[]; onDon
           {a.label}
         </button>
       ))}
-      {message ? (
-        <span class={message.ok ? "ok-text" : "error"} role="status">
-          {message.text}
-        </span>
-      ) : null}
+      <Outcome message={message} />
     </div>
   );
 }

@@ -18,12 +18,25 @@ export function Time({ iso }: { iso: string | null }) {
 
 /** An API error as a sentence; a 404 says "Not found" first (another tenant's ids are 404 too). */
 export function ErrorBox({ error }: { error: Error | null }) {
-  if (!error) return null;
-  return (
+  return <Problem text={error === null ? null : error instanceof ApiError && error.status === 404 ? `Not found: ${error.message}.` : error.message} />;
+}
+
+/** A sentence about something that went wrong, announced to screen readers. */
+export function Problem({ text }: { text: string | null }) {
+  return text ? (
     <p class="error" role="alert">
-      {error instanceof ApiError && error.status === 404 ? `Not found: ${error.message}.` : error.message}
+      {text}
     </p>
-  );
+  ) : null;
+}
+
+/** How an action went: a sentence in green or red, next to its buttons. */
+export function Outcome({ message }: { message: { ok: boolean; text: string } | null }) {
+  return message ? (
+    <span class={message.ok ? "ok-text" : "error"} role="status">
+      {message.text}
+    </span>
+  ) : null;
 }
 
 export function Loading({ what }: { what: string }) {

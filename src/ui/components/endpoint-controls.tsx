@@ -11,6 +11,7 @@ import { patchBody, valuesOf } from "../lib/endpoint-form";
 import { time } from "../lib/format";
 import { useRights } from "../lib/rights";
 import type { Endpoint, RotatedSecret } from "../lib/types";
+import { Outcome, Problem } from "./bits";
 import { EndpointForm } from "./endpoint-form";
 import { OneTimeSecret } from "./one-time-secret";
 
@@ -69,11 +70,7 @@ export function EndpointControls({ endpoint: e, onChanged, onDeleted }: { endpoi
         <button type="button" class="danger" onClick={remove}>
           Delete…
         </button>
-        {message ? (
-          <span class={message.ok ? "ok-text" : "error"} role="status">
-            {message.text}
-          </span>
-        ) : null}
+        <Outcome message={message} />
       </div>
       {panel === "edit" ? <EndpointForm mode="edit" initial={valuesOf(e)} onSubmit={save} onCancel={() => setPanel("none")} /> : null}
       {panel === "rotate" ? <Rotation path={`${base}/rotate-secret`} /> : null}
@@ -115,11 +112,7 @@ function Rotation({ path }: { path: string }) {
       <button type="submit" class="primary" disabled={busy}>
         Rotate now
       </button>
-      {problem ? (
-        <p class="error" role="alert">
-          {problem}
-        </p>
-      ) : null}
+      <Problem text={problem} />
     </form>
   );
 }

@@ -6,6 +6,7 @@
  * admin form waits behind a button, as a customer has no admin token.
  */
 import { useState } from "preact/hooks";
+import { Problem } from "../components/bits";
 import { ApiError } from "../lib/api";
 import { sessionFor } from "../lib/portal-link";
 import { signIn, signOutNotice } from "../lib/session";
@@ -54,11 +55,7 @@ export function SignIn() {
           <button type="submit" disabled={busy}>
             Sign in
           </button>
-          {problem ? (
-            <p class="error" role="alert">
-              {problem}
-            </p>
-          ) : null}
+          <Problem text={problem} />
           <p class="muted">The token stays in this tab only (session storage) and is sent to this hookrelay's API alone.</p>
         </form>
       ) : (
