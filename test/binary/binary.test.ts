@@ -105,9 +105,9 @@ describe("the compiled binary", () => {
     }
   });
 
-  it("serves the embedded dashboard, deep links included, with its security headers", async () => {
+  it("serves the embedded dashboard, deep links and portal links included, with its security headers", async () => {
     const dir = join(tmp.dir, "ui-serve");
-    const path = writeConfig(tmp.dir, configYaml(dir, `  - id: main\n    url: https://example.com/hook\n    events: ["*"]\n    secret: ${SECRET}`));
+    const path = writeConfig(tmp.dir, configYaml(dir, `  - id: main\n    url: https://example.com/hook\n    events: ["*"]\n    secret: ${SECRET}\n    tenant: acme`));
     const relay = await spawnRelay(path, {}, [bin]);
     try {
       for (const page of ["/ui/", "/ui/endpoints/main", "/ui/deliveries/dlv_1", "/ui/deliveries?status=failed"]) {
@@ -131,6 +131,18 @@ describe("the compiled binary", () => {
         await tab.waitForFunction(() => document.body.innerText.includes("Settings"), { timeout: 10_000 });
         await tab.reload();
         await tab.waitForFunction(() => document.body.innerText.includes("https://example.com/hook"), { timeout: 10_000 });
+        // A portal link opens the tenant's view.
+        const res = await fetch(`${relay.url}/v1/portal/sessions`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+          body: JSON.stringify({ tenant: "acme" }),
+        });
+        const portal = await browser.browser.newPage();
+        await portal.goto(((await res.json()) as { url: string }).url);
+        await portal.waitForSelector(".tenant-name", { timeout: 10_000 });
+        await portal.goto(`${relay.url}/ui/endpoints`);
+        await portal.waitForFunction(() => document.body.innerText.includes("https://example.com/hook"), { timeout: 10_000 });
+        expect(portal.url()).not.toContain("token");
       } finally {
         await browser.close();
       }
