@@ -22,7 +22,7 @@ import { ADMIN_TOKEN, call, configEndpoint, createEndpoint, expectJson, ingestEv
 
 /** Globals of the page, for the functions that run in the browser. */
 declare const navigator: { clipboard: { readText(): Promise<string> } };
-declare const document: { body: { innerText: string } }, location: { search: string };
+declare const document: { body: { innerText: string } }, location: { search: string }, window: object;
 
 const run = browserAvailable();
 setDefaultTimeout(30_000);
@@ -227,6 +227,26 @@ describe.skipIf(!run)("endpoints over the API in the dashboard", () => {
     expect(() => new Webhook(rotated).verify(signed.body, signed.headers)).toThrow();
   });
 
+  it("shows what a tenant wrote on an endpoint as text, running none of it", async () => {
+    const hostile = `<img src=x onerror="window.__pwned=1"><b>bold?</b>`;
+    const t = await portal(A);
+    await t.goto("/new-endpoint");
+    await t.page.waitForSelector("form.endpoint-form");
+    await fill(t, { url: `${rcv.url}/hostile`, events: "order.*", description: hostile });
+    await t.click("Create endpoint");
+    await t.waitText("Endpoint created");
+    await shownSecret(t);
+    const id = await t.page.$eval("h1 + p a", (a) => a.textContent!);
+    await expectJson(call(relay, ADMIN_TOKEN, "PATCH", `/v1/endpoints/${id}`, { metadata: { note: hostile } }), 200);
+    for (const p of [`/endpoints/${id}`, "/endpoints"]) {
+      await t.goto(p);
+      await t.waitText(hostile);
+      expect(await t.page.$$("main img, main b")).toHaveLength(0);
+      expect(await t.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    }
+    await expectJson(call(relay, ADMIN_TOKEN, "DELETE", `/v1/endpoints/${id}`), 204);
+  });
+
   it("deletes an endpoint only once the confirmation is accepted", async () => {
     const t = await portal(A);
     await t.goto(`/endpoints/${made.tenant}`);
@@ -316,7 +336,7 @@ describe.skipIf(!run)("endpoints over the API in the dashboard", () => {
   });
 
   it("keeps every secret shown out of the page's URL, the daemon's log and the console, under the same security policy", async () => {
-    expect(secrets.length).toBe(4);
+    expect(secrets.length).toBe(5);
     const log = relay.logs.join("\n");
     const consoles = tabs.flatMap((t) => t.console).join("\n");
     for (const secret of secrets) {

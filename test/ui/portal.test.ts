@@ -235,6 +235,26 @@ describe.skipIf(!run)("the tenant view in a browser", () => {
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(brief.expires_at));
   });
 
+  it("switches to the tenant of a second link opened in the same tab, and takes a tenant's token typed into the sign-in form", async () => {
+    const t = await portal(B);
+    await t.goto("/endpoints");
+    await t.waitText(`ep-${MARK}`);
+    // Only the fragment differs: the page hears it and signs in again, starting every page afresh.
+    await t.page.goto((await session(A)).url);
+    await t.page.waitForFunction((a: string) => document.querySelector<{ textContent: string }>(".tenant-name")?.textContent === a, { timeout: 10_000 }, A);
+    await t.goto("/endpoints");
+    await t.waitText("ep-acme-paused");
+    expect(await t.page.content()).not.toContain(MARK);
+    expect(t.page.url()).not.toContain("token");
+    const typed = await tab();
+    await typed.goto("/");
+    await typed.page.waitForSelector("#token");
+    await typed.page.type("#token", (await session(A, { read_only: true })).token);
+    await typed.page.click("button[type=submit]");
+    await typed.page.waitForSelector(".tenant-name");
+    expect(await typed.text()).toContain("read-only");
+  });
+
   it("works in a frame of a page of a listed origin, and is refused by its CSP in a frame of any other origin", async () => {
     const s = await session(A);
     const frameOf = async (origin: string) => {
