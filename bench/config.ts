@@ -1,17 +1,22 @@
 /**
  * @module bench/config
- * The daemon configs the benchmark runs: loopback only, synchronous=FULL,
- * info logging (a successful delivery logs nothing at that level).
+ * The daemon configs the benchmark runs: loopback only, synchronous=FULL
+ * unless a set-up says otherwise, info logging (a successful delivery logs
+ * nothing at that level). Endpoints come from the config file (`ep0…`) or,
+ * for the endpoint-count figures, from the endpoint API; those inherit the
+ * delivery settings from `defaults:`, so one database of API endpoints serves
+ * both the ingest-only and the end-to-end phases.
  */
 
 export const INGEST_TOKEN = "bench-ingest-token";
 export const ADMIN_TOKEN = "bench-admin-token";
 /** A Standard Webhooks secret, so deliveries are signed exactly as by default. */
-const SECRET = `whsec_${Buffer.from("hookrelay-bench-secret-32-bytes!").toString("base64")}`;
+export const SECRET = `whsec_${Buffer.from("hookrelay-bench-secret-32-bytes!").toString("base64")}`;
+/** The key API endpoints' secrets are sealed under: configured, so a seeded database and the daemon agree. */
+export const ENCRYPTION_KEY = Buffer.from("hookrelay-bench-sealing-key-32b!").toString("base64");
 
-export interface BenchEndpoints {
-  /** How many endpoints, ep0…epN-1, each subscribed to every event. */
-  readonly count: number;
+/** How the endpoints deliver: the same for config endpoints and, through `defaults:`, for API ones. */
+export interface DeliverySettings {
   readonly url: string;
   /**
    * The delay before the first attempt. Ingest-only phases use an hour, so
@@ -25,8 +30,18 @@ export interface BenchEndpoints {
   readonly maxInFlight: number;
 }
 
-/** A full config listening on `port` with its database at `dbPath`. */
-export function benchConfig(port: number, dbPath: string, endpoints: BenchEndpoints, concurrency = 64): string {
+export interface BenchEndpoints extends DeliverySettings {
+  /** How many endpoints, ep0…epN-1, each subscribed to every event. */
+  readonly count: number;
+}
+
+export interface ConfigOptions {
+  readonly sync?: "full" | "normal";
+  readonly concurrency?: number;
+}
+
+/** A full config listening on `port` with its database at `dbPath` and `endpoints.count` endpoints in the file. */
+export function benchConfig(port: number, dbPath: string, endpoints: BenchEndpoints, options: ConfigOptions = {}): string {
   const list = Array.from(
     { length: endpoints.count },
     (_, i) => `  - id: ep${i}
@@ -38,21 +53,43 @@ export function benchConfig(port: number, dbPath: string, endpoints: BenchEndpoi
     max_in_flight: ${endpoints.maxInFlight}
 `,
   ).join("");
+  return `${common(port, dbPath, options)}endpoints:
+${list}`;
+}
+
+/**
+ * A config with no endpoints in the file, for a database of endpoints
+ * created over the API: `defaults:` gives them the delivery settings, and
+ * `max_per_tenant` is raised past the count so one tenant (or none) may
+ * hold them all.
+ */
+export function apiBenchConfig(port: number, dbPath: string, delivery: Omit<DeliverySettings, "url">, maxPerTenant: number, options: ConfigOptions = {}): string {
+  return `${common(port, dbPath, options)}endpoint_api:
+  max_per_tenant: ${maxPerTenant}
+defaults:
+  retry: [${delivery.firstAttempt}, 5s, 5m]
+  jitter: 0%
+  max_in_flight: ${delivery.maxInFlight}
+endpoints: []
+`;
+}
+
+function common(port: number, dbPath: string, options: ConfigOptions): string {
   return `server:
   listen: 127.0.0.1:${port}
   shutdown_grace: 5s
 storage:
   path: ${JSON.stringify(dbPath)}
-  sync: full
+  sync: ${options.sync ?? "full"}
+  encryption_key: ${ENCRYPTION_KEY}
 auth:
   ingest_tokens: [${INGEST_TOKEN}]
   admin_tokens: [${ADMIN_TOKEN}]
 network:
   allow: [127.0.0.0/8]
 delivery:
-  concurrency: ${concurrency}
+  concurrency: ${options.concurrency ?? 64}
 log:
   level: info
-endpoints:
-${list}`;
+`;
 }

@@ -6,11 +6,13 @@
  *            previous one is answered (throughput and latency under load);
  *   open   — requests started at a fixed `rate`, whatever the answers do
  *            (latency at a steady rate, free of coordinated omission).
- * Every request is a 1 KB event (bench/event.ts). Prints one JSON line.
+ * Every request is a 1 KB event (bench/event.ts), all of one type or, with
+ * `types`, of types bench.t0…bench.t(N-1) in turn, so each of N endpoints
+ * subscribed to one of them gets its share. Prints one JSON line.
  *
  * usage: bun bench/load.ts '{"url": ..., "token": ..., "mode": "closed", "concurrency": 64, "seconds": 10, "warmup": 2}'
  */
-import { eventBody } from "./event";
+import { EVENT_TYPE, eventBody, spreadType } from "./event";
 import { HttpConnection, postBytes } from "./http-client";
 import { Recorder, round, wallMs } from "./stats";
 
@@ -22,6 +24,8 @@ export interface LoadOptions {
   readonly rate?: number;
   readonly seconds: number;
   readonly warmup: number;
+  /** Spread the events over this many types (see above); one type when absent. */
+  readonly types?: number;
 }
 
 export interface LoadResult {
@@ -50,6 +54,11 @@ let measuring = false;
 let ok = 0;
 let errors = 0;
 let inFlight = 0;
+let sent = 0;
+
+function nextType(): string {
+  return options.types === undefined ? EVENT_TYPE : spreadType(sent++ % options.types);
+}
 
 async function one(): Promise<void> {
   const started = performance.now();
@@ -59,7 +68,7 @@ async function one(): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     conn = takeIdle() ?? (await HttpConnection.open(url.hostname, Number(url.port)));
-    const answered = conn.request(postBytes(url, headers, eventBody(wallMs())));
+    const answered = conn.request(postBytes(url, headers, eventBody(wallMs(), nextType())));
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(Object.assign(new Error("timeout"), { code: "timeout" })), REQUEST_TIMEOUT_MS);
     });

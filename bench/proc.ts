@@ -63,6 +63,17 @@ export function rssMb(pid: number): number {
   return Math.round(kb / 1024);
 }
 
+/** Clock ticks per second of /proc/PID/stat's times: USER_HZ, 100 on every Linux the benchmark targets. */
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds a process has used so far, all its threads, user and system, from /proc. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // The fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
 /** Samples a process's RSS every 200 ms until stopped; answers the largest. */
 export function sampleRss(pid: number): { stop: () => number } {
   let max = rssMb(pid);

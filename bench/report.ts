@@ -49,6 +49,42 @@ export interface Figures {
   };
   /** The dashboard: its size, and how soon it is usable in Chromium (bench/ui-load.ts). */
   readonly dashboard: { gzipKb: number; signInMs: number; overviewMs: number } | null;
+  /** Many endpoints: created over the API and measured beside one endpoint, and seeded for start-up, idle cost, memory and pages. */
+  readonly endpointCount: {
+    readonly api: {
+      count: number;
+      createSeconds: number;
+      createConcurrency: number;
+      /** The median round of ingest with `count` endpoints, beside the one-endpoint figure of the same round. */
+      ingest: { rps: number; latency: Summary; oneEndpointRps: number };
+      endToEnd: { deliveriesPerSec: number; ingestPerSec: number; oneEndpointDeliveriesPerSec: number };
+      rssIngestMb: number;
+      rssEndToEndMb: number;
+      rounds: {
+        ingest: readonly { oneEndpoint: number; endpoints: number; ratio: number }[];
+        endToEnd: readonly { oneEndpoint: number; endpoints: number; ratio: number }[];
+      };
+    };
+    readonly seeded: {
+      count: number;
+      tenants: number;
+      seedSeconds: number;
+      startup: { runs: number[]; medianMs: number };
+      rssAtOneSecondMb: number;
+      rssSettledMb: number;
+      rssAfterPagesMb: number;
+      settledAfterMs: number;
+      idleCpuPercent: number;
+      idleWindowMs: number;
+      pageLimit: number;
+      pages: { first: PageTime; middle: PageTime; tenant: PageTime };
+    };
+  };
+}
+
+export interface PageTime {
+  readonly p50Ms: number;
+  readonly maxMs: number;
 }
 
 export interface Target {
@@ -78,6 +114,7 @@ export function targets(f: Figures): Target[] {
       goal: "< 50",
       met: Math.max(f.stats.relay24h.p50Ms, f.stats.endpoint24h.p50Ms) < 50,
     },
+    ...endpointCountTargets(f.endpointCount),
     ...(f.dashboard
       ? [
           { name: "dashboard, gzipped (KB)", value: f.dashboard.gzipKb, goal: "< 150", met: f.dashboard.gzipKb < 150 },
@@ -87,11 +124,42 @@ export function targets(f: Figures): Target[] {
   ];
 }
 
+function endpointCountTargets({ api, seeded }: Figures["endpointCount"]): Target[] {
+  const n = (x: number) => x.toLocaleString("en");
+  const ingestRatio = ratio(api.ingest.rps, api.ingest.oneEndpointRps);
+  const e2eRatio = ratio(api.endToEnd.deliveriesPerSec, api.endToEnd.oneEndpointDeliveriesPerSec);
+  const slowestPage = Math.max(seeded.pages.first.p50Ms, seeded.pages.middle.p50Ms, seeded.pages.tenant.p50Ms);
+  return [
+    { name: `durable ingest, ${n(api.count)} API endpoints / one endpoint`, value: ingestRatio, goal: ">= 0.80", met: ingestRatio >= 0.8 },
+    { name: `end-to-end deliveries, ${n(api.count)} API endpoints / one endpoint`, value: e2eRatio, goal: ">= 0.80", met: e2eRatio >= 0.8 },
+    { name: `start-up with ${n(seeded.count)} endpoints (ms)`, value: seeded.startup.medianMs, goal: "< 2000", met: seeded.startup.medianMs < 2000 },
+    { name: `idle CPU with ${n(seeded.count)} endpoints (% of a core)`, value: seeded.idleCpuPercent, goal: "< 2", met: seeded.idleCpuPercent < 2 },
+    { name: `RSS with ${n(seeded.count)} endpoints, ${seeded.settledAfterMs / 1000} s after start (MB)`, value: seeded.rssSettledMb, goal: "< 250", met: seeded.rssSettledMb < 250 },
+    { name: `GET /v1/endpoints with ${n(seeded.count)}, slowest p50 of first, middle and tenant page (ms)`, value: slowestPage, goal: "< 50", met: slowestPage < 50 },
+  ];
+}
+
 type Row = [figure: string, hookrelay: string, ceiling: string, ratio: string];
 
 const ms = (s: Summary) => `${s.p50} / ${s.p99} ms`;
 const per = (n: number, unit = "/s") => `${Math.round(n).toLocaleString("en")}${unit}`;
 const r = (a: number, b: number) => (Number.isFinite(a / b) ? (a / b).toFixed(2) : "-");
+
+function endpointCountRows({ api, seeded }: Figures["endpointCount"]): Row[] {
+  const n = api.count.toLocaleString("en");
+  const m = seeded.count.toLocaleString("en");
+  const page = (p: PageTime) => `${p.p50Ms} / ${p.maxMs} ms`;
+  return [
+    [`durable ingest, ${n} API endpoints`, per(api.ingest.rps), `${per(api.ingest.oneEndpointRps)} 1 endpoint`, r(api.ingest.rps, api.ingest.oneEndpointRps)],
+    ["  p50 / p99", ms(api.ingest.latency), "", ""],
+    [`end to end, ${n} API endpoints`, per(api.endToEnd.deliveriesPerSec), `${per(api.endToEnd.oneEndpointDeliveriesPerSec)} 1 endpoint`, r(api.endToEnd.deliveriesPerSec, api.endToEnd.oneEndpointDeliveriesPerSec)],
+    [`  ${n} creates over the API`, `${api.createSeconds} s`, "", ""],
+    [`start-up, ${m} endpoints`, `${seeded.startup.medianMs} ms`, "", ""],
+    [`RSS, ${m} endpoints: 1 s / ${seeded.settledAfterMs / 1000} s / after pages`, `${seeded.rssAtOneSecondMb} / ${seeded.rssSettledMb} / ${seeded.rssAfterPagesMb} MB`, "", ""],
+    [`idle CPU, ${m} endpoints`, `${seeded.idleCpuPercent}% of a core`, "", ""],
+    [`  first / middle / tenant page of ${seeded.pageLimit}, p50 / max`, `${page(seeded.pages.first)}, ${page(seeded.pages.middle)}, ${page(seeded.pages.tenant)}`, "", ""],
+  ];
+}
 
 /** Prints the figures beside their ceilings, then the targets. */
 export function printTable(f: Figures): void {
@@ -113,6 +181,7 @@ export function printTable(f: Figures): void {
     ["RSS with 1M pending, idle / load", `${f.memory.backlogIdleMb} / ${f.memory.backlogLoadMb} MB`, "", ""],
     ["start-up, exec to /readyz", `${f.startup.medianMs} ms`, "", ""],
     [`stats 24 h, ${(f.stats.attempts / 1e6).toFixed(0)}M attempts: relay / endpoint p50`, `${f.stats.relay24h.p50Ms} / ${f.stats.endpoint24h.p50Ms} ms`, "", ""],
+    ...endpointCountRows(f.endpointCount),
     ...(f.dashboard
       ? ([
           ["dashboard size, gzipped", `${f.dashboard.gzipKb} KB`, "", ""],
@@ -127,7 +196,7 @@ export function printTable(f: Figures): void {
   console.log("");
   const list = (rounds: readonly { ratio: number }[]) => rounds.map((x) => x.ratio.toFixed(2)).join(", ");
   console.log(
-    `ratio of each round (the table shows the median one): ingest ${list(f.rounds.ingestVsBareServer)}; end to end ${list(f.rounds.endToEndVsBareFetch)}; 1M pending ${list(f.rounds.backlogVsEmpty)}`,
+    `ratio of each round (the table shows the median one): ingest ${list(f.rounds.ingestVsBareServer)}; end to end ${list(f.rounds.endToEndVsBareFetch)}; 1M pending ${list(f.rounds.backlogVsEmpty)}; ${f.endpointCount.api.count} endpoints / 1, ingest ${list(f.endpointCount.api.rounds.ingest)}, end to end ${list(f.endpointCount.api.rounds.endToEnd)}`,
   );
   console.log("");
   for (const t of targets(f)) console.log(`${t.met ? "met   " : "MISSED"}  ${t.name}: ${t.value} (target ${t.goal})`);

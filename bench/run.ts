@@ -11,12 +11,12 @@
  * that is part of what the ratios compare.
  */
 import { Database } from "bun:sqlite";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import { ADMIN_TOKEN, benchConfig, type BenchEndpoints, INGEST_TOKEN } from "./config";
+import { ADMIN_TOKEN, apiBenchConfig, benchConfig, type BenchEndpoints, type ConfigOptions, type DeliverySettings, INGEST_TOKEN } from "./config";
 import type { LoadResult } from "./load";
-import { BENCH_DIR, freePort, rssMb, runScript, sampleRss, type Server, startDaemon, startScript } from "./proc";
+import { BENCH_DIR, cpuSeconds, freePort, rssMb, type RunningDaemon, runScript, sampleRss, type Server, startDaemon, startScript } from "./proc";
 import { round, type Summary } from "./stats";
 import { type Figures, printTable, targets } from "./report";
 
@@ -60,6 +60,22 @@ const UI_ROUNDS = 5;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** Idle figures are read after this long, once start-up allocations have settled. */
 const SETTLE_MS = 1_000;
+/**
+ * The endpoint-count figures. API_ENDPOINTS are created over the API, each
+ * subscribed to one of as many event types, and measured in the same
+ * alternating rounds as the one-endpoint ingest and end-to-end figures.
+ * SEEDED_ENDPOINTS, spread over SEEDED_TENANTS, are written into the
+ * database directly, for start-up, idle cost, memory and listing pages.
+ */
+const API_ENDPOINTS = 10_000;
+const CREATE_CONCURRENCY = 16;
+const SEEDED_ENDPOINTS = 100_000;
+const SEEDED_TENANTS = 1_000;
+/** The seeded daemon's RSS is read this long after it is ready; its idle CPU over the IDLE_WINDOW_MS after that. */
+const SEEDED_SETTLE_MS = 10_000;
+const IDLE_WINDOW_MS = 10_000;
+const PAGE_ROUNDS = 20;
+const PAGE_LIMIT = 100;
 
 const work = mkdtempSync(join(tmpdir(), "hookrelay-bench-"));
 let seq = 0;
@@ -82,6 +98,31 @@ async function daemon(endpoints: BenchEndpoints, dir = runDir()) {
   return startDaemon(BINARY, configPath, port, join(dir, "daemon.log"));
 }
 
+/** A daemon on a copy of the database in `template` (its endpoints created over the API), delivering as `delivery` says. */
+async function apiDaemon(template: string, delivery: Omit<DeliverySettings, "url">, maxPerTenant: number, options: ConfigOptions = {}, dir = runDir()) {
+  for (const file of ["hookrelay.db", "hookrelay.db-wal"]) {
+    if (dir !== template && existsSync(join(template, file))) copyFileSync(join(template, file), join(dir, file));
+  }
+  const port = freePort();
+  const configPath = join(dir, "hookrelay.yaml");
+  writeFileSync(configPath, apiBenchConfig(port, join(dir, "hookrelay.db"), delivery, maxPerTenant, options));
+  return startDaemon(BINARY, configPath, port, join(dir, "daemon.log"));
+}
+
+/** Median and largest time of `rounds` GETs of an admin listing, each checked to answer a full page. */
+async function timePage(url: string, rounds: number, size: number): Promise<{ p50Ms: number; maxMs: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const started = performance.now();
+    const r = await fetch(url, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const page = (await r.json()) as { items: unknown[] };
+    times.push(performance.now() - started);
+    if (r.status !== 200 || page.items.length !== size) throw new Error(`${url} answered ${r.status} with ${page.items?.length} items`);
+  }
+  times.sort((a, b) => a - b);
+  return { p50Ms: round(times[Math.floor(times.length / 2)]!, 1), maxMs: round(times.at(-1)!, 1) };
+}
+
 function load(server: Server, extra: Partial<Parameters<typeof runScriptLoad>[0]>) {
   return runScriptLoad({
     url: `${server.url}/v1/events`,
@@ -102,6 +143,7 @@ function runScriptLoad(args: {
   rate?: number;
   seconds: number;
   warmup: number;
+  types?: number;
 }): Promise<LoadResult> {
   return runScript<LoadResult>("load.ts", args);
 }
@@ -170,6 +212,7 @@ async function main(): Promise<void> {
   const receiver = await startScript("receiver.ts");
   const hookUrl = `${receiver.url}/hook`;
   const quiet = (count: number): BenchEndpoints => ({ count, url: hookUrl, firstAttempt: "1h", maxInFlight: 16 });
+  const quietApi = { firstAttempt: "1h", maxInFlight: 16 };
 
   log("start-up: compiled binary, exec to /readyz 200");
   const starts: number[] = [];
@@ -208,11 +251,27 @@ async function main(): Promise<void> {
   // figure right after its ceiling, and judged on the round with the median
   // ratio: on a shared machine a ceiling measured minutes away from its figure
   // drifted by up to 2x, in either direction.
-  log(`durable ingest, one endpoint, and the bare server: ${ROUNDS} alternating rounds of ${RATIO_SECONDS} s`);
+  // The endpoints of the 10,000-endpoint figures, created once over the API
+  // into a database each of their rounds starts from a copy of.
+  log(`${API_ENDPOINTS.toLocaleString("en")} endpoints: POST /v1/endpoints, ${CREATE_CONCURRENCY} at a time, storage.sync normal`);
+  const apiTemplate = runDir();
+  let d = await apiDaemon(apiTemplate, quietApi, API_ENDPOINTS, { sync: "normal" }, apiTemplate);
+  const created = await runScript<{ created: number; seconds: number }>("api-endpoints.ts", {
+    mode: "create",
+    url: d.url,
+    hook: hookUrl,
+    count: API_ENDPOINTS,
+    concurrency: CREATE_CONCURRENCY,
+  });
+  await d.stop();
+
+  log(`durable ingest, one endpoint, the bare server and ${API_ENDPOINTS.toLocaleString("en")} API endpoints: ${ROUNDS} alternating rounds of ${RATIO_SECONDS} s`);
   const ingestRounds: Round<LoadResult>[] = [];
+  const manyIngestRounds: Round<LoadResult>[] = [];
   let bareRssIdle = 0;
   let bareRssLoad = 0;
   let rssIngest1 = 0;
+  let rssIngestMany = 0;
   for (let i = 0; i < ROUNDS; i++) {
     const bare = await startScript("bare-server.ts");
     if (i === 0) {
@@ -231,8 +290,16 @@ async function main(): Promise<void> {
     await d.stop();
     checkErrors("ingest, one endpoint", figure);
     ingestRounds.push({ ceiling, figure, ratio: round(figure.rps / ceiling.rps, 3) });
+    const many = await apiDaemon(apiTemplate, quietApi, API_ENDPOINTS);
+    const manyRss = sampleRss(many.pid);
+    const manyFigure = await load(many, { seconds: RATIO_SECONDS, types: API_ENDPOINTS });
+    rssIngestMany = Math.max(rssIngestMany, manyRss.stop());
+    await many.stop();
+    checkErrors(`ingest, ${API_ENDPOINTS} API endpoints`, manyFigure);
+    manyIngestRounds.push({ ceiling: figure, figure: manyFigure, ratio: round(manyFigure.rps / figure.rps, 3) });
   }
   const ingest = medianRound(ingestRounds);
+  const manyIngest = medianRound(manyIngestRounds);
 
   log("ceiling: raw bun:sqlite inserts");
   const rawSqlite = await runScript<{ eventsPerSec: number; batch: number }>("raw-sqlite.ts", {
@@ -242,34 +309,44 @@ async function main(): Promise<void> {
   });
 
   log("durable ingest: ten endpoints");
-  let d = await daemon(quiet(10));
-  let rss = sampleRss(d.pid);
+  d = await daemon(quiet(10));
+  const rss10 = sampleRss(d.pid);
   const ingest10 = await load(d, {});
-  const rssIngest10 = rss.stop();
+  const rssIngest10 = rss10.stop();
   await d.stop();
   checkErrors("ingest, ten endpoints", ingest10);
 
-  log(`end to end, ${E2E_SECONDS} s of deliveries with ingest running, and bare fetch: ${E2E_ROUNDS} alternating rounds`);
+  log(`end to end, ${E2E_SECONDS} s of deliveries with ingest running, bare fetch, and ${API_ENDPOINTS.toLocaleString("en")} API endpoints: ${E2E_ROUNDS} alternating rounds`);
   const e2eRounds: Round<LoadResult, EndToEndRun>[] = [];
+  const manyE2eRounds: Round<EndToEndRun>[] = [];
   let rssE2e = 0;
-  for (let i = 0; i < E2E_ROUNDS; i++) {
-    await resetReceiver(receiver, false);
-    const ceiling = await runScript<LoadResult>("bare-fetch.ts", { url: hookUrl, concurrency: CLIENTS, seconds: SECONDS, warmup: WARMUP });
-    d = await daemon({ count: 1, url: hookUrl, firstAttempt: "0s", maxInFlight: E2E_MAX_IN_FLIGHT });
-    rss = sampleRss(d.pid);
-    const ingestLoad = load(d, { concurrency: E2E_INGEST_CLIENTS, seconds: E2E_SECONDS + 1, warmup: WARMUP });
+  let rssE2eMany = 0;
+  // Deliveries counted over E2E_SECONDS while 64 clients keep ingesting; answers the run and the daemon's largest RSS.
+  const endToEnd = async (server: RunningDaemon, types?: number): Promise<[EndToEndRun, number]> => {
+    const rss = sampleRss(server.pid);
+    const ingestLoad = load(server, { concurrency: E2E_INGEST_CLIENTS, seconds: E2E_SECONDS + 1, warmup: WARMUP, ...(types ? { types } : {}) });
     await Bun.sleep(WARMUP * 1000);
     await resetReceiver(receiver, false);
     await Bun.sleep(E2E_SECONDS * 1000);
     const delivered = await receiverStats(receiver);
     const ingested = await ingestLoad;
-    rssE2e = Math.max(rssE2e, rss.stop());
-    await d.stop();
+    const peak = rss.stop();
+    await server.stop();
     checkErrors("end to end ingest", ingested);
-    const figure = { deliveries: delivered, ingest: ingested };
-    e2eRounds.push({ ceiling, figure, ratio: round(delivered.rps / ceiling.rps, 3) });
+    return [{ deliveries: delivered, ingest: ingested }, peak];
+  };
+  for (let i = 0; i < E2E_ROUNDS; i++) {
+    await resetReceiver(receiver, false);
+    const ceiling = await runScript<LoadResult>("bare-fetch.ts", { url: hookUrl, concurrency: CLIENTS, seconds: SECONDS, warmup: WARMUP });
+    const [figure, peak] = await endToEnd(await daemon({ count: 1, url: hookUrl, firstAttempt: "0s", maxInFlight: E2E_MAX_IN_FLIGHT }));
+    rssE2e = Math.max(rssE2e, peak);
+    e2eRounds.push({ ceiling, figure, ratio: round(figure.deliveries.rps / ceiling.rps, 3) });
+    const [many, manyPeak] = await endToEnd(await apiDaemon(apiTemplate, { firstAttempt: "0s", maxInFlight: E2E_MAX_IN_FLIGHT }, API_ENDPOINTS), API_ENDPOINTS);
+    rssE2eMany = Math.max(rssE2eMany, manyPeak);
+    manyE2eRounds.push({ ceiling: figure, figure: many, ratio: round(many.deliveries.rps / figure.deliveries.rps, 3) });
   }
   const e2e = medianRound(e2eRounds);
+  const manyE2e = medianRound(manyE2eRounds);
 
   log(`latency: ingest to receiver at ${LATENCY_RATE} events/s`);
   d = await daemon({ count: 1, url: hookUrl, firstAttempt: "0s", maxInFlight: E2E_MAX_IN_FLIGHT });
@@ -311,7 +388,7 @@ async function main(): Promise<void> {
       await Bun.sleep(SETTLE_MS);
       rssBacklogIdle = rssMb(d.pid);
     }
-    rss = sampleRss(d.pid);
+    const rss = sampleRss(d.pid);
     const beside = await load(d, { seconds: RATIO_SECONDS });
     rssBacklogLoad = Math.max(rssBacklogLoad, rss.stop());
     await d.stop();
@@ -326,6 +403,45 @@ async function main(): Promise<void> {
     limit: CLAIM_BATCH,
     rounds: 20,
   });
+
+  log(`${SEEDED_ENDPOINTS.toLocaleString("en")} endpoints over ${SEEDED_TENANTS.toLocaleString("en")} tenants: seeding the database through the daemon's store and sealer`);
+  const seedDir = runDir();
+  const seed = await runScript<{ seconds: number; middleId: string }>("api-endpoints.ts", {
+    mode: "seed",
+    path: join(seedDir, "hookrelay.db"),
+    hook: hookUrl,
+    count: SEEDED_ENDPOINTS,
+    tenants: SEEDED_TENANTS,
+  });
+  // One start not counted: it stores each endpoint's state, as their creates would have.
+  await (await apiDaemon(seedDir, quietApi, SEEDED_ENDPOINTS, {}, seedDir)).stop();
+  log(`${SEEDED_ENDPOINTS.toLocaleString("en")} endpoints: ${STARTS} starts; RSS, idle CPU and listing pages on the first`);
+  const seededStarts: number[] = [];
+  let seeded: Omit<Figures["endpointCount"]["seeded"], "startup" | "count" | "tenants" | "seedSeconds"> | null = null;
+  for (let i = 0; i < STARTS; i++) {
+    d = await apiDaemon(seedDir, quietApi, SEEDED_ENDPOINTS, {}, seedDir);
+    seededStarts.push(d.readyMs);
+    if (i === 0) {
+      const ready = performance.now();
+      await Bun.sleep(SETTLE_MS);
+      const rssAtOneSecond = rssMb(d.pid);
+      await Bun.sleep(SEEDED_SETTLE_MS - (performance.now() - ready));
+      const rssSettled = rssMb(d.pid);
+      const cpuFrom = cpuSeconds(d.pid);
+      const windowFrom = performance.now();
+      await Bun.sleep(IDLE_WINDOW_MS);
+      const idleCpuPercent = round((100 * (cpuSeconds(d.pid) - cpuFrom)) / ((performance.now() - windowFrom) / 1000), 2);
+      const list = `${d.url}/v1/endpoints?limit=${PAGE_LIMIT}`;
+      const pages = {
+        first: await timePage(list, PAGE_ROUNDS, PAGE_LIMIT),
+        middle: await timePage(`${list}&cursor=${seed.middleId}`, PAGE_ROUNDS, PAGE_LIMIT),
+        tenant: await timePage(`${list}&tenant=tenant-${SEEDED_TENANTS / 2}`, PAGE_ROUNDS, SEEDED_ENDPOINTS / SEEDED_TENANTS),
+      };
+      seeded = { rssAtOneSecondMb: rssAtOneSecond, rssSettledMb: rssSettled, rssAfterPagesMb: rssMb(d.pid), settledAfterMs: SEEDED_SETTLE_MS, idleCpuPercent, idleWindowMs: IDLE_WINDOW_MS, pageLimit: PAGE_LIMIT, pages };
+    }
+    await d.stop();
+  }
+  seededStarts.sort((a, b) => a - b);
   await receiver.stop();
 
   const figures: Figures = {
@@ -377,6 +493,32 @@ async function main(): Promise<void> {
     },
     stats,
     dashboard,
+    endpointCount: {
+      api: {
+        count: API_ENDPOINTS,
+        createSeconds: created.seconds,
+        createConcurrency: CREATE_CONCURRENCY,
+        ingest: { rps: manyIngest.figure.rps, latency: manyIngest.figure.latency, oneEndpointRps: manyIngest.ceiling.rps },
+        endToEnd: {
+          deliveriesPerSec: manyE2e.figure.deliveries.rps,
+          ingestPerSec: manyE2e.figure.ingest.rps,
+          oneEndpointDeliveriesPerSec: manyE2e.ceiling.deliveries.rps,
+        },
+        rssIngestMb: rssIngestMany,
+        rssEndToEndMb: rssE2eMany,
+        rounds: {
+          ingest: manyIngestRounds.map((r) => ({ oneEndpoint: r.ceiling.rps, endpoints: r.figure.rps, ratio: r.ratio })),
+          endToEnd: manyE2eRounds.map((r) => ({ oneEndpoint: r.ceiling.deliveries.rps, endpoints: r.figure.deliveries.rps, ratio: r.ratio })),
+        },
+      },
+      seeded: {
+        count: SEEDED_ENDPOINTS,
+        tenants: SEEDED_TENANTS,
+        seedSeconds: seed.seconds,
+        startup: { runs: seededStarts.map((s) => round(s, 1)), medianMs: round(seededStarts[Math.floor(seededStarts.length / 2)]!, 1) },
+        ...seeded!,
+      },
+    },
   };
   const results = {
     startedAt,
