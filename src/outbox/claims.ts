@@ -77,7 +77,7 @@ export class Claims {
   readonly #fifoNextDue: Statement<{ at: number | null }>;
   readonly #requeue: Statement;
   readonly #dueEndpoints: Statement<{ id: string; at: number }>;
-  readonly #leaseAll: { immediate: (rows: readonly ClaimRow[], now: number) => ClaimRow[] };
+  readonly #leaseAll: { immediate: (rows: readonly ClaimedDelivery[], now: number) => ClaimedDelivery[] };
   readonly #relaxed: Relaxed;
 
   constructor(db: Database) {
@@ -88,27 +88,30 @@ export class Claims {
     this.#fifoNextDue = db.prepare(CLAIM_SQL.fifoNextDue);
     this.#requeue = db.prepare(CLAIM_SQL.requeue);
     this.#dueEndpoints = db.prepare(CLAIM_SQL.dueEndpoints);
-    this.#leaseAll = db.transaction((rows: readonly ClaimRow[], now: number) =>
+    this.#leaseAll = db.transaction((rows: readonly ClaimedDelivery[], now: number) =>
       rows.filter((row) => this.#lease.run(now, row.seq).changes === 1),
     );
     this.#relaxed = relaxedSync(db);
   }
 
   /**
-   * Leases up to each request's limit of due rows, and no more than `total`
-   * in all (the free global slots), all endpoints in one transaction. The rows are read before it begins, so a round with nothing
-   * due takes no write lock and commits nothing; a row another writer took in
-   * between is skipped by the lease's `status = 'pending'` condition.
+   * Reads up to `r.limit` of the endpoint's due rows, oldest due first (for
+   * FIFO, the due heads of its keys). Reading takes no write lock: a round
+   * reads each endpoint's rows, then leases them all in one transaction, and
+   * a round with nothing due commits nothing.
    */
-  claim(requests: readonly ClaimRequest[], now: number, total: number): ClaimedDelivery[] {
-    const due: ClaimRow[] = [];
-    for (const r of requests) {
-      const limit = Math.min(r.limit, total - due.length);
-      if (limit <= 0) break;
-      for (const row of (r.fifo ? this.#fifoDue : this.#due).all({ endpoint: r.endpointId, now, limit })) due.push(row);
-    }
-    if (due.length === 0) return [];
-    return this.#relaxed(() => this.#leaseAll.immediate(due, now)).map(toClaimed);
+  due(r: ClaimRequest, now: number): ClaimedDelivery[] {
+    return (r.fifo ? this.#fifoDue : this.#due).all({ endpoint: r.endpointId, now, limit: r.limit }).map(toClaimed);
+  }
+
+  /**
+   * Leases rows read by `due()`, all in one transaction; answers those
+   * leased. A row another writer took in between is skipped by the lease's
+   * `status = 'pending'` condition, so a row is never handed out twice.
+   */
+  lease(rows: readonly ClaimedDelivery[], now: number): ClaimedDelivery[] {
+    if (rows.length === 0) return [];
+    return this.#relaxed(() => this.#leaseAll.immediate(rows, now));
   }
 
   /** When the endpoint's next pending row becomes due (for FIFO, the next head); null when none waits. */

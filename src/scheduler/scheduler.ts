@@ -20,7 +20,7 @@ import type { PreparedEndpoint } from "../delivery/endpoint";
 import type { OutgoingRequest, SendResult } from "../delivery/send";
 import type { EndpointRegistry } from "../endpoints/registry";
 import type { Logger } from "../log";
-import type { ClaimRequest, Claims } from "../outbox/claims";
+import type { Claims } from "../outbox/claims";
 import type { Outcomes } from "../outbox/outcomes";
 import type { Rollups } from "../outbox/rollups";
 import { type ClaimedDelivery, deliveryId, type NewEvent } from "../outbox/types";
@@ -170,9 +170,13 @@ export class Scheduler {
   #dispatch(): void {
     const now = this.#deps.clock.now();
     if (now - this.#resyncedAt >= MAX_SLEEP_MS) this.#resync(now);
-    let globalFree = this.#concurrency - this.#inFlight;
-    const requests: (ClaimRequest & { config: EndpointConfig; bound: "endpoint" | "global" })[] = [];
-    while (globalFree > 0) {
+    // Each endpoint is asked for what it may take of the slots still free
+    // once the endpoints before it have been read, so slots one endpoint has
+    // no rows for go to the next: with many endpoints, most have one due row.
+    const free = this.#concurrency - this.#inFlight;
+    const asked: { readonly id: string; readonly fifo: boolean; readonly limit: number; readonly bound: "endpoint" | "global" }[] = [];
+    const rows: ClaimedDelivery[] = [];
+    while (rows.length < free) {
       const id = this.#due.takeDue(now);
       if (id === null) break;
       const live = this.#deps.endpoints.get(id);
@@ -182,26 +186,26 @@ export class Scheduler {
       const own = this.#capacity(live.config, now);
       // At its own limit: the attempt that finishes first notes it again.
       if (own <= 0) continue;
-      const limit = Math.min(own, globalFree);
-      requests.push({ endpointId: id, fifo: live.config.ordering === "fifo", limit, config: live.config, bound: own <= globalFree ? "endpoint" : "global" });
-      globalFree -= limit;
+      const room = free - rows.length;
+      const request = { endpointId: id, fifo: live.config.ordering === "fifo", limit: Math.min(own, room) };
+      for (const row of this.#deps.claims.due(request, now)) rows.push(row);
+      asked.push({ id, fifo: request.fifo, limit: request.limit, bound: own <= room ? "endpoint" : "global" });
     }
-    const claimed = requests.length === 0 ? [] : this.#deps.claims.claim(requests, now, this.#concurrency - this.#inFlight);
     const counts = new Map<string, number>();
-    for (const d of claimed) {
+    for (const d of this.#deps.claims.lease(rows, now)) {
       counts.set(d.endpointId, (counts.get(d.endpointId) ?? 0) + 1);
       this.#start(this.#deps.endpoints.prepared(d.endpointId, now)!, d);
     }
-    for (const r of requests) {
-      const got = counts.get(r.endpointId) ?? 0;
+    for (const r of asked) {
+      const got = counts.get(r.id) ?? 0;
       // Every row it asked for came: more may be due. At its own limit, a finished
       // attempt notes it; held back by the global limit, it waits its turn.
       if (got >= r.limit) {
-        if (r.bound === "global") this.#due.note(r.endpointId, now);
+        if (r.bound === "global") this.#due.note(r.id, now);
         continue;
       }
-      const next = this.#deps.claims.nextDueAt(r.endpointId, r.fifo);
-      if (next !== null) this.#due.note(r.endpointId, next);
+      const next = this.#deps.claims.nextDueAt(r.id, r.fifo);
+      if (next !== null) this.#due.note(r.id, next);
     }
     this.#arm(Math.max(Math.min(this.#due.nextAt() ?? Infinity, this.#resyncedAt + MAX_SLEEP_MS), now + 1));
   }
