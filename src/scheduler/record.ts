@@ -52,8 +52,16 @@ export interface RecordDeps {
   readonly observer: DeliveryObserver;
 }
 
-/** Records one finished attempt; answers the dead letter when the delivery just failed for good. */
-export function recordCompletion(c: Completion, deps: RecordDeps, tally: AttemptTally): DeadLetter | null {
+/** What a recorded attempt leaves for the scheduler to act on. */
+export interface Recorded {
+  /** The delivery just failed for good, to be announced. */
+  readonly deadLetter: DeadLetter | null;
+  /** When the delivery's next attempt is due, if it stays pending. */
+  readonly retryAt: number | null;
+}
+
+/** Records one finished attempt. */
+export function recordCompletion(c: Completion, deps: RecordDeps, tally: AttemptTally): Recorded {
   const { delivery: d, sent } = c;
   const endpointId = d.endpointId;
   const live = deps.endpoints.get(endpointId);
@@ -108,12 +116,12 @@ export function recordCompletion(c: Completion, deps: RecordDeps, tally: Attempt
   } else if (status === "failed") {
     deps.observer.finished(endpointId, "failed");
     deps.log.warn("delivery failed: timetable exhausted", { ...fields, error: sent.error });
-    return { delivery: d, attempts: n, lastStatusCode: sent.statusCode, lastError: sent.error };
+    return { deadLetter: { delivery: d, attempts: n, lastStatusCode: sent.statusCode, lastError: sent.error }, retryAt: null };
   } else {
     const next = nextAttemptAt === null ? {} : { next_attempt_at: new Date(nextAttemptAt).toISOString() };
     deps.log.info(`attempt failed; delivery ${status}`, { ...fields, error: sent.error, ...next });
   }
-  return null;
+  return { deadLetter: null, retryAt: nextAttemptAt };
 }
 
 /**

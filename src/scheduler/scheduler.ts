@@ -8,8 +8,12 @@
  *
  * A round asks storage only about endpoints that have work due and a free
  * slot: the heap of due endpoints (due-endpoints.ts) is fed by ingest,
- * finished attempts, releases and retries, rebuilt from storage at start-up
- * and checked against it every MAX_SLEEP_MS, in case a note was missed.
+ * retries, releases, and finished attempts of endpoints that had due rows
+ * left when they reached their own limit or whose FIFO keys wait on them; it
+ * is rebuilt from storage at start-up and checked against it every
+ * MAX_SLEEP_MS, in case a note was missed. With many endpoints most have one
+ * row at a time, so a finish that noted its endpoint every time doubled the
+ * claim queries of a round, each answering nothing.
  */
 import type { Clock } from "../clock";
 import type { RateLimit } from "../config/types";
@@ -74,6 +78,8 @@ export class Scheduler {
   #timerAt = Infinity;
   #stopping = false;
   readonly #due = new DueEndpoints();
+  /** Endpoints that reached their own limit with due rows perhaps left: their next finished attempt notes them. */
+  readonly #saturated = new Set<string>();
   /** When the heap was last checked against storage. */
   #resyncedAt = -Infinity;
 
@@ -185,7 +191,10 @@ export class Scheduler {
       if (!live) continue;
       const own = this.#capacity(live.config, now);
       // At its own limit: the attempt that finishes first notes it again.
-      if (own <= 0) continue;
+      if (own <= 0) {
+        if (this.#perEndpoint.has(id)) this.#saturated.add(id);
+        continue;
+      }
       const room = free - rows.length;
       const request = { endpointId: id, fifo: live.config.ordering === "fifo", limit: Math.min(own, room) };
       for (const row of this.#deps.claims.due(request, now)) rows.push(row);
@@ -202,6 +211,7 @@ export class Scheduler {
       // attempt notes it; held back by the global limit, it waits its turn.
       if (got >= r.limit) {
         if (r.bound === "global") this.#due.note(r.id, now);
+        else this.#saturated.add(r.id);
         continue;
       }
       const next = this.#deps.claims.nextDueAt(r.id, r.fifo);
@@ -268,8 +278,9 @@ export class Scheduler {
       if (left === 0) this.#perEndpoint.delete(id);
       else this.#perEndpoint.set(id, left);
       this.#running.delete(run);
-      // A slot of its own is free, and a retry or the next FIFO head may be due: the round looks.
-      this.#due.note(id, this.#deps.clock.now());
+      // A slot of its own is free for rows left at its limit, or the next head of a FIFO key may be due.
+      // A retry of this attempt is noted when its outcome is recorded. The round that records it looks.
+      if (this.#saturated.delete(id) || this.#deps.endpoints.get(id)?.config.ordering === "fifo") this.#due.note(id, this.#deps.clock.now());
       this.wake();
     });
     this.#running.add(run);
@@ -305,14 +316,17 @@ export class Scheduler {
     const done = this.#done;
     this.#done = [];
     const deadLetters: DeadLetter[] = [];
+    const retries: { id: string; at: number }[] = [];
     try {
       this.#deps.outcomeTx(() => {
         deadLetters.length = 0;
+        retries.length = 0;
         const touched = new Set<string>();
         const tally = new AttemptTally();
         for (const c of done) {
-          const dead = recordCompletion(c, this.#deps, tally);
-          if (dead) deadLetters.push(dead);
+          const { deadLetter, retryAt } = recordCompletion(c, this.#deps, tally);
+          if (deadLetter) deadLetters.push(deadLetter);
+          if (retryAt !== null) retries.push({ id: c.delivery.endpointId, at: retryAt });
           touched.add(c.delivery.endpointId);
         }
         // Counters live in memory and only their final value matters, so each
@@ -325,6 +339,7 @@ export class Scheduler {
       this.#done = done.concat(this.#done);
       throw err;
     }
+    for (const r of retries) this.#due.note(r.id, r.at);
     this.#deps.health.ok();
     deadLetters.forEach(this.#deps.onDeadLetter);
   }
