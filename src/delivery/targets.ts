@@ -8,14 +8,19 @@
  * with it an empty cache). Refusals and lookup failures are never kept, so a
  * fixed DNS record or a widened `network.allow` applies at the next attempt.
  *
- * Entries are per endpoint URL, so the cache never holds more than the
- * config names.
+ * Entries are per endpoint URL, at most CAPACITY of them per policy, the
+ * least recently used forgotten first: with 100,000 endpoints registered over
+ * the API, each with a URL of its own, the cache holds those being delivered
+ * to, and one forgotten is resolved again at its next attempt.
  */
 import type { AddressPolicy } from "../net/policy";
+import { LruMap } from "../lru-map";
 import { type Lookup, resolveTarget, type Target } from "../net/resolve";
 
 /** How long a name's resolution is trusted: the default TTL of Bun's own DNS cache. */
 export const TTL_MS = 30_000;
+/** URLs kept per policy at most: as many as the prepared endpoints the registry keeps. */
+export const CAPACITY = 10_000;
 
 interface Entry {
   readonly target: Target;
@@ -25,11 +30,13 @@ interface Entry {
 export class Targets {
   readonly #lookup: Lookup;
   readonly #now: () => number;
-  readonly #byPolicy = new WeakMap<AddressPolicy, Map<string, Entry>>();
+  readonly #capacity: number;
+  readonly #byPolicy = new WeakMap<AddressPolicy, LruMap<string, Entry>>();
 
-  constructor(lookup: Lookup, now: () => number) {
+  constructor(lookup: Lookup, now: () => number, capacity = CAPACITY) {
     this.#lookup = lookup;
     this.#now = now;
+    this.#capacity = capacity;
   }
 
   /**
@@ -39,14 +46,14 @@ export class Targets {
    */
   resolve(url: URL, policy: AddressPolicy): Target | Promise<Target> {
     let entries = this.#byPolicy.get(policy);
-    if (!entries) this.#byPolicy.set(policy, (entries = new Map()));
+    if (!entries) this.#byPolicy.set(policy, (entries = new LruMap(this.#capacity)));
     const now = this.#now();
     const kept = entries.get(url.href);
     if (kept && kept.expiresAt > now) return kept.target;
     return this.#resolveAndKeep(url, policy, entries, now);
   }
 
-  async #resolveAndKeep(url: URL, policy: AddressPolicy, entries: Map<string, Entry>, now: number): Promise<Target> {
+  async #resolveAndKeep(url: URL, policy: AddressPolicy, entries: LruMap<string, Entry>, now: number): Promise<Target> {
     const key = url.href;
     const target = await resolveTarget(url, policy, this.#lookup);
     if (target.ok) {

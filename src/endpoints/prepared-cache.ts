@@ -10,6 +10,7 @@
  */
 import type { EndpointConfig } from "../config/types";
 import { type PreparedEndpoint, prepareEndpoint } from "../delivery/endpoint";
+import { LruMap } from "../lru-map";
 
 interface Entry {
   readonly config: EndpointConfig;
@@ -17,27 +18,18 @@ interface Entry {
 }
 
 export class PreparedCache {
-  readonly #capacity: number;
-  /** Map iteration order is insertion order: the first key is the least recently used. */
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries: LruMap<string, Entry>;
 
   constructor(capacity: number) {
-    this.#capacity = capacity;
+    this.#entries = new LruMap(capacity);
   }
 
   /** The prepared form of `config` as it signs at `now`. */
   get(config: EndpointConfig, now: number): PreparedEndpoint {
     const hit = this.#entries.get(config.id);
-    if (hit && hit.config === config && now < hit.prepared.validUntil) {
-      // Re-inserting moves it to the young end; most rounds hit the same few endpoints.
-      this.#entries.delete(config.id);
-      this.#entries.set(config.id, hit);
-      return hit.prepared;
-    }
+    if (hit && hit.config === config && now < hit.prepared.validUntil) return hit.prepared;
     const prepared = prepareEndpoint(config, now);
-    this.#entries.delete(config.id);
     this.#entries.set(config.id, { config, prepared });
-    if (this.#entries.size > this.#capacity) this.#entries.delete(this.#entries.keys().next().value!);
     return prepared;
   }
 

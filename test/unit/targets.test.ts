@@ -1,7 +1,7 @@
 /**
  * Where attempts are sent is decided once per endpoint URL, not per attempt:
- * a name is looked up again after the TTL, a refusal is never kept, and a
- * reload's new address policy decides afresh.
+ * a name is looked up again after the TTL, a refusal is never kept, a
+ * reload's new address policy decides afresh, and only so many URLs are kept.
  */
 import { describe, expect, it } from "bun:test";
 import { Targets, TTL_MS } from "../../src/delivery/targets";
@@ -52,5 +52,22 @@ describe("delivery targets", () => {
     expect(await targets.resolve(url, allowing)).toMatchObject({ ok: true });
     expect(await targets.resolve(url, createAddressPolicy([]))).toMatchObject({ ok: false, error: expect.stringContaining("127.0.0.1") });
     expect(calls).toEqual([]);
+  });
+
+  it("keeps at most its capacity of URLs, forgetting the least recently used first", async () => {
+    const { calls, lookup } = countingLookup([["8.8.8.8"]]);
+    const targets = new Targets(lookup, () => 0, 2);
+    const policy = createAddressPolicy([]);
+    const url = (n: number) => new URL(`https://h${n}.example.com/hook`);
+    await targets.resolve(url(1), policy);
+    await targets.resolve(url(2), policy);
+    // h1 used again, so h2 is the least recently used when h3 comes.
+    await targets.resolve(url(1), policy);
+    await targets.resolve(url(3), policy);
+    expect(calls).toEqual(["h1.example.com", "h2.example.com", "h3.example.com"]);
+    await targets.resolve(url(1), policy);
+    expect(calls).toHaveLength(3);
+    await targets.resolve(url(2), policy);
+    expect(calls).toEqual(["h1.example.com", "h2.example.com", "h3.example.com", "h2.example.com"]);
   });
 });
