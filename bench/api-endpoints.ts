@@ -1,7 +1,8 @@
 /**
  * @module bench/api-endpoints
  * The endpoints of the endpoint-count figures, each subscribed to one event
- * type of bench/event.ts's spread, all delivering to the bench receiver:
+ * type of bench/event.ts's spread and delivering to a URL of its own at the
+ * bench receiver (`hook`/N), as a customer's endpoints would each have theirs:
  *
  *   create — `count` endpoints created over the API (`POST /v1/endpoints`,
  *            `concurrency` requests at a time) on a running daemon; ids and
@@ -47,7 +48,7 @@ if (options.mode === "create") {
       const r = await fetch(`${options.url}/v1/endpoints`, {
         method: "POST",
         headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
-        body: JSON.stringify({ url: options.hook, events: [spreadType(i)], secret: SECRET }),
+        body: JSON.stringify({ url: `${options.hook}/${i}`, events: [spreadType(i)], secret: SECRET }),
       });
       if (r.status !== 201) failures.push(`${r.status} ${await r.text()}`);
       else await r.arrayBuffer();
@@ -68,7 +69,7 @@ if (options.mode === "create") {
     for (let i = 0; i < options.count; i++) {
       const id = randomId("ep_", 24);
       ids.push(id);
-      const document = JSON.stringify({ url: options.hook, events: [spreadType(i)] });
+      const document = JSON.stringify({ url: `${options.hook}/${i}`, events: [spreadType(i)] });
       store.insert(id, `tenant-${i % tenants}`, document, [sealer.seal(SECRET)], now);
     }
   }).immediate();
