@@ -184,6 +184,14 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     apiEndpoints.load(clock.now());
     reportOrphans(endpoints.apply(config.endpoints, clock.now()), log);
   });
+  // Loading the endpoints read every row of api_endpoints through SQLite's
+  // page cache and parsed each into temporaries. Both are let go now, before
+  // serving: with 100,000 endpoints the process otherwise kept ~285 MB for
+  // seconds and settled near 250; after this, ~233 MB from the start.
+  if (endpoints.count("api") > 0) {
+    db.run("PRAGMA shrink_memory");
+    Bun.gc(true);
+  }
   scheduler.configure(config.delivery.concurrency);
   const auth = { tokens: () => config.auth, session: (token: string) => sessions.resolve(token, clock.now()) };
   let publicUrl = "";
