@@ -75,7 +75,7 @@ if (options.mode === "build") {
   const times: number[] = [];
   for (let i = 0; i < (options.rounds ?? 20); i++) {
     const t = performance.now();
-    const claimed = claims.lease(claims.due({ endpointId: options.endpoint, fifo: false, limit }, later), later);
+    const claimed = claims.lease(claims.due({ endpointId: options.endpoint, fifo: false, limit }, later).rows, later);
     times.push(performance.now() - t);
     if (claimed.length !== limit) throw new Error(`claimed ${claimed.length} rows, expected ${limit}`);
   }

@@ -24,6 +24,17 @@ export interface ClaimRequest {
   readonly limit: number;
 }
 
+/** An endpoint's due rows, and when it is due next. */
+export interface DueRows {
+  readonly rows: ClaimedDelivery[];
+  /**
+   * When the first pending row not read falls due (at or before now: more
+   * are due than were asked for); null when none waits. Undefined for FIFO,
+   * whose next head depends on which rows the lease takes: ask fifoNextDueAt().
+   */
+  readonly next: number | null | undefined;
+}
+
 interface ClaimRow {
   seq: number;
   endpoint_id: string;
@@ -47,14 +58,16 @@ const FIFO_HEADS = `SELECT MIN(seq) FROM deliveries
 
 /** The claim-path statements, exported so a test can check each one's query plan. */
 export const CLAIM_SQL = {
-  due: `SELECT ${CLAIM_COLUMNS} FROM deliveries d JOIN events e ON e.id = d.event_id
-    WHERE d.endpoint_id = :endpoint AND d.status = 'pending' AND d.next_attempt_at <= :now
-    ORDER BY d.next_attempt_at LIMIT :limit`,
+  // One row past the limit, due or not, and no bound on the time: the first
+  // row not taken tells when the endpoint is due next, which saves a second
+  // query per endpoint and round (with many endpoints, most have one row).
+  due: `SELECT ${CLAIM_COLUMNS}, d.next_attempt_at FROM deliveries d JOIN events e ON e.id = d.event_id
+    WHERE d.endpoint_id = :endpoint AND d.status = 'pending'
+    ORDER BY d.next_attempt_at LIMIT :limit + 1`,
   fifoDue: `SELECT ${CLAIM_COLUMNS} FROM deliveries d JOIN events e ON e.id = d.event_id
     WHERE d.seq IN (${FIFO_HEADS}) AND d.status = 'pending' AND d.next_attempt_at <= :now
     ORDER BY d.seq LIMIT :limit`,
   lease: "UPDATE deliveries SET status = 'in_flight', updated_at = ? WHERE seq = ? AND status = 'pending'",
-  nextDue: "SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE endpoint_id = :endpoint AND status = 'pending'",
   fifoNextDue: `SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE seq IN (${FIFO_HEADS}) AND status = 'pending'`,
   requeue: `${WITH_ENDPOINT_IDS} UPDATE deliveries SET status = 'pending'
     WHERE endpoint_id IN (SELECT id FROM endpoint_ids) AND status = 'in_flight'`,
@@ -70,10 +83,9 @@ export const CLAIM_SQL = {
 } as const;
 
 export class Claims {
-  readonly #due: Statement<ClaimRow>;
+  readonly #due: Statement<ClaimRow & { next_attempt_at: number }>;
   readonly #fifoDue: Statement<ClaimRow>;
   readonly #lease: Statement;
-  readonly #nextDue: Statement<{ at: number | null }>;
   readonly #fifoNextDue: Statement<{ at: number | null }>;
   readonly #requeue: Statement;
   readonly #dueEndpoints: Statement<{ id: string; at: number }>;
@@ -84,7 +96,6 @@ export class Claims {
     this.#due = db.prepare(CLAIM_SQL.due);
     this.#fifoDue = db.prepare(CLAIM_SQL.fifoDue);
     this.#lease = db.prepare(CLAIM_SQL.lease);
-    this.#nextDue = db.prepare(CLAIM_SQL.nextDue);
     this.#fifoNextDue = db.prepare(CLAIM_SQL.fifoNextDue);
     this.#requeue = db.prepare(CLAIM_SQL.requeue);
     this.#dueEndpoints = db.prepare(CLAIM_SQL.dueEndpoints);
@@ -100,8 +111,15 @@ export class Claims {
    * reads each endpoint's rows, then leases them all in one transaction, and
    * a round with nothing due commits nothing.
    */
-  due(r: ClaimRequest, now: number): ClaimedDelivery[] {
-    return (r.fifo ? this.#fifoDue : this.#due).all({ endpoint: r.endpointId, now, limit: r.limit }).map(toClaimed);
+  due(r: ClaimRequest, now: number): DueRows {
+    if (r.fifo) return { rows: this.#fifoDue.all({ endpoint: r.endpointId, now, limit: r.limit }).map(toClaimed), next: undefined };
+    const read = this.#due.all({ endpoint: r.endpointId, limit: r.limit });
+    const rows: ClaimedDelivery[] = [];
+    for (const row of read) {
+      if (row.next_attempt_at > now || rows.length === r.limit) return { rows, next: row.next_attempt_at };
+      rows.push(toClaimed(row));
+    }
+    return { rows, next: null };
   }
 
   /**
@@ -114,9 +132,9 @@ export class Claims {
     return this.#relaxed(() => this.#leaseAll.immediate(rows, now));
   }
 
-  /** When the endpoint's next pending row becomes due (for FIFO, the next head); null when none waits. */
-  nextDueAt(endpointId: string, fifo: boolean): number | null {
-    return (fifo ? this.#fifoNextDue : this.#nextDue).get({ endpoint: endpointId })?.at ?? null;
+  /** When the FIFO endpoint's next head becomes due; null when none waits. */
+  fifoNextDueAt(endpointId: string): number | null {
+    return this.#fifoNextDue.get({ endpoint: endpointId })?.at ?? null;
   }
 
   /** Every endpoint with pending deliveries and when its earliest falls due (for FIFO endpoints perhaps earlier than its next head). */

@@ -180,7 +180,7 @@ export class Scheduler {
     // once the endpoints before it have been read, so slots one endpoint has
     // no rows for go to the next: with many endpoints, most have one due row.
     const free = this.#concurrency - this.#inFlight;
-    const asked: { readonly id: string; readonly fifo: boolean; readonly limit: number; readonly bound: "endpoint" | "global" }[] = [];
+    const asked: { readonly id: string; readonly limit: number; readonly bound: "endpoint" | "global"; readonly next: number | null | undefined }[] = [];
     const rows: ClaimedDelivery[] = [];
     while (rows.length < free) {
       const id = this.#due.takeDue(now);
@@ -197,8 +197,9 @@ export class Scheduler {
       }
       const room = free - rows.length;
       const request = { endpointId: id, fifo: live.config.ordering === "fifo", limit: Math.min(own, room) };
-      for (const row of this.#deps.claims.due(request, now)) rows.push(row);
-      asked.push({ id, fifo: request.fifo, limit: request.limit, bound: own <= room ? "endpoint" : "global" });
+      const due = this.#deps.claims.due(request, now);
+      for (const row of due.rows) rows.push(row);
+      asked.push({ id, limit: request.limit, bound: own <= room ? "endpoint" : "global", next: due.next });
     }
     const counts = new Map<string, number>();
     for (const d of this.#deps.claims.lease(rows, now)) {
@@ -214,7 +215,7 @@ export class Scheduler {
         else this.#saturated.add(r.id);
         continue;
       }
-      const next = this.#deps.claims.nextDueAt(r.id, r.fifo);
+      const next = r.next === undefined ? this.#deps.claims.fifoNextDueAt(r.id) : r.next;
       if (next !== null) this.#due.note(r.id, next);
     }
     this.#arm(Math.max(Math.min(this.#due.nextAt() ?? Infinity, this.#resyncedAt + MAX_SLEEP_MS), now + 1));
