@@ -74,10 +74,13 @@ export function storagePath(baseDir: string, path: string | undefined): string {
  * Resolved settings that many endpoints hold alike, kept once: with 100,000
  * endpoints created over the API, most inherit the same timetable, signature
  * and envelope, and one shared object each is a fraction of the memory of
- * 100,000 equal ones. Keyed by the resolved value's JSON.
+ * 100,000 equal ones. A setting an endpoint inherits is resolved once for
+ * all that inherit it (one SharedSettings serves one `defaults:`); one of its
+ * own is shared by its resolved value's JSON.
  */
 export class SharedSettings {
   readonly #values = new Map<string, unknown>();
+  readonly #inherited = new Map<string, unknown>();
 
   share<T>(value: T): T {
     const key = JSON.stringify(value);
@@ -86,10 +89,19 @@ export class SharedSettings {
     this.#values.set(key, value);
     return value;
   }
+
+  /** The resolved `key` of an endpoint whose own value is `own` (undefined: inherited). */
+  setting<T>(key: string, own: unknown, resolve: () => T): T {
+    if (own !== undefined) return this.share(resolve());
+    if (this.#inherited.has(key)) return this.#inherited.get(key) as T;
+    const value = this.share(resolve());
+    this.#inherited.set(key, value);
+    return value;
+  }
 }
 
 /** Shares nothing: for the config file's few endpoints, which are frozen with the whole Config. */
-const UNSHARED = { share: <T>(value: T): T => value };
+const UNSHARED: Pick<SharedSettings, "share" | "setting"> = { share: (value) => value, setting: (_key, _own, resolve) => resolve() };
 
 /**
  * One endpoint's settings: its own, else `defaults:`, else built in. The
@@ -101,11 +113,11 @@ export function resolveEndpoint(
   defaults: RawPolicy,
   secrets: readonly Secret[],
   previousSecret: PreviousSecret | null,
-  shared: Pick<SharedSettings, "share"> = UNSHARED,
+  shared: Pick<SharedSettings, "share" | "setting"> = UNSHARED,
 ): EndpointConfig {
   // Each inherited setting: the endpoint's own, else defaults:, else built in.
   const pick = <K extends keyof RawPolicy>(key: K): RawPolicy[K] => raw[key] ?? defaults[key];
-  const disableAfter = pick("disable_after");
+  const setting = <K extends keyof RawPolicy, T>(key: K, resolve: (value: RawPolicy[K]) => T): T => shared.setting(key, raw[key], () => resolve(pick(key)));
   const jitter = pick("jitter");
   const filter = Object.entries(raw.filter ?? {}).map(([path, value]): FilterRule => ({ path: path.split("."), anyOf: Array.isArray(value) ? value : [value] }));
   return {
@@ -117,16 +129,16 @@ export function resolveEndpoint(
     events: raw.events,
     secrets,
     previousSecret,
-    signature: shared.share(signature(pick("signature"))),
-    headers: shared.share(Object.fromEntries(mergeHeaders(defaults.headers, raw.headers).map((h) => [h.name, h.value]))),
-    envelope: shared.share(envelope(pick("envelope"))),
+    signature: setting("signature", signature),
+    headers: setting("headers", () => Object.fromEntries(mergeHeaders(defaults.headers, raw.headers).map((h) => [h.name, h.value]))),
+    envelope: setting("envelope", envelope),
     filter: filter.length === 0 ? NO_FILTER : filter,
-    timeoutMs: durationOr(pick("timeout"), D.DEFAULT_TIMEOUT_MS),
-    retry: shared.share(normaliseRetry(pick("retry") ?? DEFAULT_RETRY)),
+    timeoutMs: setting("timeout", (timeout) => durationOr(timeout, D.DEFAULT_TIMEOUT_MS)),
+    retry: setting("retry", (retry) => normaliseRetry(retry ?? DEFAULT_RETRY)),
     jitter: jitter === undefined ? D.DEFAULT_JITTER : Number.parseFloat(jitter) / 100,
-    disableAfter: shared.share(disableAfterOf(disableAfter)),
+    disableAfter: setting("disable_after", disableAfterOf),
     maxInFlight: pick("max_in_flight") ?? D.DEFAULT_MAX_IN_FLIGHT,
-    rateLimit: shared.share(rateLimit(pick("rate_limit"))),
+    rateLimit: setting("rate_limit", rateLimit),
     ordering: pick("ordering") ?? D.DEFAULT_ORDERING,
     enabled: raw.enabled ?? true,
   };
