@@ -1,0 +1,37 @@
+/**
+ * @module storage/sqlite/outcomes
+ * OutcomeStore over outbox/outcomes.ts and outbox/rollups.ts: an attempt is
+ * written only while its lease is still the one it ran under.
+ */
+import type { Database } from "bun:sqlite";
+import type { Outcomes } from "../../outbox/outcomes";
+import type { Rollups } from "../../outbox/rollups";
+import type { AttemptTally } from "../../stats/tally";
+import type { LeasedAttempt, OutcomeResult, OutcomeStore } from "../stores";
+import type { SqliteCounters } from "./counters";
+import type { LocalLeases } from "./leases";
+
+export class SqliteOutcomes implements OutcomeStore {
+  readonly #leases: LocalLeases;
+  readonly #record: { immediate: (attempts: readonly LeasedAttempt[], tally: AttemptTally | null) => OutcomeResult[] };
+
+  constructor(db: Database, outcomes: Outcomes, rollups: Rollups, counters: SqliteCounters, leases: LocalLeases) {
+    this.#record = db.transaction((attempts: readonly LeasedAttempt[], tally: AttemptTally | null) => {
+      const results = attempts.map((a): OutcomeResult => {
+        if (!leases.holds(a.seq, a.token)) return { recorded: false };
+        outcomes.record(a);
+        return { recorded: true, counters: counters.count(a) };
+      });
+      if (tally) rollups.save(tally);
+      return results;
+    });
+    this.#leases = leases;
+  }
+
+  async record(attempts: readonly LeasedAttempt[], tally: AttemptTally | null): Promise<OutcomeResult[]> {
+    const results = this.#record.immediate(attempts, tally);
+    // Released once committed: a transaction that failed leaves the leases as they were.
+    attempts.forEach((a, i) => results[i]!.recorded && this.#leases.release(a.seq));
+    return results;
+  }
+}

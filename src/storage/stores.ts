@@ -1,0 +1,211 @@
+/**
+ * @module storage/stores
+ * What the users of storage need from it, one interface per user, so the
+ * daemon can run on SQLite (one node) or PostgreSQL (several nodes on one
+ * database) alike. Every method is async: a sync-backed driver answers
+ * with settled promises. Time comes in as an argument (`now`, unix ms), so
+ * callers and tests decide what time it is.
+ *
+ * Claims are built for several nodes: every leased row has an owner (the
+ * node id), an expiry and a fencing token. An outcome carries the token it
+ * was leased with and is refused, not thrown, when the lease was taken over
+ * meanwhile; the reaper returns expired leases to `pending`.
+ */
+import type { RateLimit } from "../config/types";
+import type { BacklogCounts, BacklogTotals } from "../outbox/backlog";
+import type { EndpointBacklog } from "../outbox/backlog-by-endpoint";
+import type { ApiEndpointRow, SealedSecrets } from "../outbox/api-endpoint-store";
+import type { ControlResult, PageResult, RetryTo } from "../outbox/controls";
+import type { DeliveryFilter } from "../outbox/delivery-filter";
+import type { StoredCreate } from "../outbox/endpoint-create-store";
+import type { GroupResult } from "../outbox/event-writer";
+import type { AttemptRecord } from "../outbox/outcomes";
+import type { PortalSessionRow } from "../outbox/portal-session-store";
+import type { AttemptRow, DeliveryRow, EventRow } from "../outbox/queries";
+import type { EventCursor, FinishedStatus } from "../outbox/retention";
+import type { RollupBucket } from "../outbox/rollups";
+import type { ClaimedDelivery, EndpointState, EndpointStateName, NewEvent } from "../outbox/types";
+import type { AttemptTally } from "../stats/tally";
+
+/** Brings the schema up to date; a database newer than this binary is refused (SchemaTooNewError). */
+export interface MigrationStore {
+  migrate(): Promise<void>;
+  /** Migrations applied to the database. */
+  schemaVersion(): Promise<number>;
+}
+
+export interface EventStore {
+  /** Writes every group (one request's events) in one transaction; one group's id conflict undoes only that group. */
+  writeGroups(groups: readonly (readonly NewEvent[])[]): Promise<GroupResult[]>;
+}
+
+/** Who holds a delivery and until when; `token` changes with every lease of the row. */
+export interface Lease {
+  readonly owner: string;
+  readonly token: number;
+  readonly expiresAt: number;
+}
+
+export interface LeasedDelivery extends ClaimedDelivery {
+  readonly lease: Lease;
+}
+
+/** One endpoint's share of a claim round, with the limits that count across every node. */
+export interface ClaimRequest {
+  readonly endpointId: string;
+  readonly fifo: boolean;
+  /** The most rows this call takes (the node's free slots). */
+  readonly limit: number;
+  /** Unexpired leases the endpoint may have at once, over every node; null: no such bound. */
+  readonly maxInFlight: number | null;
+  /** Attempts the endpoint may start per period, over every node; null: no such bound. */
+  readonly rateLimit: RateLimit | null;
+}
+
+export interface ClaimStore {
+  /**
+   * Leases up to `limit` of the endpoint's due rows to this node, oldest due
+   * first (for FIFO, the due heads of its keys), within its limits. A row is
+   * never leased to two holders at once.
+   */
+  claim(r: ClaimRequest, now: number): Promise<LeasedDelivery[]>;
+  /** When the endpoint's next row (for FIFO, its next head) falls due; null when none waits. */
+  nextDueAt(endpointId: string, fifo: boolean): Promise<number | null>;
+  /** Every endpoint with pending deliveries and when its earliest falls due. */
+  dueEndpoints(): Promise<{ id: string; at: number }[]>;
+  /** Returns every lease that expired at or before `now` to `pending`; answers how many. */
+  reapExpired(now: number): Promise<number>;
+}
+
+/** One finished attempt, with the lease it ran under. */
+export interface LeasedAttempt extends AttemptRecord {
+  readonly endpointId: string;
+  readonly token: number;
+  /** What the attempt says about the endpoint: a success resets its failure counters, a failure adds one; null moves neither. */
+  readonly verdict: "success" | "failure" | null;
+}
+
+/** The endpoint's failure counters after an attempt, counted over every node. */
+export interface EndpointCounters {
+  readonly consecutiveFailures: number;
+  readonly failingSince: number | null;
+  readonly lastSuccessAt: number | null;
+}
+
+/** `stale`: the lease was taken over (expired and reaped, or leased again); nothing was written. */
+export type OutcomeResult = { readonly recorded: true; readonly counters: EndpointCounters } | { readonly recorded: false };
+
+export interface OutcomeStore {
+  /** Records attempts and the tally's rollups in one transaction; answers each attempt's result in order. */
+  record(attempts: readonly LeasedAttempt[], tally: AttemptTally | null): Promise<OutcomeResult[]>;
+}
+
+export interface EndpointStateStore {
+  loadAll(): Promise<Map<string, EndpointState>>;
+  save(id: string, s: EndpointState): Promise<void>;
+  /**
+   * Moves an active endpoint (or one without a stored state) to `state` and
+   * holds its pending deliveries. True for exactly one of the callers that
+   * race to do it: the one whose disable it was, to announce.
+   */
+  disable(id: string, state: Exclude<EndpointStateName, "active">, reason: string, now: number): Promise<boolean>;
+  holdPending(id: string, now: number): Promise<number>;
+  releaseHeld(id: string, now: number): Promise<number>;
+  hasBacklog(id: string): Promise<boolean>;
+  assignFifoKeys(id: string): Promise<void>;
+  cancelBacklog(id: string, now: number): Promise<number>;
+  cancelOtherTenants(id: string, tenant: string | null, now: number): Promise<number>;
+}
+
+export interface RollupStore {
+  read(scope: string, fromMinute: number, toMinute: number, stepMinutes: number): Promise<RollupBucket[]>;
+}
+
+export interface BacklogStore {
+  counts(endpointId: string): Promise<BacklogCounts>;
+  oldestPendingSince(): Promise<number | null>;
+  totals(): Promise<BacklogTotals>;
+  oldestWaitingSince(endpointId: string): Promise<number | null>;
+  byEndpoint(): Promise<EndpointBacklog[]>;
+}
+
+export interface QueryStore {
+  delivery(seq: number): Promise<DeliveryRow | null>;
+  countDeliveries(filter: DeliveryFilter, cap: number): Promise<number>;
+  /** Up to `limit` deliveries matching `filter`, newest first. */
+  deliveries(filter: DeliveryFilter, limit: number): Promise<DeliveryRow[]>;
+  event(id: string): Promise<EventRow | null>;
+  eventDeliveries(eventId: string): Promise<DeliveryRow[]>;
+  deliveryOf(eventId: string, endpointId: string): Promise<DeliveryRow | null>;
+  attempts(seq: number): Promise<AttemptRow[]>;
+  /** The lowest seq whose delivery was created at or after `time`. */
+  seqAt(time: number): Promise<number>;
+}
+
+export interface ControlStore {
+  retry(seq: number, now: number, retryTo: RetryTo): Promise<ControlResult>;
+  cancel(seq: number, now: number): Promise<ControlResult>;
+  retryPage(filter: DeliveryFilter, limit: number, now: number, retryTo: RetryTo): Promise<PageResult>;
+  cancelPage(filter: DeliveryFilter, limit: number, now: number): Promise<PageResult>;
+}
+
+export interface RetentionStore {
+  pruneDeliveries(status: FinishedStatus, before: number, limit: number): Promise<number>;
+  pruneBareEvents(before: number, from: EventCursor | null, limit: number): Promise<{ deleted: number; next: EventCursor | null }>;
+  pruneRollups(beforeMinute: number, limit: number): Promise<number>;
+}
+
+export interface ApiEndpointStore {
+  /** Every row, deleted ones included, a page at a time. */
+  each(): AsyncIterable<ApiEndpointRow>;
+  get(id: string): Promise<ApiEndpointRow | null>;
+  insert(id: string, tenant: string | null, document: string, secrets: readonly string[], now: number): Promise<void>;
+  updateDocument(id: string, document: string, now: number): Promise<boolean>;
+  updateSecrets(id: string, secrets: SealedSecrets, now: number): Promise<boolean>;
+  markDeleted(id: string, now: number): Promise<boolean>;
+  countLive(tenant: string | null): Promise<number>;
+  /** The ids among `ids` that belong or belonged to API endpoints. */
+  idsAmong(ids: readonly string[]): Promise<Set<string>>;
+}
+
+export interface EndpointCreateStore {
+  find(scope: string, key: string, notBefore: number): Promise<StoredCreate | null>;
+  insert(scope: string, key: string, bodyHash: string, sealedAnswer: string, now: number): Promise<void>;
+  prune(before: number): Promise<number>;
+}
+
+export interface PortalSessionStore {
+  insert(row: Omit<PortalSessionRow, "revoked_at">): Promise<void>;
+  byTokenHash(hash: string): Promise<PortalSessionRow | null>;
+  byId(id: string): Promise<PortalSessionRow | null>;
+  revoke(id: string, now: number): Promise<boolean>;
+  pruneEnded(before: number): Promise<number>;
+}
+
+/** Every store of one driver, over one database. */
+export interface Storage {
+  readonly driver: "sqlite" | "postgres";
+  /** This node's id: the owner of its leases. */
+  readonly nodeId: string;
+  readonly migrations: MigrationStore;
+  readonly events: EventStore;
+  readonly claims: ClaimStore;
+  readonly outcomes: OutcomeStore;
+  readonly endpointStates: EndpointStateStore;
+  readonly rollups: RollupStore;
+  readonly backlog: BacklogStore;
+  readonly queries: QueryStore;
+  readonly controls: ControlStore;
+  readonly retention: RetentionStore;
+  readonly apiEndpoints: ApiEndpointStore;
+  readonly endpointCreates: EndpointCreateStore;
+  readonly portalSessions: PortalSessionStore;
+  close(): Promise<void>;
+}
+
+/** What every driver is opened with. */
+export interface StorageOptions {
+  readonly nodeId: string;
+  /** How long a lease lasts (storage.lease). */
+  readonly leaseMs: number;
+}
