@@ -78,7 +78,7 @@ export class EventWriter {
   }
 }
 
-interface StoredBody {
+export interface StoredBody {
   type: string;
   tenant: string | null;
   data: string;
@@ -89,7 +89,7 @@ interface StoredBody {
  * (key order aside), for the same tenant: an id posted again for another
  * tenant is a conflict, never another tenant's duplicate.
  */
-function sameBody(existing: StoredBody, incoming: NewEvent): boolean {
+export function sameBody(existing: StoredBody, incoming: NewEvent): boolean {
   if (existing.type !== incoming.type || existing.tenant !== incoming.tenant) return false;
   return existing.data === incoming.dataJson || Bun.deepEquals(JSON.parse(existing.data), JSON.parse(incoming.dataJson));
 }

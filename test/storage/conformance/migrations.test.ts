@@ -15,6 +15,15 @@ describeStorage("migrations", (fx) => {
     expect(await s.claims.dueEndpoints()).toEqual([]);
   });
 
+  it("run once when several nodes start on one database at the same time", async () => {
+    if (!fx.multiNode) return;
+    const nodes = await Promise.all([fx.openBare(), fx.openBare(), fx.openBare(), fx.openBare()]);
+    await Promise.all(nodes.map((s) => s.migrations.migrate()));
+    const versions = await Promise.all(nodes.map((s) => s.migrations.schemaVersion()));
+    expect(new Set(versions).size).toBe(1);
+    expect(versions[0]).toBeGreaterThanOrEqual(1);
+  });
+
   it("refuse a database migrated by a newer hookrelay", async () => {
     await (await fx.openBare()).migrations.migrate();
     await fx.makeNewer();

@@ -6,8 +6,11 @@
  */
 import { afterEach, beforeEach, describe } from "bun:test";
 import { openDatabase } from "../../../src/db/open";
+import { SQL } from "bun";
+import { postgresStorage } from "../../../src/storage/postgres/storage";
 import { sqliteStorage } from "../../../src/storage/sqlite/storage";
 import type { Storage } from "../../../src/storage/stores";
+import { describePostgres, type TestDatabase } from "../../helpers/postgres";
 import { tempDir } from "../../helpers/relay";
 
 export const LEASE_MS = 120_000;
@@ -59,7 +62,33 @@ function sqliteDriver(): Driver {
   };
 }
 
-const DRIVERS: (() => Driver)[] = [sqliteDriver];
+/** A database per file; each test empties it by replacing the schema that holds every table. */
+function postgresDriver(): Driver {
+  let db: TestDatabase | null = null;
+  const admin = async (text: string) => {
+    const sql = new SQL(db!.url, { max: 1 });
+    try {
+      await sql.unsafe(text);
+    } finally {
+      await sql.close();
+    }
+  };
+  return {
+    name: "postgres",
+    multiNode: true,
+    describe: (label, body) =>
+      describePostgres(label, (database) => {
+        db = database;
+        body();
+      }),
+    fresh: () => admin("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public"),
+    bare: async (nodeId) => postgresStorage({ url: db!.url, pool: 10, nodeId, leaseMs: LEASE_MS }),
+    makeNewer: () => admin("UPDATE hookrelay_schema SET version = 999"),
+    dispose: async () => {},
+  };
+}
+
+const DRIVERS: (() => Driver)[] = [sqliteDriver, postgresDriver];
 
 /** Declares `body`'s cases once per driver. */
 export function describeStorage(label: string, body: (fx: StorageFixture) => void): void {

@@ -1,0 +1,128 @@
+/**
+ * @module storage/postgres/claims
+ * Claims shared by every node on one database. A claim is one statement: a
+ * CTE picks the due rows with FOR UPDATE SKIP LOCKED, so concurrent
+ * claimers pass over each other's rows instead of waiting, and UPDATE …
+ * RETURNING leases them (owner, expiry, a new token) and hands out what the
+ * request needs. A row is re-checked as it is locked (pending, due), so a
+ * row another node leased or finished meanwhile is never returned.
+ *
+ * An endpoint with max_in_flight or a rate limit claims inside a
+ * transaction that first locks its endpoint_state row: claims of that
+ * endpoint then take turns on every node, each counting the unexpired
+ * leases and spending the token bucket kept on that row.
+ */
+import type { SQL } from "bun";
+import type { RateLimit } from "../../config/types";
+import type { ClaimRequest, ClaimStore, LeasedDelivery } from "../stores";
+import { num, numOrNull } from "./rows";
+
+const LEASED = `d.seq, d.endpoint_id, d.event_id, d.event_type, e.data, COALESCE(e.occurred_at, e.created_at) AS event_time,
+  d.attempts, d.created_at, d.fifo_key, d.lease_owner, d.lease_token, d.lease_expires_at, d.next_attempt_at`;
+
+const LEASE = `UPDATE deliveries d SET status = 'in_flight', updated_at = $2, lease_owner = $4, lease_expires_at = $5,
+    lease_token = d.lease_token + 1
+  FROM picked, events e WHERE d.seq = picked.seq AND e.id = d.event_id
+  RETURNING ${LEASED}`;
+
+/** The heads of an endpoint's FIFO keys: a key whose head is in flight or not due yields nothing. */
+const FIFO_HEADS = `SELECT MIN(seq) FROM deliveries
+  WHERE endpoint_id = $1 AND fifo_key IS NOT NULL AND status IN ('pending', 'in_flight') GROUP BY fifo_key`;
+
+/** Parameters: endpoint, now, limit, owner, expiry. */
+export const PG_CLAIM_SQL = {
+  due: `WITH picked AS (
+      SELECT seq FROM deliveries WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at <= $2
+      ORDER BY next_attempt_at, seq LIMIT $3 FOR UPDATE SKIP LOCKED
+    ) ${LEASE}`,
+  fifo: `WITH picked AS (
+      SELECT seq FROM deliveries WHERE seq IN (${FIFO_HEADS}) AND status = 'pending' AND next_attempt_at <= $2
+      ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED
+    ) ${LEASE}`,
+  nextDue: "SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE endpoint_id = $1 AND status = 'pending'",
+  fifoNextDue: `SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE seq IN (${FIFO_HEADS}) AND status = 'pending'`,
+  dueEndpoints: `WITH RECURSIVE due(id) AS (
+      SELECT MIN(endpoint_id) FROM deliveries WHERE status = 'pending'
+      UNION ALL
+      SELECT (SELECT MIN(endpoint_id) FROM deliveries WHERE status = 'pending' AND endpoint_id > due.id) FROM due WHERE due.id IS NOT NULL
+    )
+    SELECT id, (SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending' AND endpoint_id = due.id) AS at
+    FROM due WHERE id IS NOT NULL ORDER BY id`,
+  reap: `UPDATE deliveries SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
+    WHERE seq IN (SELECT seq FROM deliveries WHERE status = 'in_flight' AND lease_expires_at <= $1 FOR UPDATE SKIP LOCKED)`,
+  // Creates the row if need be and locks it: the turn of this endpoint's claims.
+  lockEndpoint: `INSERT INTO endpoint_state (endpoint_id) VALUES ($1)
+    ON CONFLICT (endpoint_id) DO UPDATE SET endpoint_id = excluded.endpoint_id RETURNING rate_tokens, rate_at`,
+  inFlight: "SELECT count(*) AS n FROM deliveries WHERE endpoint_id = $1 AND status = 'in_flight' AND lease_expires_at > $2",
+  spend: "UPDATE endpoint_state SET rate_tokens = $2, rate_at = $3 WHERE endpoint_id = $1",
+} as const;
+
+export class PostgresClaims implements ClaimStore {
+  constructor(
+    readonly sql: SQL,
+    readonly owner: string,
+    readonly leaseMs: number,
+  ) {}
+
+  async claim(r: ClaimRequest, now: number): Promise<LeasedDelivery[]> {
+    if (r.limit <= 0) return [];
+    if (r.maxInFlight === null && r.rateLimit === null) return this.#lease(this.sql, r, r.limit, now);
+    return this.sql.begin(async (tx) => {
+      const [state] = await tx.unsafe(PG_CLAIM_SQL.lockEndpoint, [r.endpointId]);
+      let limit = r.limit;
+      if (r.maxInFlight !== null) {
+        const [{ n }] = await tx.unsafe(PG_CLAIM_SQL.inFlight, [r.endpointId, now]);
+        limit = Math.min(limit, r.maxInFlight - num(n));
+      }
+      const tokens = r.rateLimit === null ? null : refill(r.rateLimit, state.rate_tokens, numOrNull(state.rate_at), now);
+      if (tokens !== null) limit = Math.min(limit, Math.floor(tokens));
+      if (limit <= 0) return [];
+      const leased = await this.#lease(tx, r, limit, now);
+      if (tokens !== null) await tx.unsafe(PG_CLAIM_SQL.spend, [r.endpointId, tokens - leased.length, now]);
+      return leased;
+    });
+  }
+
+  async #lease(sql: SQL, r: ClaimRequest, limit: number, now: number): Promise<LeasedDelivery[]> {
+    const rows = await sql.unsafe(r.fifo ? PG_CLAIM_SQL.fifo : PG_CLAIM_SQL.due, [r.endpointId, now, limit, this.owner, now + this.leaseMs]);
+    const leased = (rows as Record<string, unknown>[]).map(toLeased);
+    // RETURNING keeps no order: due order, ties (and FIFO) in seq order.
+    return leased.sort((a, b) => a.dueAt - b.dueAt || a.seq - b.seq).map(({ dueAt: _, ...d }) => d);
+  }
+
+  async nextDueAt(endpointId: string, fifo: boolean): Promise<number | null> {
+    const [row] = await this.sql.unsafe(fifo ? PG_CLAIM_SQL.fifoNextDue : PG_CLAIM_SQL.nextDue, [endpointId]);
+    return numOrNull(row.at);
+  }
+
+  async dueEndpoints(): Promise<{ id: string; at: number }[]> {
+    const rows = await this.sql.unsafe(PG_CLAIM_SQL.dueEndpoints);
+    return (rows as { id: string; at: string }[]).map((r) => ({ id: r.id, at: num(r.at) }));
+  }
+
+  async reapExpired(now: number): Promise<number> {
+    return (await this.sql.unsafe(PG_CLAIM_SQL.reap, [now])).count;
+  }
+}
+
+/** Tokens in the bucket at `now`: full when never used, refilled at count per perMs up to count. */
+function refill(limit: RateLimit, tokens: number | null, at: number | null, now: number): number {
+  if (tokens === null || at === null) return limit.count;
+  return Math.min(limit.count, tokens + (Math.max(0, now - at) * limit.count) / limit.perMs);
+}
+
+function toLeased(r: Record<string, unknown>): LeasedDelivery & { dueAt: number } {
+  return {
+    seq: num(r.seq),
+    endpointId: r.endpoint_id as string,
+    eventId: r.event_id as string,
+    eventType: r.event_type as string,
+    eventData: r.data as string,
+    eventTime: num(r.event_time),
+    attempts: num(r.attempts),
+    createdAt: num(r.created_at),
+    fifoKey: r.fifo_key as string | null,
+    lease: { owner: r.lease_owner as string, token: num(r.lease_token), expiresAt: num(r.lease_expires_at) },
+    dueAt: num(r.next_attempt_at),
+  };
+}
