@@ -55,7 +55,7 @@ type Ending = Pick<AttemptRecord, "status" | "nextAttemptAt"> & Partial<Pick<Lea
 
 /** The attempt a claimed delivery made, ending as `end`, finished at `now`. */
 export function attempt(d: LeasedDelivery, now: number, end: Ending): LeasedAttempt {
-  const verdict = end.verdict ?? (end.status === "delivered" ? "success" : "failure");
+  const verdict = end.verdict !== undefined ? end.verdict : end.status === "delivered" ? "success" : "failure";
   return {
     seq: d.seq,
     endpointId: d.endpointId,

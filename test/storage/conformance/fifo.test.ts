@@ -1,0 +1,69 @@
+/** FIFO: one head per key; a failing head blocks its key, a cancelled head frees it, a requeued head is first again. */
+import { expect, it } from "bun:test";
+import { NO_UPPER_SEQ } from "../../../src/outbox/delivery-filter";
+import { attempt, delivered, ids, ingest, NOW, request, retryAt } from "./fixtures";
+import { describeStorage, LEASE_MS } from "./storage";
+
+const fifo = (limit: number) => request("f", limit, { fifo: true });
+
+describeStorage("FIFO", (fx) => {
+  it("hands out one head per key, the next only once the head is delivered", async () => {
+    const s = await fx.open();
+    await ingest(
+      s,
+      { id: "k1-a", endpoints: ["f"], fifo: true, orderingKey: "k1" },
+      { id: "k2-a", endpoints: ["f"], fifo: true, orderingKey: "k2" },
+      { id: "k1-b", endpoints: ["f"], fifo: true, orderingKey: "k1" },
+      { id: "k2-b", endpoints: ["f"], fifo: true, orderingKey: "k2" },
+    );
+    const heads = await s.claims.claim(fifo(10), NOW);
+    expect(ids(heads)).toEqual(["k1-a", "k2-a"]);
+    expect(heads[0]!.fifoKey).toBe("k1");
+    expect(await s.claims.claim(fifo(10), NOW)).toEqual([]);
+    await s.outcomes.record([attempt(heads[0]!, NOW + 1, delivered)], null);
+    expect(ids(await s.claims.claim(fifo(10), NOW + 2))).toEqual(["k1-b"]);
+  });
+
+  it("blocks a key while its head waits for a retry, and frees it when the head is cancelled", async () => {
+    const s = await fx.open();
+    await ingest(s, { id: "h", endpoints: ["f"], fifo: true, orderingKey: "k" }, { id: "n", endpoints: ["f"], fifo: true, orderingKey: "k" });
+    const [head] = await s.claims.claim(fifo(10), NOW);
+    await s.outcomes.record([attempt(head!, NOW + 1, retryAt(NOW + 60_000))], null);
+    expect(await s.claims.claim(fifo(10), NOW + 2)).toEqual([]);
+    expect(await s.claims.nextDueAt("f", true)).toBe(NOW + 60_000);
+    expect(await s.controls.cancel(head!.seq, NOW + 3)).toBe("done");
+    expect(ids(await s.claims.claim(fifo(10), NOW + 4))).toEqual(["n"]);
+  });
+
+  it("holds the key's rows when the endpoint is disabled, and hands the head out first once released", async () => {
+    const s = await fx.open();
+    await ingest(s, { id: "h", endpoints: ["f"], fifo: true, orderingKey: "k" }, { id: "n", endpoints: ["f"], fifo: true, orderingKey: "k" });
+    const [head] = await s.claims.claim(fifo(10), NOW);
+    expect(await s.endpointStates.disable("f", "auto_disabled", "failing", NOW + 1)).toBe(true);
+    // The head's outcome lands while the endpoint is disabled: the scheduler holds it.
+    await s.outcomes.record([attempt(head!, NOW + 2, { status: "held", nextAttemptAt: null })], null);
+    const all = { status: "held", tenant: null, endpointId: "f", endpointIds: null, eventType: null, fromSeq: 0, toSeq: NO_UPPER_SEQ } as const;
+    expect(await s.queries.countDeliveries(all, 10)).toBe(2);
+    expect(await s.claims.claim(fifo(10), NOW + 3)).toEqual([]);
+    expect(await s.endpointStates.releaseHeld("f", NOW + 4)).toBe(2);
+    expect(ids(await s.claims.claim(fifo(10), NOW + 5))).toEqual(["h"]);
+  });
+
+  it("hands a head whose lease was reaped out again before the rest of its key", async () => {
+    const s = await fx.open();
+    await ingest(s, { id: "h", endpoints: ["f"], fifo: true, orderingKey: "k" }, { id: "n", endpoints: ["f"], fifo: true, orderingKey: "k" });
+    await s.claims.claim(fifo(10), NOW);
+    expect(await s.claims.reapExpired(NOW + LEASE_MS)).toBe(1);
+    expect(ids(await s.claims.claim(fifo(10), NOW + LEASE_MS))).toEqual(["h"]);
+  });
+
+  it("on several nodes: each key's head goes to one node, and never a second row of a key at once", async () => {
+    if (!fx.multiNode) return;
+    const nodes = await Promise.all([fx.open("n1"), fx.open("n2"), fx.open("n3")]);
+    const keys = Array.from({ length: 10 }, (_, k) => `k${k}`);
+    await ingest(nodes[0]!, ...keys.flatMap((k) => [0, 1, 2].map((i) => ({ id: `${k}-${i}`, endpoints: ["f"], fifo: true, orderingKey: k }))));
+    const rounds = await Promise.all(nodes.flatMap((s) => [s, s].map((n) => n.claims.claim(fifo(10), NOW))));
+    const got = rounds.flat();
+    expect(got.map((d) => d.eventId).sort()).toEqual(keys.map((k) => `${k}-0`).sort());
+  });
+});
