@@ -47,7 +47,7 @@ export function pageSql(columns: string, order: "ASC" | "DESC", f: DeliveryFilte
       f.endpointId !== null
         ? `(SELECT ${p.add(f.endpointId)}::text AS id) ids`
         : f.endpointIds !== null
-          ? `(SELECT json_array_elements_text(${p.add(JSON.stringify(f.endpointIds))}::json) AS id) ids`
+          ? `(SELECT json_array_elements_text(${p.add(JSON.stringify(f.endpointIds))}::text::json) AS id) ids`
           : "(SELECT id FROM endpoint_ids WHERE id IS NOT NULL) ids";
     const statuses = f.status !== null ? [f.status] : STATUSES;
     const st = `(VALUES ${statuses.map((s) => `('${s}')`).join(", ")}) st(status)`;

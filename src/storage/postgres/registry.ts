@@ -66,7 +66,7 @@ export class PostgresApiEndpoints implements ApiEndpointStore {
 
   async idsAmong(ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const rows = await this.sql`SELECT id FROM api_endpoints WHERE id IN (SELECT json_array_elements_text(${JSON.stringify(ids)}::json))`;
+    const rows = await this.sql`SELECT id FROM api_endpoints WHERE id IN (SELECT json_array_elements_text(${JSON.stringify(ids)}::text::json))`;
     return new Set((rows as { id: string }[]).map((r) => r.id));
   }
 }
@@ -76,7 +76,8 @@ export class PostgresEndpointCreates implements EndpointCreateStore {
 
   async find(scope: string, key: string, notBefore: number): Promise<StoredCreate | null> {
     const [row] = await this.sql`SELECT body_hash, answer, created_at FROM endpoint_creates WHERE scope = ${scope} AND key = ${key}`;
-    return row && Number(row.created_at) >= notBefore ? { body_hash: row.body_hash, answer: row.answer } : null;
+    // With its time, as the SQLite store answers.
+    return row && Number(row.created_at) >= notBefore ? numbers<StoredCreate>(row, ["created_at"]) : null;
   }
 
   async insert(scope: string, key: string, bodyHash: string, sealedAnswer: string, now: number): Promise<void> {

@@ -18,10 +18,10 @@ export const PG_RETENTION_SQL = {
     ), attempts_gone AS (DELETE FROM attempts WHERE delivery_seq IN (SELECT seq FROM gone))
     SELECT event_id FROM gone`,
   // A separate statement: it must see the deliveries deleted above gone.
-  bareEvents: `DELETE FROM events WHERE id IN (SELECT json_array_elements_text($1::json))
+  bareEvents: `DELETE FROM events WHERE id IN (SELECT json_array_elements_text($1::text::json))
     AND NOT EXISTS (SELECT 1 FROM deliveries WHERE event_id = events.id)`,
   oldEvents: "SELECT rid, created_at FROM events WHERE rid > $1 ORDER BY rid LIMIT $2",
-  bareEventRows: `DELETE FROM events WHERE rid IN (SELECT json_array_elements_text($1::json)::bigint)
+  bareEventRows: `DELETE FROM events WHERE rid IN (SELECT json_array_elements_text($1::text::json)::bigint)
     AND NOT EXISTS (SELECT 1 FROM deliveries WHERE event_id = events.id)`,
   rollups: `DELETE FROM attempt_rollups WHERE (endpoint_id, minute) IN
     (SELECT endpoint_id, minute FROM attempt_rollups WHERE minute < $1 ORDER BY minute LIMIT $2)`,
