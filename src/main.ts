@@ -22,8 +22,9 @@ const USAGE = `usage: hookrelay <command> [options]
 commands:
   serve       [--config PATH] [--log-level L] [--log-format json|text]
               run the daemon (default); SIGHUP or editing the config reloads it
-  check       [--config PATH]   validate the config; report backlogs of removed endpoints,
-                                ids the endpoint API has taken, and the key file of stored secrets
+  check       [--config PATH] [--connect]   validate the config; report backlogs of removed endpoints,
+                                ids the endpoint API has taken, and the key file of stored secrets;
+                                --connect: say whether the configured database answers
   send        TYPE [--data JSON|@FILE] [--endpoint ID]... [--id ID]
               post an event; prints its id
   endpoints   [list [--tenant T] [--source config|api] [--state S] [--limit N] [--cursor ID]

@@ -20,6 +20,19 @@ export const DEFAULT_UI = true;
 /** No framing: a page that embeds the dashboard could trick clicks out of a signed-in operator. */
 export const DEFAULT_UI_FRAME_ANCESTORS: readonly string[] = [];
 
+/** One file beside the daemon: nothing to run or administer besides hookrelay. */
+export const DEFAULT_STORAGE_DRIVER = "sqlite";
+
+/** Connections per node: enough for its claims, outcomes and admin reads at once, few enough for many nodes on one server. */
+export const DEFAULT_STORAGE_POOL = 10;
+
+/**
+ * How long a node's claim on an attempt lasts: longer than the longest
+ * attempt (30 s timeout by default) with room to spare, short enough that
+ * the attempts of a node that vanished are redone soon.
+ */
+export const DEFAULT_STORAGE_LEASE_MS = 120_000;
+
 /** Beside the working directory, so `npm start` works on a fresh checkout. */
 export const DEFAULT_STORAGE_PATH = "./data/hookrelay.db";
 

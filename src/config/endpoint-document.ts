@@ -48,7 +48,7 @@ export function checkEndpointDocument(doc: Readonly<Record<string, unknown>>, co
   const config = { delivery: { concurrency: context.concurrency }, defaults: context.defaults, endpoints: [rest] };
   const nowhere = new Locations();
   validateSchema(config, nowhere, report);
-  checkSemantics(config, { secretFiles: new Map(), encryptionKeyFile: undefined }, nowhere, report);
+  checkSemantics(config, { secretFiles: new Map(), encryptionKeyFile: undefined, storageUrlFile: undefined }, nowhere, report);
   return problems.length > 0 ? { ok: false, problems } : { ok: true, endpoint: rest as RawEndpoint };
 }
 

@@ -47,17 +47,30 @@ export function readSecretFiles(doc: unknown, baseDir: string, readFile: ReadFil
   return contents;
 }
 
-/** The contents of `storage.encryption_key_file`, trailing whitespace trimmed; undefined when none is named or it cannot be read (reported). */
-export function readKeyFile(doc: unknown, baseDir: string, readFile: ReadFile, at: Locations, report: Report): string | undefined {
-  const file = ((doc as { storage?: unknown } | null)?.storage as { encryption_key_file?: unknown } | undefined)?.encryption_key_file;
+/** The files the storage section names: the encryption key's and the database URL's, with what each holds. */
+const STORAGE_FILES = { encryption_key_file: "key file", url_file: "database URL file" } as const;
+
+/**
+ * The contents of `storage.<key>`'s file, trailing whitespace trimmed;
+ * undefined when none is named or it cannot be read (reported).
+ */
+export function readStorageFile(
+  key: keyof typeof STORAGE_FILES,
+  doc: unknown,
+  baseDir: string,
+  readFile: ReadFile,
+  at: Locations,
+  report: Report,
+): string | undefined {
+  const file = ((doc as { storage?: unknown } | null)?.storage as Record<string, unknown> | undefined)?.[key];
   if (typeof file !== "string" || file === "") return undefined;
-  const path = "storage.encryption_key_file";
+  const path = `storage.${key}`;
   const absolute = resolveFrom(baseDir, file);
   let text: string;
   try {
     text = readFile(absolute);
   } catch (err) {
-    report(at.value(path), path, `cannot read key file ${absolute}: ${describeReadError(err)}`);
+    report(at.value(path), path, `cannot read ${STORAGE_FILES[key]} ${absolute}: ${describeReadError(err)}`);
     return undefined;
   }
   return text.trimEnd();

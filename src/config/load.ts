@@ -9,7 +9,7 @@ import { dirname, resolve } from "node:path";
 import { readYaml } from "./document";
 import type { Env } from "./env";
 import { ConfigError, FILE_START, type Report, sortErrors } from "./errors";
-import { type ReadFile, describeReadError, readKeyFile, readSecretFiles } from "./files";
+import { type ReadFile, describeReadError, readSecretFiles, readStorageFile } from "./files";
 import type { Locations } from "./locations";
 import { resolveConfig } from "./resolve";
 import type { RawConfig } from "./schema";
@@ -54,9 +54,10 @@ export function parseConfig(text: string, source: string, deps: LoadDeps): LoadR
     if (!tree.unresolved.has(path)) downstream.push(new ConfigError(source, at.line, at.col, path, message));
   };
   const secretFiles = readSecretFiles(tree.value, baseDir, deps.readFile, tree.locations, reportDownstream);
-  const encryptionKeyFile = readKeyFile(tree.value, baseDir, deps.readFile, tree.locations, reportDownstream);
+  const encryptionKeyFile = readStorageFile("encryption_key_file", tree.value, baseDir, deps.readFile, tree.locations, reportDownstream);
+  const storageUrlFile = readStorageFile("url_file", tree.value, baseDir, deps.readFile, tree.locations, reportDownstream);
   validateSchema(tree.value, tree.locations, reportDownstream);
-  checkSemantics(tree.value, { secretFiles, encryptionKeyFile }, tree.locations, reportDownstream);
+  checkSemantics(tree.value, { secretFiles, encryptionKeyFile, storageUrlFile }, tree.locations, reportDownstream);
   errors.push(...downstream);
   if (errors.length > 0) return { ok: false, errors: sortErrors(errors) };
 
@@ -65,6 +66,7 @@ export function parseConfig(text: string, source: string, deps: LoadDeps): LoadR
     baseDir,
     secretFiles,
     encryptionKeyFile,
+    storageUrlFile,
   });
   return { ok: true, config, locations: tree.locations };
 }

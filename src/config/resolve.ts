@@ -23,6 +23,8 @@ export interface ResolveInput {
   readonly secretFiles: ReadonlyMap<number, string>;
   /** The contents of storage.encryption_key_file, when one is named. */
   readonly encryptionKeyFile: string | undefined;
+  /** The contents of storage.url_file, when one is named. */
+  readonly storageUrlFile: string | undefined;
 }
 
 const DEFAULT_RETRY: RawRetry = [...D.DEFAULT_RETRY_DELAYS];
@@ -44,6 +46,10 @@ export function resolveConfig(raw: RawConfig, input: ResolveInput): Config {
       publicUrl: raw.server?.public_url?.replace(/\/+$/, "") ?? null,
     },
     storage: {
+      driver: raw.storage?.driver ?? D.DEFAULT_STORAGE_DRIVER,
+      url: storageUrl(raw.storage, input.storageUrlFile),
+      pool: raw.storage?.pool ?? D.DEFAULT_STORAGE_POOL,
+      leaseMs: durationOr(raw.storage?.lease, D.DEFAULT_STORAGE_LEASE_MS),
       path: storagePath(input.baseDir, raw.storage?.path),
       retentionMs: durationOr(raw.storage?.retention, D.DEFAULT_RETENTION_MS),
       failedRetentionMs: durationOr(raw.storage?.failed_retention, D.DEFAULT_FAILED_RETENTION_MS),
@@ -172,6 +178,13 @@ function rateLimit(raw: string | undefined): RateLimit | null {
   if (raw === undefined) return null;
   const [count, unit] = raw.split("/");
   return { count: Number(count), perMs: unit === "m" ? 60_000 : 1_000 };
+}
+
+/** The database URL of the postgres driver, kept as a Secret so no log or error prints it. */
+function storageUrl(storage: RawConfig["storage"], fromFile: string | undefined): Secret | null {
+  if ((storage?.driver ?? D.DEFAULT_STORAGE_DRIVER) !== "postgres") return null;
+  const text = storage?.url ?? fromFile;
+  return text === undefined ? null : new Secret(text);
 }
 
 function encryptionKeys(storage: RawConfig["storage"], fromFile: string | undefined): Secret[] {

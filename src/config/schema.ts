@@ -189,6 +189,11 @@ export const ConfigDocument = strict(
     storage: Type.Optional(
       strict(
         {
+          driver: Type.Optional(oneOf(["sqlite", "postgres"], "Where the outbox lives: a SQLite file, or a PostgreSQL database several nodes share.")),
+          url: Type.Optional(Type.String({ minLength: 1, description: "PostgreSQL connection URL, postgres://user:password@host:5432/db (a credential)." })),
+          url_file: Type.Optional(Type.String({ minLength: 1, description: "File holding url (trailing whitespace trimmed)." })),
+          pool: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: "PostgreSQL connections per node." })),
+          lease: Type.Optional(Duration),
           path: Type.Optional(Type.String({ minLength: 1, description: "SQLite file, relative to this config file." })),
           retention: Type.Optional(Duration),
           failed_retention: Type.Optional(Duration),
@@ -199,7 +204,7 @@ export const ConfigDocument = strict(
             Type.Array(Type.String(), { minItems: 1, description: "Keys for secrets at rest, newest first: stored secrets are re-encrypted to the first." }),
           ),
         },
-        "The SQLite outbox.",
+        "The outbox: a SQLite file (default) or a PostgreSQL database.",
       ),
     ),
     auth: Type.Optional(strict({ ingest_tokens: Type.Optional(Tokens), admin_tokens: Type.Optional(Tokens) }, "API tokens.")),

@@ -15,6 +15,7 @@ import { checkMaxInFlight } from "./in-flight-checks";
 import { type Locations, childPath } from "./locations";
 import { isCidr, parseListen } from "./net";
 import { checkPolicy } from "./policy-checks";
+import { checkStorageDriver } from "./storage-checks";
 import { ConfigDocument, EndpointSchema, type RawConfig, type RawEndpoint, type RawPolicy } from "./schema";
 
 const sections = ConfigDocument.properties;
@@ -34,6 +35,7 @@ export interface FileContents {
   /** secret_file contents by endpoint index (files that could not be read are absent). */
   readonly secretFiles: ReadonlyMap<number, string>;
   readonly encryptionKeyFile: string | undefined;
+  readonly storageUrlFile: string | undefined;
 }
 
 /** Reports every semantic problem of `doc` (already run through the schema, valid or not). */
@@ -45,6 +47,7 @@ export function checkSemantics(doc: unknown, files: FileContents, at: Locations,
   const network = validParts<NonNullable<RawConfig["network"]>>(sections.network, raw.network);
   const storage = validParts<NonNullable<RawConfig["storage"]>>(sections.storage, raw.storage);
   if (storage) checkEncryptionKeys(storage, files.encryptionKeyFile, at, report);
+  if (storage) checkStorageDriver(storage, files.storageUrlFile, at, report);
   const defaults = validParts<RawPolicy>(sections.defaults, raw.defaults);
 
   if (server?.listen !== undefined && parseListen(server.listen) === null) {

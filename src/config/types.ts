@@ -113,6 +113,12 @@ export interface Config {
     readonly publicUrl: string | null;
   };
   readonly storage: {
+    readonly driver: "sqlite" | "postgres";
+    /** The PostgreSQL URL (storage.url or url_file's contents); null on sqlite. A credential: shown only through redactUrl. */
+    readonly url: Secret | null;
+    /** PostgreSQL connections per node. */
+    readonly pool: number;
+    readonly leaseMs: number;
     /** Absolute path of the SQLite file. */
     readonly path: string;
     readonly retentionMs: number;

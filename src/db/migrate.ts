@@ -15,6 +15,9 @@ import m007 from "./migrations/007_endpoint_api.sql" with { type: "text" };
 
 const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m006, m007];
 
+/** The schema version this binary migrates to. */
+export const LATEST_SCHEMA = MIGRATIONS.length;
+
 export class SchemaTooNewError extends Error {
   override readonly name = "SchemaTooNewError";
 }

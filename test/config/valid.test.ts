@@ -18,6 +18,10 @@ describe("valid configs", () => {
       publicUrl: null,
     });
     expect(config.storage).toEqual({
+      driver: "sqlite",
+      url: null,
+      pool: 10,
+      leaseMs: 120_000,
       path: "/srv/hookrelay/data/hookrelay.db",
       retentionMs: 7 * 24 * HOUR,
       failedRetentionMs: 30 * 24 * HOUR,

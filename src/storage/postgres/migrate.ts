@@ -11,6 +11,9 @@ import m001 from "./migrations/001_init.sql" with { type: "text" };
 
 const MIGRATIONS: readonly string[] = [m001];
 
+/** The schema version this binary migrates a PostgreSQL database to. */
+export const LATEST_PG_SCHEMA = MIGRATIONS.length;
+
 /** The advisory lock key of migrations: any constant no other user of the database takes. */
 const MIGRATION_LOCK = 0x686f6f6b; // "hook"
 

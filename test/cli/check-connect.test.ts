@@ -1,0 +1,101 @@
+/**
+ * `hookrelay check --connect` as a user runs it: a real subprocess against a
+ * real SQLite file and a real PostgreSQL server; and `serve` refusing the
+ * postgres driver this build's daemon does not run on. The database URL is
+ * never printed with its password.
+ */
+import { describe, expect, it } from "bun:test";
+import { existsSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { migrate } from "../../src/db/migrate";
+import { openDatabase } from "../../src/db/open";
+import { postgresStorage } from "../../src/storage/postgres/storage";
+import { deferCleanup } from "../helpers/cleanup";
+import { describePostgres } from "../helpers/postgres";
+import { hookrelayCommand, tempDir } from "../helpers/relay";
+
+const defer = deferCleanup();
+const PASSWORD = "pw-never-shown";
+const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("HOOKRELAY_")));
+
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const proc = Bun.spawn([...hookrelayCommand(), ...args], { env: cleanEnv, stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  return { code, stdout, stderr };
+}
+
+function configWith(storage: string): string {
+  const tmp = tempDir();
+  defer(tmp.remove);
+  const path = join(tmp.dir, "hookrelay.yaml");
+  writeFileSync(path, `storage:\n${storage}endpoints: []\n`);
+  return path;
+}
+
+/** postgres://postgres:PASSWORD@host:port/db: the test server trusts the user, so the password is only there to be hidden. */
+function withPassword(url: string): string {
+  const u = new URL(url);
+  u.password = PASSWORD;
+  return u.toString();
+}
+
+describe("check --connect on sqlite", () => {
+  it("opens the file read-only and says its schema version", async () => {
+    const tmp = tempDir();
+    defer(tmp.remove);
+    const db = openDatabase(join(tmp.dir, "h.db"), { sync: "normal" });
+    migrate(db);
+    db.close();
+    const config = configWith(`  path: ${join(tmp.dir, "h.db")}\n  encryption_key: ${"ab".repeat(32)}\n`);
+    const result = await run(["check", "--config", config, "--connect"]);
+    expect(result).toEqual({ code: 0, stdout: `config ok: 0 endpoints\ndatabase ok: sqlite ${join(tmp.dir, "h.db")} opens read-only, schema version 7, current\n`, stderr: "" });
+  });
+
+  it("fails in one sentence when there is no database yet", async () => {
+    const config = configWith("  path: ./none.db\n");
+    const result = await run(["check", "--config", config, "--connect"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`the database ${join(config, "..", "none.db")} does not exist yet (serve creates it at its first start)\n`);
+  });
+});
+
+describePostgres("check --connect on postgres", (db) => {
+  it("says the database answers and its schema version, the password hidden", async () => {
+    const url = withPassword(db.url);
+    const config = configWith(`  driver: postgres\n  url: ${url}\n`);
+    const fresh = await run(["check", "--config", config, "--connect"]);
+    expect(fresh.code).toBe(0);
+    const shown = url.replace(PASSWORD, "***");
+    expect(fresh.stdout).toContain(`database ok: postgres ${shown} answers, no schema yet (serve migrates it to version 1)\n`);
+    const storage = postgresStorage({ url: db.url, pool: 1, nodeId: "n", leaseMs: 1 });
+    await storage.migrations.migrate();
+    await storage.close();
+    const migrated = await run(["check", "--config", config, "--connect", "--json"]);
+    expect(migrated.code).toBe(0);
+    expect(JSON.parse(migrated.stdout).database).toBe(`database ok: postgres ${shown} answers, schema version 1, current`);
+    expect(fresh.stdout + migrated.stdout + fresh.stderr + migrated.stderr).not.toContain(PASSWORD);
+  });
+
+  it("fails in one sentence when nothing answers, the password hidden", async () => {
+    const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+    const port = probe.port;
+    probe.stop(true);
+    const url = `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/nothing`;
+    const result = await run(["check", "--config", configWith(`  driver: postgres\n  url: ${url}\n`), "--connect"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toStartWith(`cannot reach the database postgres://postgres:***@127.0.0.1:${port}/nothing: `);
+    expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(result.stdout + result.stderr).not.toContain(PASSWORD);
+  });
+
+  it("serve refuses the postgres driver in one sentence, before touching anything", async () => {
+    const config = configWith(`  driver: postgres\n  url: ${withPassword(db.url)}\n`);
+    const result = await run(["serve", "--config", config]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      "hookrelay serve: this build's daemon runs on sqlite only: storage.driver postgres is accepted by `hookrelay check --connect` but not yet by serve\n",
+    );
+    expect(result.stdout + result.stderr).not.toContain(PASSWORD);
+    expect(existsSync(join(dirname(config), "data"))).toBe(false);
+  });
+});
