@@ -50,7 +50,8 @@ export const PG_CLAIM_SQL = {
     FROM due WHERE id IS NOT NULL ORDER BY id`,
   reap: `UPDATE deliveries SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
     WHERE seq IN (SELECT seq FROM deliveries WHERE status = 'in_flight' AND lease_expires_at <= $1 FOR UPDATE SKIP LOCKED)`,
-  // Creates the row if need be and locks it: the turn of this endpoint's claims.
+  // Creates the row if need be and locks it: the turn of this endpoint's claims. Only
+  // endpoints with a limit take it, so claims of the others never wait on each other.
   lockEndpoint: `INSERT INTO endpoint_state (endpoint_id) VALUES ($1)
     ON CONFLICT (endpoint_id) DO UPDATE SET endpoint_id = excluded.endpoint_id RETURNING rate_tokens, rate_at`,
   inFlight: "SELECT count(*) AS n FROM deliveries WHERE endpoint_id = $1 AND status = 'in_flight' AND lease_expires_at > $2",

@@ -4,7 +4,7 @@
 
 CREATE TABLE events (
   id           text PRIMARY KEY,
-  -- Commit order of events, for retention's walk (SQLite's rowid).
+  -- Insertion order of events, for retention's walk (SQLite's rowid).
   rid          bigserial NOT NULL UNIQUE,
   type         text NOT NULL,
   tenant       text,
