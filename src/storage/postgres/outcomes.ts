@@ -3,11 +3,15 @@
  * Records finished attempts in one transaction: the delivery's new state
  * only while its lease token is still the one the attempt ran under (a node
  * whose lease expired and was taken over records nothing), then the attempt
- * row, the endpoint's failure counters and the rollups.
+ * row, the endpoints' failure counters and the rollups. Each endpoint's row
+ * is locked (in id order, so two nodes' flushes never wait on each other in
+ * a circle), its counters advanced over the flush's attempts, and written
+ * once: counts from every node add up.
  */
 import type { SQL } from "bun";
 import { LATENCY_BUCKETS } from "../../stats/latency";
 import type { AttemptTally } from "../../stats/tally";
+import { advance, byEndpoint } from "../counters";
 import type { EndpointCounters, LeasedAttempt, OutcomeResult, OutcomeStore } from "../stores";
 import { numOrNull } from "./rows";
 
@@ -22,14 +26,10 @@ export const PG_OUTCOME_SQL = {
     WHERE seq = $7 AND status = 'in_flight' AND lease_token = $8`,
   attempt: `INSERT INTO attempts (delivery_seq, n, started_at, duration_ms, status_code, error, request_headers, response_excerpt)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-  success: `INSERT INTO endpoint_state (endpoint_id, consecutive_failures, failing_since, last_success_at) VALUES ($1, 0, NULL, $2)
-    ON CONFLICT (endpoint_id) DO UPDATE SET consecutive_failures = 0, failing_since = NULL, last_success_at = excluded.last_success_at
-    RETURNING ${COUNTER_COLUMNS}`,
-  failure: `INSERT INTO endpoint_state (endpoint_id, consecutive_failures, failing_since) VALUES ($1, 1, $2)
-    ON CONFLICT (endpoint_id) DO UPDATE SET consecutive_failures = endpoint_state.consecutive_failures + 1,
-      failing_since = COALESCE(endpoint_state.failing_since, excluded.failing_since)
-    RETURNING ${COUNTER_COLUMNS}`,
-  counters: `SELECT ${COUNTER_COLUMNS} FROM endpoint_state WHERE endpoint_id = $1`,
+  // Creates the row if need be and locks it until the transaction ends.
+  lockCounters: `INSERT INTO endpoint_state (endpoint_id) VALUES ($1)
+    ON CONFLICT (endpoint_id) DO UPDATE SET endpoint_id = excluded.endpoint_id RETURNING ${COUNTER_COLUMNS}`,
+  writeCounters: "UPDATE endpoint_state SET consecutive_failures = $2, failing_since = $3, last_success_at = $4 WHERE endpoint_id = $1",
   rollup: `INSERT INTO attempt_rollups (endpoint_id, minute, ${COUNTS.join(", ")}, latency_max_ms)
     VALUES (${Array.from({ length: COUNTS.length + 3 }, (_, i) => `$${i + 1}`).join(", ")})
     ON CONFLICT (endpoint_id, minute) DO UPDATE SET
@@ -42,35 +42,36 @@ export class PostgresOutcomes implements OutcomeStore {
 
   async record(attempts: readonly LeasedAttempt[], tally: AttemptTally | null): Promise<OutcomeResult[]> {
     return this.sql.begin(async (tx) => {
-      const results: OutcomeResult[] = [];
+      const recorded: boolean[] = [];
       for (const a of attempts) {
         const finished = await tx.unsafe(PG_OUTCOME_SQL.finish, [a.status, a.n, a.nextAttemptAt, a.statusCode, a.error, a.finishedAt, a.seq, a.token]);
-        if (finished.count === 0) {
-          results.push({ recorded: false });
-          continue;
+        recorded.push(finished.count === 1);
+        if (finished.count === 1) {
+          await tx.unsafe(PG_OUTCOME_SQL.attempt, [a.seq, a.n, a.startedAt, a.durationMs, a.statusCode, a.error, a.requestHeaders, a.responseExcerpt]);
         }
-        await tx.unsafe(PG_OUTCOME_SQL.attempt, [a.seq, a.n, a.startedAt, a.durationMs, a.statusCode, a.error, a.requestHeaders, a.responseExcerpt]);
-        results.push({ recorded: true, counters: await count(tx, a) });
       }
+      const after = await count(tx, attempts, recorded);
       for (const r of tally?.rows() ?? []) {
         const x = r.results;
         await tx.unsafe(PG_OUTCOME_SQL.rollup, [r.endpointId, r.minute, r.attempts, x.success, x.http_error, x.timeout, x.network, x.blocked, r.delivered, r.failed, ...r.latency, r.latencyMaxMs]);
       }
-      return results;
+      return after.map((c): OutcomeResult => (c ? { recorded: true, counters: c } : { recorded: false }));
     });
   }
 }
 
-async function count(tx: SQL, a: LeasedAttempt): Promise<EndpointCounters> {
-  const [row] =
-    a.verdict === "success"
-      ? await tx.unsafe(PG_OUTCOME_SQL.success, [a.endpointId, a.finishedAt])
-      : a.verdict === "failure"
-        ? await tx.unsafe(PG_OUTCOME_SQL.failure, [a.endpointId, a.startedAt])
-        : await tx.unsafe(PG_OUTCOME_SQL.counters, [a.endpointId]);
-  return {
-    consecutiveFailures: row ? Number(row.consecutive_failures) : 0,
-    failingSince: numOrNull(row?.failing_since),
-    lastSuccessAt: numOrNull(row?.last_success_at),
-  };
+/** The counters after each recorded attempt (undefined for the others). */
+async function count(tx: SQL, attempts: readonly LeasedAttempt[], recorded: readonly boolean[]): Promise<(EndpointCounters | undefined)[]> {
+  const after = Array.from<EndpointCounters | undefined>({ length: attempts.length });
+  for (const [endpointId, indexes] of byEndpoint(attempts, recorded)) {
+    const [row] = await tx.unsafe(PG_OUTCOME_SQL.lockCounters, [endpointId]);
+    let c: EndpointCounters = {
+      consecutiveFailures: Number(row.consecutive_failures),
+      failingSince: numOrNull(row.failing_since),
+      lastSuccessAt: numOrNull(row.last_success_at),
+    };
+    for (const i of indexes) after[i] = c = advance(c, attempts[i]!);
+    await tx.unsafe(PG_OUTCOME_SQL.writeCounters, [endpointId, c.consecutiveFailures, c.failingSince, c.lastSuccessAt]);
+  }
+  return after;
 }

@@ -1,9 +1,11 @@
 /**
  * @module storage/sqlite/counters
- * An endpoint's failure counters moved by one attempt, in the database, so
- * the answer is the count after it whoever else counted before.
+ * The endpoints' failure counters as a flush of outcomes leaves them: each
+ * endpoint's row is read once and written once per flush, however many of
+ * its attempts the flush holds.
  */
 import type { Database, Statement } from "bun:sqlite";
+import { advance, byEndpoint, NO_COUNTERS } from "../counters";
 import type { EndpointCounters, LeasedAttempt } from "../stores";
 
 interface CounterRow {
@@ -12,44 +14,33 @@ interface CounterRow {
   last_success_at: number | null;
 }
 
-const RETURNING = "RETURNING consecutive_failures, failing_since, last_success_at";
-
-/** The counter statements; `?1` endpoint id, `?2` the attempt's start (failure) or finish (success). */
 export const COUNTER_SQL = {
-  success: `INSERT INTO endpoint_state (endpoint_id, consecutive_failures, failing_since, last_success_at) VALUES (?1, 0, NULL, ?2)
-    ON CONFLICT (endpoint_id) DO UPDATE SET consecutive_failures = 0, failing_since = NULL, last_success_at = excluded.last_success_at ${RETURNING}`,
-  failure: `INSERT INTO endpoint_state (endpoint_id, consecutive_failures, failing_since) VALUES (?1, 1, ?2)
-    ON CONFLICT (endpoint_id) DO UPDATE SET consecutive_failures = consecutive_failures + 1,
-      failing_since = COALESCE(failing_since, excluded.failing_since) ${RETURNING}`,
   read: "SELECT consecutive_failures, failing_since, last_success_at FROM endpoint_state WHERE endpoint_id = ?1",
+  write: `INSERT INTO endpoint_state (endpoint_id, consecutive_failures, failing_since, last_success_at) VALUES (?1, ?2, ?3, ?4)
+    ON CONFLICT (endpoint_id) DO UPDATE SET consecutive_failures = excluded.consecutive_failures,
+      failing_since = excluded.failing_since, last_success_at = excluded.last_success_at`,
 } as const;
 
 export class SqliteCounters {
-  readonly #success: Statement<CounterRow>;
-  readonly #failure: Statement<CounterRow>;
   readonly #read: Statement<CounterRow>;
+  readonly #write: Statement;
 
   constructor(db: Database) {
-    this.#success = db.prepare(COUNTER_SQL.success);
-    this.#failure = db.prepare(COUNTER_SQL.failure);
     this.#read = db.prepare(COUNTER_SQL.read);
+    this.#write = db.prepare(COUNTER_SQL.write);
   }
 
-  count(a: LeasedAttempt): EndpointCounters {
-    const row =
-      a.verdict === "success"
-        ? this.#success.get(a.endpointId, a.finishedAt)
-        : a.verdict === "failure"
-          ? this.#failure.get(a.endpointId, a.startedAt)
-          : this.#read.get(a.endpointId);
-    return toCounters(row);
+  /** The counters after each recorded attempt (undefined for the others); runs inside the outcome transaction. */
+  count(attempts: readonly LeasedAttempt[], recorded: readonly boolean[]): (EndpointCounters | undefined)[] {
+    const after = Array.from<EndpointCounters | undefined>({ length: attempts.length });
+    for (const [endpointId, indexes] of byEndpoint(attempts, recorded)) {
+      const row = this.#read.get(endpointId);
+      let c: EndpointCounters = row
+        ? { consecutiveFailures: row.consecutive_failures, failingSince: row.failing_since, lastSuccessAt: row.last_success_at }
+        : NO_COUNTERS;
+      for (const i of indexes) after[i] = c = advance(c, attempts[i]!);
+      if (indexes.some((i) => attempts[i]!.verdict !== null)) this.#write.run(endpointId, c.consecutiveFailures, c.failingSince, c.lastSuccessAt);
+    }
+    return after;
   }
-}
-
-export function toCounters(row: CounterRow | null): EndpointCounters {
-  return {
-    consecutiveFailures: row?.consecutive_failures ?? 0,
-    failingSince: row?.failing_since ?? null,
-    lastSuccessAt: row?.last_success_at ?? null,
-  };
 }

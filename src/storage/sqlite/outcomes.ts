@@ -17,13 +17,14 @@ export class SqliteOutcomes implements OutcomeStore {
 
   constructor(db: Database, outcomes: Outcomes, rollups: Rollups, counters: SqliteCounters, leases: LocalLeases) {
     this.#record = db.transaction((attempts: readonly LeasedAttempt[], tally: AttemptTally | null) => {
-      const results = attempts.map((a): OutcomeResult => {
-        if (!leases.holds(a.seq, a.token)) return { recorded: false };
+      const recorded = attempts.map((a) => {
+        if (!leases.holds(a.seq, a.token)) return false;
         outcomes.record(a);
-        return { recorded: true, counters: counters.count(a) };
+        return true;
       });
+      const after = counters.count(attempts, recorded);
       if (tally) rollups.save(tally);
-      return results;
+      return after.map((c): OutcomeResult => (c ? { recorded: true, counters: c } : { recorded: false }));
     });
     this.#leases = leases;
   }
