@@ -47,6 +47,17 @@ export interface Figures {
     relay24h: { p50Ms: number; maxMs: number };
     endpoint24h: { p50Ms: number; maxMs: number };
   };
+  /** Claim and record per delivery on SQLite, through the outbox classes and through the storage interfaces (bench/storage-sqlite.ts). */
+  readonly storageSqlite: {
+    batch: number;
+    rounds: number;
+    perRound: number;
+    directUs: number;
+    interfacesUs: number;
+    ratio: number;
+    directRounds: number[];
+    interfaceRounds: number[];
+  };
   /** The dashboard: its size, and how soon it is usable in Chromium (bench/ui-load.ts). */
   readonly dashboard: { gzipKb: number; signInMs: number; overviewMs: number } | null;
   /** Many endpoints: created over the API and measured beside one endpoint, and seeded for start-up, idle cost, memory and pages. */
@@ -181,6 +192,7 @@ export function printTable(f: Figures): void {
     ["RSS with 1M pending, idle / load", `${f.memory.backlogIdleMb} / ${f.memory.backlogLoadMb} MB`, "", ""],
     ["start-up, exec to /readyz", `${f.startup.medianMs} ms`, "", ""],
     [`stats 24 h, ${(f.stats.attempts / 1e6).toFixed(0)}M attempts: relay / endpoint p50`, `${f.stats.relay24h.p50Ms} / ${f.stats.endpoint24h.p50Ms} ms`, "", ""],
+    [`claim + record, storage interfaces (sqlite, ${f.storageSqlite.batch} a batch)`, `${f.storageSqlite.interfacesUs} us`, `${f.storageSqlite.directUs} us outbox classes`, `${f.storageSqlite.ratio}`],
     ...endpointCountRows(f.endpointCount),
     ...(f.dashboard
       ? ([

@@ -247,6 +247,14 @@ async function main(): Promise<void> {
     rounds: 20,
   });
 
+  log("storage: claim and record on SQLite, outbox classes and storage interfaces in alternating rounds");
+  const storageSqlite = await runScript<Figures["storageSqlite"]>("storage-sqlite.ts", {
+    dir: runDir(),
+    deliveries: 60_000,
+    batch: CLAIM_BATCH,
+    rounds: 6,
+  });
+
   // The two ratio targets are measured in alternating rounds, each hookrelay
   // figure right after its ceiling, and judged on the round with the median
   // ratio: on a shared machine a ceiling measured minutes away from its figure
@@ -492,6 +500,7 @@ async function main(): Promise<void> {
       binaryMb: Math.round(Bun.file(BINARY).size / 2 ** 20),
     },
     stats,
+    storageSqlite,
     dashboard,
     endpointCount: {
       api: {
