@@ -125,13 +125,6 @@ export function recordCompletion(c: Completion, deps: RecordDeps, tally: Attempt
 }
 
 /**
- * Records an attempt a drain cut short at the end of `server.shutdown_grace`.
- * The receiver was not given its full timeout, so this is no verdict on it: the
- * endpoint's failure counters do not move and the delivery goes back to
- * `pending`, due at once, even if this was its timetable's last attempt. It
- * still counts as an attempt made, as the receiver may have acted on it.
- */
-/**
  * An endpoint deleted over the API, or given another tenant than this
  * event's, while an attempt ran takes no more attempts of it: its backlog
  * was cancelled, and so is this delivery.
@@ -141,6 +134,13 @@ function isRetired(a: Pick<Started, "delivery" | "prepared">, deps: Pick<RecordD
   return deps.endpoints.isDeleted(a.delivery.endpointId) || (live !== undefined && live.config.tenant !== a.prepared.config.tenant);
 }
 
+/**
+ * Records an attempt a drain cut short at the end of `server.shutdown_grace`.
+ * The receiver was not given its full timeout, so this is no verdict on it: the
+ * endpoint's failure counters do not move and the delivery goes back to
+ * `pending`, due at once, even if this was its timetable's last attempt. It
+ * still counts as an attempt made, as the receiver may have acted on it.
+ */
 export function recordCutShort(a: Started, now: number, graceMs: number, deps: Pick<RecordDeps, "outcomes" | "log" | "endpoints">): void {
   const d = a.delivery;
   const n = d.attempts + 1;
