@@ -26,6 +26,8 @@ export interface LoadOptions {
   readonly warmup: number;
   /** Spread the events over this many types (see above); one type when absent. */
   readonly types?: number;
+  /** Closed mode: stop after this many requests, warm-up included, if `seconds` has not run out first. */
+  readonly total?: number;
 }
 
 export interface LoadResult {
@@ -55,6 +57,7 @@ let ok = 0;
 let errors = 0;
 let inFlight = 0;
 let sent = 0;
+let begun = 0;
 
 function nextType(): string {
   return options.types === undefined ? EVENT_TYPE : spreadType(sent++ % options.types);
@@ -96,8 +99,9 @@ function takeIdle(): HttpConnection | undefined {
 }
 
 async function closed(until: number): Promise<void> {
+  const total = options.total ?? Number.POSITIVE_INFINITY;
   const client = async () => {
-    while (performance.now() < until) await one();
+    while (performance.now() < until && begun++ < total) await one();
   };
   await Promise.all(Array.from({ length: options.concurrency ?? 64 }, client));
 }

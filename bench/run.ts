@@ -19,6 +19,7 @@ import type { LoadResult } from "./load";
 import { BENCH_DIR, cpuSeconds, freePort, rssMb, type RunningDaemon, runScript, sampleRss, type Server, startDaemon, startScript } from "./proc";
 import { round, type Summary } from "./stats";
 import { type Figures, printTable, targets } from "./report";
+import { compareCpu } from "./cpu";
 
 const ROOT = join(BENCH_DIR, "..");
 const BINARY = join(ROOT, "dist", "hookrelay");
@@ -57,6 +58,8 @@ const STARTS = 5;
 const STATS_ATTEMPTS = 10_000_000;
 const STATS_ENDPOINTS = 100;
 const UI_ROUNDS = 5;
+/** Alternating rounds of CPU per delivered event, the baseline commit and this build (bench/cpu.ts). */
+const CPU_ROUNDS = 3;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** Idle figures are read after this long, once start-up allocations have settled. */
 const SETTLE_MS = 1_000;
@@ -343,18 +346,29 @@ async function main(): Promise<void> {
     checkErrors("end to end ingest", ingested);
     return [{ deliveries: delivered, ingest: ingested }, peak];
   };
+  // Ingest while delivering is judged against the bare server of the same round.
+  const busyIngestRounds: Round<LoadResult>[] = [];
   for (let i = 0; i < E2E_ROUNDS; i++) {
+    const bare = await startScript("bare-server.ts");
+    const bareIngest = await load(bare, { seconds: RATIO_SECONDS });
+    await bare.stop();
+    checkErrors("bare server", bareIngest);
     await resetReceiver(receiver, false);
     const ceiling = await runScript<LoadResult>("bare-fetch.ts", { url: hookUrl, concurrency: CLIENTS, seconds: SECONDS, warmup: WARMUP });
     const [figure, peak] = await endToEnd(await daemon({ count: 1, url: hookUrl, firstAttempt: "0s", maxInFlight: E2E_MAX_IN_FLIGHT }));
     rssE2e = Math.max(rssE2e, peak);
     e2eRounds.push({ ceiling, figure, ratio: round(figure.deliveries.rps / ceiling.rps, 3) });
+    busyIngestRounds.push({ ceiling: bareIngest, figure: figure.ingest, ratio: round(figure.ingest.rps / bareIngest.rps, 3) });
     const [many, manyPeak] = await endToEnd(await apiDaemon(apiTemplate, { firstAttempt: "0s", maxInFlight: E2E_MAX_IN_FLIGHT }, API_ENDPOINTS), API_ENDPOINTS);
     rssE2eMany = Math.max(rssE2eMany, manyPeak);
     manyE2eRounds.push({ ceiling: figure, figure: many, ratio: round(many.deliveries.rps / figure.deliveries.rps, 3) });
   }
   const e2e = medianRound(e2eRounds);
   const manyE2e = medianRound(manyE2eRounds);
+  const busyIngest = medianRound(busyIngestRounds);
+
+  log(`CPU per delivered event: the baseline commit and this build, ${CPU_ROUNDS} alternating rounds`);
+  const cpu = await compareCpu(BINARY, receiver, work, CPU_ROUNDS);
 
   log(`latency: ingest to receiver at ${LATENCY_RATE} events/s`);
   d = await daemon({ count: 1, url: hookUrl, firstAttempt: "0s", maxInFlight: E2E_MAX_IN_FLIGHT });
@@ -467,10 +481,13 @@ async function main(): Promise<void> {
       deliveriesPerSec: e2e.figure.deliveries.rps,
       ingestPerSec: e2e.figure.ingest.rps,
       ingestClients: E2E_INGEST_CLIENTS,
+      busyIngest: { rps: busyIngest.figure.rps, bareServerRps: busyIngest.ceiling.rps },
     },
+    cpu,
     rounds: {
       ingestVsBareServer: ingestRounds.map((r) => ({ bareServer: r.ceiling.rps, hookrelay: r.figure.rps, ratio: r.ratio })),
       endToEndVsBareFetch: e2eRounds.map((r) => ({ bareFetch: r.ceiling.rps, hookrelay: r.figure.deliveries.rps, ratio: r.ratio })),
+      busyIngestVsBareServer: busyIngestRounds.map((r) => ({ bareServer: r.ceiling.rps, hookrelay: r.figure.rps, ratio: r.ratio })),
       backlogVsEmpty: backlogRounds.map((r) => ({ empty: r.ceiling.rps, backlog: r.figure.rps, ratio: r.ratio })),
     },
     latency: {
