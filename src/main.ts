@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   portal: async () => (await import("./cli/portal")).portal,
   receive: async () => (await import("./cli/receive")).receive,
   backup: async () => (await import("./cli/backup")).backup,
+  storage: async () => (await import("./cli/storage-copy")).storage,
   version: async () => (await import("./cli/version")).version,
 };
 
@@ -43,6 +44,8 @@ commands:
               a local receiver that verifies and prints each webhook
   backup      PATH [--force] [--config PATH]
               write a consistent copy of the database, while the daemon runs
+  storage     copy --to postgres://… [--config PATH]
+              copy the database, its daemon stopped, into an empty PostgreSQL database
   version     print the version
 
 Every command takes --json. Commands that talk to the daemon find it through

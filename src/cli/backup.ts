@@ -6,14 +6,11 @@
  * config/storage-path.ts says why only that). Restoring is putting the file
  * back in place of the database while the daemon is stopped.
  */
-import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { EMBEDDED_SOURCE, readConfigFile } from "../config/load";
-import { embeddedExampleConfig, resolveConfigPath } from "../config/locate";
-import { readStoragePath } from "../config/storage-path";
 import { BackupError, backupDatabase } from "../db/backup";
 import { expectPositionals, parseOrUsage } from "./args";
+import { databasePath } from "./database-path";
 import { CliError, type Command, UsageError } from "./io";
 import { printJson } from "./output";
 
@@ -30,20 +27,15 @@ export const backup: Command = async (argv, io) => {
   expectPositionals(positionals, 1, USAGE);
   if (positionals[0] === "") throw new UsageError(`PATH is empty; usage: ${USAGE}`);
   const target = resolve(positionals[0]!);
-  const configPath = resolveConfigPath(values.config, io.env, existsSync);
-  const found = readStoragePath(
-    configPath === null ? { ok: true, text: embeddedExampleConfig(), source: EMBEDDED_SOURCE } : readConfigFile(configPath),
-    io.env,
-  );
-  if (!found.ok) throw new CliError(`cannot tell where the database is: ${found.errors[0]!.toString()}`);
+  const database = databasePath(values.config, io);
   let bytes: number;
   try {
-    ({ bytes } = backupDatabase(found.path, target, { force: values.force === true }));
+    ({ bytes } = backupDatabase(database, target, { force: values.force === true }));
   } catch (err) {
     if (err instanceof BackupError) throw new CliError(err.message);
     throw err;
   }
-  if (values.json) printJson(io, { path: target, bytes, database: found.path });
-  else io.stdout(`backed up ${found.path} to ${target} (${bytes} bytes)\n`);
+  if (values.json) printJson(io, { path: target, bytes, database });
+  else io.stdout(`backed up ${database} to ${target} (${bytes} bytes)\n`);
   return 0;
 };

@@ -4,6 +4,7 @@
  * `url_file`, one of them) and sqlite takes none. The URL is a credential,
  * so no message repeats it.
  */
+import { isPostgresUrl } from "../storage/url";
 import { DEFAULT_STORAGE_DRIVER } from "./defaults";
 import type { Report } from "./errors";
 import type { Locations } from "./locations";
@@ -30,14 +31,5 @@ export function checkStorageDriver(storage: RawStorage, fromFile: string | undef
   const text = key === "url" ? storage.url : fromFile;
   if (text !== undefined && !isPostgresUrl(text)) {
     report(at.value(`storage.${key}`), `storage.${key}`, key === "url" ? "expected a postgres:// or postgresql:// URL" : "the file does not hold a postgres:// or postgresql:// URL");
-  }
-}
-
-function isPostgresUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.hostname !== "";
-  } catch {
-    return false;
   }
 }

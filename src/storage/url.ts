@@ -32,3 +32,13 @@ export function scrubUrl(message: string, text: string): string {
   }
   return out;
 }
+
+/** Whether `text` is a postgres:// or postgresql:// URL with a host. */
+export function isPostgresUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}

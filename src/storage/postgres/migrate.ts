@@ -15,7 +15,7 @@ const MIGRATIONS: readonly string[] = [m001];
 export const LATEST_PG_SCHEMA = MIGRATIONS.length;
 
 /** The advisory lock key of migrations: any constant no other user of the database takes. */
-const MIGRATION_LOCK = 0x686f6f6b; // "hook"
+export const MIGRATION_LOCK = 0x686f6f6b; // "hook"
 
 export async function schemaVersion(sql: SQL): Promise<number> {
   const [table] = await sql`SELECT to_regclass('hookrelay_schema') IS NOT NULL AS present`;
@@ -35,18 +35,19 @@ export async function migrate(sql: SQL): Promise<void> {
           `the database has schema version ${current}, newer than this hookrelay understands (${MIGRATIONS.length}); run a newer hookrelay`,
         );
       }
-      for (let v = current; v < MIGRATIONS.length; v++) {
-        await conn.begin(async (tx) => {
-          await tx.unsafe(MIGRATIONS[v]!);
-          await tx`CREATE TABLE IF NOT EXISTS hookrelay_schema (version integer NOT NULL)`;
-          await tx`DELETE FROM hookrelay_schema`;
-          await tx`INSERT INTO hookrelay_schema (version) VALUES (${v + 1})`;
-        });
-      }
+      for (let v = current; v < MIGRATIONS.length; v++) await conn.begin((tx) => applyMigration(tx, v));
     } finally {
       await conn`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`;
     }
   } finally {
     conn.release();
   }
+}
+
+/** Applies migration `v` (0-based) and records it, inside the caller's transaction. */
+export async function applyMigration(tx: SQL, v: number): Promise<void> {
+  await tx.unsafe(MIGRATIONS[v]!);
+  await tx`CREATE TABLE IF NOT EXISTS hookrelay_schema (version integer NOT NULL)`;
+  await tx`DELETE FROM hookrelay_schema`;
+  await tx`INSERT INTO hookrelay_schema (version) VALUES (${v + 1})`;
 }
