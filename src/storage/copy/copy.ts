@@ -36,10 +36,12 @@ export async function copySqliteToPostgres(sourcePath: string, url: string, prog
   const shown = redactUrl(url);
   const db = openSource(sourcePath);
   const sql = new SQL(url, { max: 1, connectionTimeout: CONNECT_TIMEOUT_S });
+  let copying: string | null = null;
   try {
     return await intoEmptyDatabase(sql, shown, async (tx) => {
       const copied: CopiedRows[] = [];
       for (const t of COPIED_TABLES) {
+        copying = t.name;
         let rows = 0;
         let sending: Promise<unknown> = Promise.resolve();
         try {
@@ -56,11 +58,13 @@ export async function copySqliteToPostgres(sourcePath: string, url: string, prog
         await moveSequencePast(tx, t, highestSerial(db, t));
         copied.push({ table: t.name, rows });
       }
+      copying = null;
       return copied;
     });
   } catch (err) {
     if (err instanceof CopyRefused) throw err;
-    throw new CopyFailed(`cannot copy into ${shown}: ${scrubUrl(describe(err), url)}; nothing was written`);
+    const where = copying === null ? "" : ` (copying ${copying})`;
+    throw new CopyFailed(`cannot copy into ${shown}: ${scrubUrl(describe(err), url)}${where}; nothing was written`);
   } finally {
     await sql.close().catch(() => {});
     db.close(true);

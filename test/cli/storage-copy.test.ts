@@ -1,0 +1,155 @@
+/**
+ * @module test/cli/storage-copy
+ * `hookrelay storage copy` as a subprocess, when it must not copy: a daemon
+ * (a real subprocess) has the database open, the PostgreSQL database is not
+ * empty, the SQLite file is missing or of another schema, PostgreSQL does not
+ * answer, or a row fails half-way. Each exits 1 with one sentence, shows no
+ * password, and leaves the PostgreSQL database as it was.
+ */
+import { Database } from "bun:sqlite";
+import { SQL } from "bun";
+import { beforeEach, expect, it } from "bun:test";
+import { join } from "node:path";
+import { openDatabase } from "../../src/db/open";
+import { sqliteStorage } from "../../src/storage/sqlite/storage";
+import { deferCleanup } from "../helpers/cleanup";
+import { describePostgres } from "../helpers/postgres";
+import { configYaml, INGEST_TOKEN, spawnRelay, tempDir, writeConfig } from "../helpers/relay";
+import { ingest, NOW } from "../storage/conformance/fixtures";
+import { cleanEnv, runCli } from "./helpers";
+
+const defer = deferCleanup();
+const PASSWORD = "hunter2-not-shown";
+
+/** A folder with a config whose database is `hookrelay.db` in it, and no endpoints. */
+function folder(): { dir: string; path: string; config: string } {
+  const tmp = tempDir();
+  defer(tmp.remove);
+  const config = writeConfig(tmp.dir, configYaml(tmp.dir, "  []").replace("endpoints:\n  []", "endpoints: []"));
+  return { dir: tmp.dir, path: join(tmp.dir, "hookrelay.db"), config };
+}
+
+/** A stopped daemon's database with three events, written through the SQLite driver. */
+async function stoppedDatabase(): Promise<{ path: string; config: string }> {
+  const f = folder();
+  const db = openDatabase(f.path, { sync: "normal" });
+  const s = sqliteStorage(db, { nodeId: "single", leaseMs: 120_000 });
+  await s.migrations.migrate();
+  for (let i = 0; i < 3; i++) await ingest(s, { id: `e${i}`, endpoints: ["a"], at: NOW + i });
+  db.close(true);
+  return f;
+}
+
+describePostgres("hookrelay storage copy refuses", (pg) => {
+  const url = () => pg.url.replace("postgres://postgres@", `postgres://postgres:${PASSWORD}@`);
+  const shown = () => pg.url.replace("postgres://postgres@", "postgres://postgres:***@");
+  const query = async (text: string) => {
+    const sql = new SQL(pg.url, { max: 1 });
+    try {
+      return (await sql.unsafe(text)) as Record<string, unknown>[];
+    } finally {
+      await sql.close();
+    }
+  };
+  /** What the PostgreSQL database holds: each table of the public schema with its rows. */
+  const contents = async () => {
+    const tables = (await query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")).map((r) => r.tablename as string);
+    return Promise.all(tables.map(async (t) => ({ table: t, rows: await query(`SELECT * FROM ${t}`) })));
+  };
+  const copy = (config: string, to = url()) => runCli(["storage", "copy", "--to", to, "--config", config], cleanEnv());
+  /** Exit 1 with exactly `sentence`, and no password anywhere. */
+  const refused = (out: { code: number; stdout: string; stderr: string }, sentence: string) => {
+    expect(out).toEqual({ code: 1, stdout: "", stderr: `hookrelay storage: ${sentence}\n` });
+    expect(out.stderr).not.toContain(PASSWORD);
+  };
+
+  beforeEach(() => query("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public"));
+
+  it("while a daemon has the database open, and copies once it has stopped", async () => {
+    const f = folder();
+    const relay = await spawnRelay(f.config);
+    defer(async () => {
+      relay.proc.kill("SIGTERM");
+      await relay.exited;
+    });
+    const posted = await fetch(`${relay.url}/v1/events`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${INGEST_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ type: "a", data: {} }),
+    });
+    expect(posted.status).toBe(202);
+    refused(await copy(f.config), `the database ${f.path} is in use by another process; stop the daemon (and any backup or check reading it) and run the copy again`);
+    expect(await contents()).toEqual([]);
+
+    relay.proc.kill("SIGTERM");
+    expect(await relay.exited).toBe(0);
+    const out = await copy(f.config);
+    expect(out.stderr).toBe("");
+    expect(out.code).toBe(0);
+    expect(await query("SELECT type FROM events")).toEqual([{ type: "a" }]);
+  });
+
+  it("into a database that holds a hookrelay schema, with rows or none", async () => {
+    const f = await stoppedDatabase();
+    expect((await copy(f.config)).code).toBe(0);
+    const before = await contents();
+    refused(await copy(f.config), `${shown()} already holds a hookrelay schema (version 1); storage copy writes only into an empty database`);
+    expect(await contents()).toEqual(before);
+
+    await query("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+    const empty = await stoppedDatabase();
+    await query("CREATE TABLE hookrelay_schema (version integer NOT NULL); INSERT INTO hookrelay_schema VALUES (1)");
+    refused(await copy(empty.config), `${shown()} already holds a hookrelay schema (version 1); storage copy writes only into an empty database`);
+    expect(await contents()).toEqual([{ table: "hookrelay_schema", rows: [{ version: 1 }] }]);
+  });
+
+  it("into a database with a table of hookrelay's name, with rows or without", async () => {
+    const f = await stoppedDatabase();
+    await query("CREATE TABLE deliveries (seq bigint); INSERT INTO deliveries VALUES (7)");
+    refused(await copy(f.config), `${shown()} is not empty: its table deliveries has rows; storage copy writes only into an empty database`);
+    expect(await contents()).toEqual([{ table: "deliveries", rows: [{ seq: "7" }] }]);
+    await query("DELETE FROM deliveries");
+    refused(await copy(f.config), `${shown()} is not empty: it has a table named deliveries; storage copy writes only into an empty database`);
+    expect(await contents()).toEqual([{ table: "deliveries", rows: [] }]);
+  });
+
+  it("without a database, or with one of another schema version", async () => {
+    const f = folder();
+    refused(await copy(f.config), `there is no database at ${f.path}; nothing was copied`);
+    for (const [version, sentence] of [
+      [3, `the database ${f.path} has schema version 3, older than this hookrelay's (7); start this hookrelay's serve on it once so it migrates, stop it, and run the copy again`],
+      [99, `the database ${f.path} has schema version 99, newer than this hookrelay understands (7); run a newer hookrelay`],
+    ] as const) {
+      const db = new Database(f.path, { create: true });
+      db.run(`PRAGMA user_version = ${version}`);
+      db.close(true);
+      refused(await copy(f.config), sentence);
+    }
+    expect(await contents()).toEqual([]);
+  });
+
+  it("when PostgreSQL does not answer, in one sentence without the password", async () => {
+    const f = await stoppedDatabase();
+    const nowhere = `postgres://postgres:${PASSWORD}@127.0.0.1:1/hookrelay`;
+    const out = await copy(f.config, nowhere);
+    expect(out.code).toBe(1);
+    expect(out.stdout).toBe("");
+    expect(out.stderr).toStartWith("hookrelay storage: cannot copy into postgres://postgres:***@127.0.0.1:1/hookrelay: ");
+    expect(out.stderr).toEndWith("; nothing was written\n");
+    expect(out.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(out.stderr).not.toContain(PASSWORD);
+  });
+
+  it("to keep anything of a copy that fails half-way: the schema and the rows before go with it", async () => {
+    const f = await stoppedDatabase();
+    // A NUL character, which no PostgreSQL text can hold, in a delivery: the events are written by then.
+    const db = new Database(f.path);
+    db.run("UPDATE deliveries SET last_error = ? WHERE event_id = 'e2'", ["a\u0000b"]);
+    db.close(true);
+    const out = await copy(f.config);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toStartWith(`hookrelay storage: cannot copy into ${shown()}: `);
+    expect(out.stderr).toEndWith(" (copying deliveries); nothing was written\n");
+    expect(await contents()).toEqual([]);
+  });
+});
