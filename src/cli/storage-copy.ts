@@ -53,5 +53,5 @@ export const storage: Command = async (argv, io) => {
 
 /** One line on stderr, rewritten in place as batches go out. */
 function terminalProgress(io: CliIo) {
-  return (table: string, rows: number) => io.stderr(`\r\x1b[Kcopying ${table}: ${rows} rows`);
+  return (table: string, rows: number) => io.stderr(`\r\x1b[Kcopying ${table}: ${rows} ${rows === 1 ? "row" : "rows"}`);
 }

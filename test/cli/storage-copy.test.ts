@@ -9,10 +9,12 @@
 import { Database } from "bun:sqlite";
 import { SQL } from "bun";
 import { beforeEach, expect, it } from "bun:test";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openDatabase } from "../../src/db/open";
 import { sqliteStorage } from "../../src/storage/sqlite/storage";
 import { deferCleanup } from "../helpers/cleanup";
+import { startReceiver } from "../helpers/receiver";
 import { describePostgres } from "../helpers/postgres";
 import { configYaml, INGEST_TOKEN, spawnRelay, tempDir, writeConfig } from "../helpers/relay";
 import { ingest, NOW } from "../storage/conformance/fixtures";
@@ -20,6 +22,17 @@ import { cleanEnv, runCli } from "./helpers";
 
 const defer = deferCleanup();
 const PASSWORD = "hunter2-not-shown";
+const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+async function post(url: string, body: unknown): Promise<string> {
+  const res = await fetch(`${url}/v1/events`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${INGEST_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  expect(res.status).toBe(202);
+  return ((await res.json()) as { id: string }).id;
+}
 
 /** A folder with a config whose database is `hookrelay.db` in it, and no endpoints. */
 function folder(): { dir: string; path: string; config: string } {
@@ -72,12 +85,7 @@ describePostgres("hookrelay storage copy refuses", (pg) => {
       relay.proc.kill("SIGTERM");
       await relay.exited;
     });
-    const posted = await fetch(`${relay.url}/v1/events`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${INGEST_TOKEN}`, "content-type": "application/json" },
-      body: JSON.stringify({ type: "a", data: {} }),
-    });
-    expect(posted.status).toBe(202);
+    await post(relay.url, { type: "a", data: {} });
     refused(await copy(f.config), `the database ${f.path} is in use by another process; stop the daemon (and any backup or check reading it) and run the copy again`);
     expect(await contents()).toEqual([]);
 
@@ -87,6 +95,26 @@ describePostgres("hookrelay storage copy refuses", (pg) => {
     expect(out.stderr).toBe("");
     expect(out.code).toBe(0);
     expect(await query("SELECT type FROM events")).toEqual([{ type: "a" }]);
+  });
+
+  it("not after a daemon was killed with kill -9: every event it answered 202 arrives, what it had in flight pending again", async () => {
+    const receiver = startReceiver(() => new Promise<Response>(() => {}));
+    const f = folder();
+    defer(() => receiver.close());
+    writeConfig(f.dir, configYaml(f.dir, `  - id: main\n    url: ${receiver.url}\n    events: ["*"]\n    secret: ${SECRET}`));
+    const relay = await spawnRelay(f.config);
+    const answered: string[] = [];
+    for (let i = 0; i < 20; i++) answered.push(await post(relay.url, { type: "a", data: { i } }));
+    await receiver.waitForRequests(1);
+    relay.proc.kill("SIGKILL");
+    await relay.exited;
+    expect(existsSync(`${f.path}-wal`)).toBe(true);
+
+    const out = await copy(f.config);
+    expect(out.stderr).toBe("");
+    expect(out.code).toBe(0);
+    expect((await query("SELECT id FROM events ORDER BY rid")).map((r) => r.id)).toEqual(answered);
+    expect(await query("SELECT status, count(*)::int AS n FROM deliveries GROUP BY status")).toEqual([{ status: "pending", n: 20 }]);
   });
 
   it("into a database that holds a hookrelay schema, with rows or none", async () => {
@@ -113,13 +141,16 @@ describePostgres("hookrelay storage copy refuses", (pg) => {
     expect(await contents()).toEqual([{ table: "deliveries", rows: [] }]);
   });
 
-  it("without a database, or with one of another schema version", async () => {
+  it("without a database, with a file that is not one, or with one of another schema version", async () => {
     const f = folder();
     refused(await copy(f.config), `there is no database at ${f.path}; nothing was copied`);
+    writeFileSync(f.path, "not a database, but long enough that SQLite reads a header from it: ".repeat(4));
+    refused(await copy(f.config), `cannot open the database ${f.path}: file is not a database; nothing was copied`);
     for (const [version, sentence] of [
       [3, `the database ${f.path} has schema version 3, older than this hookrelay's (7); start this hookrelay's serve on it once so it migrates, stop it, and run the copy again`],
       [99, `the database ${f.path} has schema version 99, newer than this hookrelay understands (7); run a newer hookrelay`],
     ] as const) {
+      writeFileSync(f.path, "");
       const db = new Database(f.path, { create: true });
       db.run(`PRAGMA user_version = ${version}`);
       db.close(true);

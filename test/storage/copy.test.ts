@@ -124,7 +124,7 @@ describePostgres("hookrelay storage copy", (pg) => {
     }
   });
 
-  it("copies every row of every table as it was, in-flight rows pending again, and prints the rows per table without the password", async () => {
+  it("copies every row of every table as it was, in-flight rows pending again, and answers the rows per table in --json without the password", async () => {
     const { path, config } = await seededDatabase();
     const out = await runInProcess(storage, ["copy", "--to", withPassword(), "--config", config, "--json"], {});
     expect(out.stderr).toBe("");
@@ -221,6 +221,15 @@ describePostgres("hookrelay storage copy", (pg) => {
     expect(lines.slice(1, -1).map((l) => l.split(/\s+/))).toEqual(COPIED_TABLES.map((t) => [t.name, String(sqliteRows(path, `SELECT COUNT(*) AS n FROM ${t.name}`)[0]!.n)]));
     expect(lines.at(-1)).toMatch(new RegExp(`^copied 56 rows from ${path} to postgres://postgres:\\*\\*\\*@127\\.0\\.0\\.1:\\d+/${pg.name} in [0-9.]+ s$`));
     expect(out.stdout + out.stderr).not.toContain("hunter2-not-shown");
+  });
+
+  it("shows progress on a terminal, on stderr, one line rewritten in place", async () => {
+    const { config } = await seededDatabase();
+    const out = await runInProcess(storage, ["copy", "--to", pg.url, "--config", config], {}, true);
+    expect(out.code).toBe(0);
+    const lines = ["events: 16 rows", "deliveries: 23 rows", "attempts: 5 rows", "endpoint_state: 4 rows", "attempt_rollups: 3 rows", "api_endpoints: 2 rows", "endpoint_creates: 1 row", "portal_sessions: 2 rows"];
+    expect(out.stderr.split("\r\x1b[K")).toEqual(["", ...lines.map((l) => `copying ${l}`), ""]);
+    expect(out.stdout).toStartWith("TABLE");
   });
 });
 

@@ -30,14 +30,16 @@ const BATCH_CHARS = 4 * 1024 * 1024;
 /** Opens the database at `path` for the copy, or refuses: missing, in use, or not of this hookrelay's schema. */
 export function openSource(path: string): Database {
   if (!existsSync(path)) throw new CopyRefused(`there is no database at ${path}; nothing was copied`);
-  const db = new Database(path, { readwrite: true, create: false, strict: true });
+  let db: Database | null = null;
   try {
+    db = new Database(path, { readwrite: true, create: false, strict: true });
     lockExclusively(db, path);
     refuseOtherSchemas(schemaVersion(db), path);
     return db;
   } catch (err) {
-    db.close();
-    throw err;
+    db?.close(true);
+    if (err instanceof CopyRefused) throw err;
+    throw new CopyRefused(`cannot open the database ${path}: ${err instanceof Error ? err.message : String(err)}; nothing was copied`);
   }
 }
 
