@@ -1,10 +1,12 @@
 /**
  * @module test/cli/storage-copy
- * `hookrelay storage copy` as a subprocess, when it must not copy: a daemon
- * (a real subprocess) has the database open, the PostgreSQL database is not
- * empty, the SQLite file is missing or of another schema, PostgreSQL does not
- * answer, or a row fails half-way. Each exits 1 with one sentence, shows no
- * password, and leaves the PostgreSQL database as it was.
+ * `hookrelay storage copy` as a subprocess beside real daemons (subprocesses
+ * too). It refuses when a daemon has the database open, the PostgreSQL
+ * database is not empty, or the SQLite file is missing, not a database or of
+ * another schema; it fails when PostgreSQL does not answer or a row fails
+ * half-way. Each exits 1 with one sentence, shows no password, and leaves the
+ * PostgreSQL database as it was. While it copies no daemon can start on the
+ * file, and a file left by a daemon killed with kill -9 copies whole.
  */
 import { Database } from "bun:sqlite";
 import { SQL } from "bun";
@@ -12,11 +14,12 @@ import { beforeEach, expect, it } from "bun:test";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openDatabase } from "../../src/db/open";
+import { openSource } from "../../src/storage/copy/source";
 import { sqliteStorage } from "../../src/storage/sqlite/storage";
 import { deferCleanup } from "../helpers/cleanup";
 import { startReceiver } from "../helpers/receiver";
 import { describePostgres } from "../helpers/postgres";
-import { configYaml, INGEST_TOKEN, spawnRelay, tempDir, writeConfig } from "../helpers/relay";
+import { configYaml, hookrelayCommand, INGEST_TOKEN, spawnRelay, tempDir, writeConfig } from "../helpers/relay";
 import { ingest, NOW } from "../storage/conformance/fixtures";
 import { cleanEnv, runCli } from "./helpers";
 
@@ -53,7 +56,7 @@ async function stoppedDatabase(): Promise<{ path: string; config: string }> {
   return f;
 }
 
-describePostgres("hookrelay storage copy refuses", (pg) => {
+describePostgres("hookrelay storage copy, refusing and failing", (pg) => {
   const url = () => pg.url.replace("postgres://postgres@", `postgres://postgres:${PASSWORD}@`);
   const shown = () => pg.url.replace("postgres://postgres@", "postgres://postgres:***@");
   const query = async (text: string) => {
@@ -78,7 +81,7 @@ describePostgres("hookrelay storage copy refuses", (pg) => {
 
   beforeEach(() => query("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public"));
 
-  it("while a daemon has the database open, and copies once it has stopped", async () => {
+  it("refuses while a daemon has the database open, and copies once it has stopped", async () => {
     const f = folder();
     const relay = await spawnRelay(f.config);
     defer(async () => {
@@ -97,7 +100,17 @@ describePostgres("hookrelay storage copy refuses", (pg) => {
     expect(await query("SELECT type FROM events")).toEqual([{ type: "a" }]);
   });
 
-  it("not after a daemon was killed with kill -9: every event it answered 202 arrives, what it had in flight pending again", async () => {
+  it("holds the file so that no daemon starts on it during the copy", async () => {
+    const f = await stoppedDatabase();
+    const held = openSource(f.path);
+    defer(() => held.close(true));
+    const proc = Bun.spawn([...hookrelayCommand(), "serve", "--config", f.config], { env: cleanEnv(), stdout: "pipe", stderr: "pipe" });
+    const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    expect(code).toBe(1);
+    expect(stdout + stderr).toContain(`cannot write the database ${f.path}: database is locked`);
+  });
+
+  it("copies after a daemon was killed with kill -9: every event it answered 202 arrives, what it had in flight pending again", async () => {
     const receiver = startReceiver(() => new Promise<Response>(() => {}));
     const f = folder();
     defer(() => receiver.close());
@@ -117,7 +130,7 @@ describePostgres("hookrelay storage copy refuses", (pg) => {
     expect(await query("SELECT status, count(*)::int AS n FROM deliveries GROUP BY status")).toEqual([{ status: "pending", n: 20 }]);
   });
 
-  it("into a database that holds a hookrelay schema, with rows or none", async () => {
+  it("refuses a database that holds a hookrelay schema, with rows or none", async () => {
     const f = await stoppedDatabase();
     expect((await copy(f.config)).code).toBe(0);
     const before = await contents();
@@ -131,7 +144,7 @@ describePostgres("hookrelay storage copy refuses", (pg) => {
     expect(await contents()).toEqual([{ table: "hookrelay_schema", rows: [{ version: 1 }] }]);
   });
 
-  it("into a database with a table of hookrelay's name, with rows or without", async () => {
+  it("refuses a database with a table of hookrelay's name, with rows or without", async () => {
     const f = await stoppedDatabase();
     await query("CREATE TABLE deliveries (seq bigint); INSERT INTO deliveries VALUES (7)");
     refused(await copy(f.config), `${shown()} is not empty: its table deliveries has rows; storage copy writes only into an empty database`);
@@ -141,7 +154,7 @@ describePostgres("hookrelay storage copy refuses", (pg) => {
     expect(await contents()).toEqual([{ table: "deliveries", rows: [] }]);
   });
 
-  it("without a database, with a file that is not one, or with one of another schema version", async () => {
+  it("refuses without a database, with a file that is not one, or with one of another schema version", async () => {
     const f = folder();
     refused(await copy(f.config), `there is no database at ${f.path}; nothing was copied`);
     writeFileSync(f.path, "not a database, but long enough that SQLite reads a header from it: ".repeat(4));
@@ -159,7 +172,7 @@ describePostgres("hookrelay storage copy refuses", (pg) => {
     expect(await contents()).toEqual([]);
   });
 
-  it("when PostgreSQL does not answer, in one sentence without the password", async () => {
+  it("says in one sentence without the password that PostgreSQL does not answer", async () => {
     const f = await stoppedDatabase();
     const nowhere = `postgres://postgres:${PASSWORD}@127.0.0.1:1/hookrelay`;
     const out = await copy(f.config, nowhere);
@@ -171,7 +184,7 @@ describePostgres("hookrelay storage copy refuses", (pg) => {
     expect(out.stderr).not.toContain(PASSWORD);
   });
 
-  it("to keep anything of a copy that fails half-way: the schema and the rows before go with it", async () => {
+  it("keeps nothing of a copy that fails half-way: the schema and the rows before go with it", async () => {
     const f = await stoppedDatabase();
     // A NUL character, which no PostgreSQL text can hold, in a delivery: the events are written by then.
     const db = new Database(f.path);
