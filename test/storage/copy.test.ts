@@ -5,7 +5,8 @@
  * arrives row for row, as the PostgreSQL driver's own queries read it; the
  * backlog (pending, retrying, in flight, held, FIFO) is claimable in the
  * same order; sealed secrets open under the same key; new rows take seqs
- * past every copied or pruned one; and the summary shows no password.
+ * past every copied or pruned one; a node started during the copy waits for
+ * it; and the summary and the progress show no password.
  */
 import { Database } from "bun:sqlite";
 import { SQL } from "bun";
@@ -19,6 +20,7 @@ import { type DeliveryFilter, NO_UPPER_SEQ } from "../../src/outbox/delivery-fil
 import { Sealer } from "../../src/sealing/sealer";
 import { AttemptTally } from "../../src/stats/tally";
 import { COPIED_TABLES } from "../../src/storage/copy/tables";
+import { intoEmptyDatabase } from "../../src/storage/copy/target";
 import { postgresStorage } from "../../src/storage/postgres/storage";
 import { sqliteStorage } from "../../src/storage/sqlite/storage";
 import type { Storage } from "../../src/storage/stores";
@@ -26,6 +28,7 @@ import { runInProcess } from "../cli/helpers";
 import { deferCleanup } from "../helpers/cleanup";
 import { describePostgres } from "../helpers/postgres";
 import { tempDir, writeConfig } from "../helpers/relay";
+import { waitFor } from "../helpers/wait";
 import { attempt, delivered, ids, ingest, NOW, request, retryAt } from "./conformance/fixtures";
 
 const defer = deferCleanup();
@@ -221,6 +224,25 @@ describePostgres("hookrelay storage copy", (pg) => {
     expect(lines.slice(1, -1).map((l) => l.split(/\s+/))).toEqual(COPIED_TABLES.map((t) => [t.name, String(sqliteRows(path, `SELECT COUNT(*) AS n FROM ${t.name}`)[0]!.n)]));
     expect(lines.at(-1)).toMatch(new RegExp(`^copied 56 rows from ${path} to postgres://postgres:\\*\\*\\*@127\\.0\\.0\\.1:\\d+/${pg.name} in [0-9.]+ s$`));
     expect(out.stdout + out.stderr).not.toContain("hunter2-not-shown");
+  });
+
+  it("holds the migrations' lock: a node started meanwhile waits, then finds the schema migrated and the rows in", async () => {
+    const node = target();
+    const observer = new SQL(pg.url, { max: 1 });
+    const copier = new SQL(pg.url, { max: 1 });
+    defer(() => observer.close(), () => copier.close());
+    let migrating: Promise<void> | null = null;
+    await intoEmptyDatabase(copier, "the test database", async (tx) => {
+      migrating = node.migrations.migrate();
+      await waitFor("the node to wait on the migrations' lock", async () => {
+        const [row] = await observer`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`;
+        return row.n === 1;
+      });
+      await tx`INSERT INTO events (id, type, data, created_at) VALUES ('e1', 'a', '{}', ${NOW})`;
+    });
+    await migrating;
+    expect(await node.migrations.schemaVersion()).toBe(1);
+    expect((await node.queries.event("e1"))?.type).toBe("a");
   });
 
   it("shows progress on a terminal, on stderr, one line rewritten in place", async () => {
