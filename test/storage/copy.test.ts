@@ -37,6 +37,8 @@ const LATER = NOW + 1_000_000;
 const sealer = new Sealer([randomBytes(32)]);
 const SECRET = "whsec_current_0123456789abcdef";
 const ROTATED = "whsec_previous_0123456789abcdef";
+/** Every character COPY's text format escapes, its NULL marker and its end-of-data line, as text. */
+const AWKWARD = "HTTP 500\nline 2\r\n\ttabbed \\ back\\slash \\N\n\\.\nend";
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /** A SQLite file with every kind of row, written through the SQLite driver; answers its path and a config naming it. */
@@ -61,7 +63,7 @@ async function seededDatabase(): Promise<{ path: string; config: string }> {
   tally.add("a", null, NOW + 101, "success", 12, "delivered");
   tally.add("a", "acme", NOW + 101, "http_error", 340, "failed");
   tally.add("a", null, NOW + 101, "timeout", 10_000, null);
-  await s.outcomes.record([attempt(e0!, NOW + 101, delivered), attempt(e1!, NOW + 101, { status: "failed", nextAttemptAt: null }), attempt(e2!, NOW + 101, retryAt(NOW + 60_000))], tally);
+  await s.outcomes.record([attempt(e0!, NOW + 101, delivered), attempt(e1!, NOW + 101, { status: "failed", nextAttemptAt: null, error: AWKWARD }), attempt(e2!, NOW + 101, retryAt(NOW + 60_000))], tally);
   // FIFO heads: k0's head f0 retries later and blocks f2; k1's head f1 is delivered, so f3 is next.
   const [f0, f1] = await s.claims.claim(request("f", 4, { fifo: true }), NOW + 100);
   await s.outcomes.record([attempt(f0!, NOW + 101, retryAt(NOW + 30_000)), attempt(f1!, NOW + 101, delivered)], null);

@@ -5,15 +5,15 @@
  * transaction (target.ts says why). Ids, seqs, statuses, attempts, due
  * times, endpoint states and counters, sealed secrets, portal sessions and
  * rollups arrive as they were; only rows in flight become pending again.
- * Memory stays at a batch or two whatever the size of the database: while
- * PostgreSQL writes one batch, the next is read.
+ * Memory stays at a batch or two whatever the size of the database: each
+ * table is one COPY, fed a batch at a time as PostgreSQL takes them.
  */
 import { SQL } from "bun";
 import { redactUrl, scrubUrl } from "../url";
 import { CopyRefused } from "./refused";
 import { batches, highestSerial, openSource } from "./source";
 import { COPIED_TABLES } from "./tables";
-import { insertBatch, intoEmptyDatabase, moveSequencePast } from "./target";
+import { copyTable, intoEmptyDatabase, moveSequencePast } from "./target";
 
 /** How long connecting may take before the database counts as not answering. */
 const CONNECT_TIMEOUT_S = 10;
@@ -42,19 +42,7 @@ export async function copySqliteToPostgres(sourcePath: string, url: string, prog
       const copied: CopiedRows[] = [];
       for (const t of COPIED_TABLES) {
         copying = t.name;
-        let rows = 0;
-        let sending: Promise<unknown> = Promise.resolve();
-        try {
-          for (const batch of batches(db, t)) {
-            await sending;
-            sending = insertBatch(tx, t, batch.json).execute();
-            rows += batch.rows;
-            progress(t.name, rows);
-          }
-        } finally {
-          // Settled before the transaction ends, whether or not reading the next batch failed.
-          await sending;
-        }
+        const rows = await copyTable(tx, t, batches(db, t), (n) => progress(t.name, n));
         await moveSequencePast(tx, t, highestSerial(db, t));
         copied.push({ table: t.name, rows });
       }

@@ -14,12 +14,13 @@
 import { Database } from "bun:sqlite";
 import { existsSync } from "node:fs";
 import { LATEST_SCHEMA, schemaVersion } from "../../db/migrate";
+import { copyLine } from "./copy-text";
 import { CopyRefused } from "./refused";
 import { type CopiedTable, sqliteSelect } from "./tables";
 
-/** One batch of rows, as the JSON array the PostgreSQL side takes. */
+/** One batch of rows, as lines of PostgreSQL's COPY text format. */
 export interface Batch {
-  readonly json: string;
+  readonly text: string;
   readonly rows: number;
 }
 
@@ -67,19 +68,19 @@ function refuseOtherSchemas(version: number, path: string): void {
 
 /** The rows of `t` in key order, a bounded batch at a time: a cursor walks the table, which is never loaded whole. */
 export function* batches(db: Database, t: CopiedTable): Generator<Batch> {
-  let parts: string[] = [];
+  let lines: string[] = [];
   let chars = 0;
-  for (const row of db.query(sqliteSelect(t)).iterate()) {
-    const part = JSON.stringify(row);
-    parts.push(part);
-    chars += part.length;
-    if (parts.length >= BATCH_ROWS || chars >= BATCH_CHARS) {
-      yield { json: `[${parts.join(",")}]`, rows: parts.length };
-      parts = [];
+  for (const row of db.query(sqliteSelect(t)).iterate() as Iterable<Record<string, unknown>>) {
+    const line = copyLine(row, t.columns);
+    lines.push(line);
+    chars += line.length;
+    if (lines.length >= BATCH_ROWS || chars >= BATCH_CHARS) {
+      yield { text: lines.join(""), rows: lines.length };
+      lines = [];
       chars = 0;
     }
   }
-  if (parts.length > 0) yield { json: `[${parts.join(",")}]`, rows: parts.length };
+  if (lines.length > 0) yield { text: lines.join(""), rows: lines.length };
 }
 
 /** The value the sequence of `t` is to be moved past (0: none handed out yet). */

@@ -89,12 +89,7 @@ export function sqliteSelect(t: CopiedTable): string {
   return `SELECT ${columns.join(", ")} FROM ${t.name} ORDER BY ${t.order}`;
 }
 
-/**
- * The PostgreSQL statement that writes one batch of `t`, given as one JSON
- * array of row objects: one parameter whatever the batch's size, so one
- * prepared statement serves every batch of the table.
- */
-export function postgresInsert(t: CopiedTable): string {
-  const columns = t.columns.join(", ");
-  return `INSERT INTO ${t.name} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${t.name}, $1::text::json)`;
+/** The PostgreSQL statement that takes every row of `t`, streamed in COPY's text format. */
+export function postgresCopy(t: CopiedTable): string {
+  return `COPY ${t.name} (${t.columns.join(", ")}) FROM STDIN`;
 }

@@ -11,7 +11,8 @@
 import type { SQL } from "bun";
 import { applyMigration, LATEST_PG_SCHEMA, MIGRATION_LOCK, schemaVersion } from "../postgres/migrate";
 import { CopyRefused } from "./refused";
-import { COPIED_TABLES, type CopiedTable, postgresInsert } from "./tables";
+import type { Batch } from "./source";
+import { COPIED_TABLES, type CopiedTable, postgresCopy } from "./tables";
 
 /**
  * Runs `body` in one transaction on an empty, freshly migrated database; it
@@ -41,9 +42,27 @@ async function refuseUnlessEmpty(tx: SQL, shown: string): Promise<void> {
   }
 }
 
-/** Writes one batch of `t` (a JSON array of rows). */
-export function insertBatch(tx: SQL, t: CopiedTable, json: string) {
-  return tx.unsafe(postgresInsert(t), [json]);
+/**
+ * Streams `t`'s batches into PostgreSQL with one COPY; answers the rows.
+ * Each write waits only until the connection takes the batch, so the next
+ * is read while PostgreSQL stores this one.
+ */
+export async function copyTable(tx: SQL, t: CopiedTable, batches: Iterable<Batch>, progress: (rows: number) => void): Promise<number> {
+  const writer = tx.unsafe(postgresCopy(t)).writable().getWriter();
+  let rows = 0;
+  try {
+    for (const batch of batches) {
+      await writer.write(batch.text);
+      rows += batch.rows;
+      progress(rows);
+    }
+    await writer.close();
+    return rows;
+  } catch (err) {
+    // The connection runs nothing else until the COPY ends; the transaction is rolled back after.
+    await writer.abort(err).catch(() => {});
+    throw err;
+  }
 }
 
 /** Moves the sequence of `t` past `highest`, so rows written from now on never take a copied or pruned value. */
