@@ -8,8 +8,8 @@
  * copy asks, without waiting, for an exclusive lock, and holds it (locking
  * mode EXCLUSIVE) until it closes the file: refused, another process has the
  * database open; granted, no daemon can start on it until the copy is done
- * (its first write would find the file locked), so what is copied is the
- * whole database at one moment.
+ * (it finds the file locked and exits), so what is copied is the whole
+ * database at one moment.
  */
 import { Database } from "bun:sqlite";
 import { existsSync } from "node:fs";
