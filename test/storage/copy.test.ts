@@ -228,6 +228,22 @@ describePostgres("hookrelay storage copy", (pg) => {
     expect(out.stdout + out.stderr).not.toContain("hunter2-not-shown");
   });
 
+  it("copies a database with no rows as a migrated, empty one whose first delivery is seq 1", async () => {
+    const tmp = tempDir();
+    defer(tmp.remove);
+    const db = openDatabase(join(tmp.dir, "hookrelay.db"), { sync: "normal" });
+    await sqliteStorage(db, { nodeId: "single", leaseMs: 120_000 }).migrations.migrate();
+    db.close(true);
+    const config = writeConfig(tmp.dir, `storage:\n  path: ${join(tmp.dir, "hookrelay.db")}\nendpoints: []\n`);
+    const out = await runInProcess(storage, ["copy", "--to", pg.url, "--config", config, "--json"], {});
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout).tables).toEqual(Object.fromEntries(COPIED_TABLES.map((t) => [t.name, 0])));
+    const to = target();
+    expect(await to.migrations.schemaVersion()).toBe(1);
+    await ingest(to, { id: "first", endpoints: ["a"] });
+    expect((await to.queries.eventDeliveries("first"))[0]!.seq).toBe(1);
+  });
+
   it("holds the migrations' lock: a node started meanwhile waits, then finds the schema migrated and the rows in", async () => {
     const node = target();
     const observer = new SQL(pg.url, { max: 1 });
