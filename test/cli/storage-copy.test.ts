@@ -1,25 +1,32 @@
 /**
  * @module test/cli/storage-copy
  * `hookrelay storage copy` as a subprocess beside real daemons (subprocesses
- * too). It refuses when a daemon has the database open, the PostgreSQL
- * database is not empty, or the SQLite file is missing, not a database or of
- * another schema; it fails when PostgreSQL does not answer or a row fails
- * half-way. Each exits 1 with one sentence, shows no password, and leaves the
- * PostgreSQL database as it was. While it copies no daemon can start on the
- * file, and a file left by a daemon killed with kill -9 copies whole.
+ * too). What a daemon wrote arrives: an API endpoint whose secret opens with
+ * the key file beside the SQLite file, a portal session, and after kill -9
+ * every event it answered 202. It refuses when a daemon has the database
+ * open, the PostgreSQL database is not empty, or the SQLite file is missing,
+ * not a database or of another schema; it fails when PostgreSQL does not
+ * answer or a row fails half-way. Each exits 1 with one sentence, shows no
+ * password, and leaves the PostgreSQL database as it was. While it copies,
+ * no daemon can start on the file.
  */
 import { Database } from "bun:sqlite";
 import { SQL } from "bun";
 import { beforeEach, expect, it } from "bun:test";
+import { createHash } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openDatabase } from "../../src/db/open";
+import { NO_UPPER_SEQ } from "../../src/outbox/delivery-filter";
+import { loadKeys } from "../../src/sealing/keys";
+import { Sealer } from "../../src/sealing/sealer";
 import { openSource } from "../../src/storage/copy/source";
+import { postgresStorage } from "../../src/storage/postgres/storage";
 import { sqliteStorage } from "../../src/storage/sqlite/storage";
 import { deferCleanup } from "../helpers/cleanup";
 import { startReceiver } from "../helpers/receiver";
 import { describePostgres } from "../helpers/postgres";
-import { configYaml, hookrelayCommand, INGEST_TOKEN, spawnRelay, tempDir, writeConfig } from "../helpers/relay";
+import { ADMIN_TOKEN, configYaml, hookrelayCommand, INGEST_TOKEN, spawnRelay, tempDir, writeConfig } from "../helpers/relay";
 import { ingest, NOW } from "../storage/conformance/fixtures";
 import { cleanEnv, runCli } from "./helpers";
 
@@ -28,13 +35,17 @@ const PASSWORD = "hunter2-not-shown";
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 async function post(url: string, body: unknown): Promise<string> {
-  const res = await fetch(`${url}/v1/events`, {
+  return (await call(url, "/v1/events", INGEST_TOKEN, body, 202)).id as string;
+}
+
+async function call(url: string, path: string, token: string, body: unknown, status: number): Promise<Record<string, unknown>> {
+  const res = await fetch(`${url}${path}`, {
     method: "POST",
-    headers: { authorization: `Bearer ${INGEST_TOKEN}`, "content-type": "application/json" },
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
     body: JSON.stringify(body),
   });
-  expect(res.status).toBe(202);
-  return ((await res.json()) as { id: string }).id;
+  expect(res.status).toBe(status);
+  return (await res.json()) as Record<string, unknown>;
 }
 
 /** A folder with a config whose database is `hookrelay.db` in it, and no endpoints. */
@@ -56,7 +67,7 @@ async function stoppedDatabase(): Promise<{ path: string; config: string }> {
   return f;
 }
 
-describePostgres("hookrelay storage copy, refusing and failing", (pg) => {
+describePostgres("hookrelay storage copy beside real daemons", (pg) => {
   const url = () => pg.url.replace("postgres://postgres@", `postgres://postgres:${PASSWORD}@`);
   const shown = () => pg.url.replace("postgres://postgres@", "postgres://postgres:***@");
   const query = async (text: string) => {
@@ -98,6 +109,32 @@ describePostgres("hookrelay storage copy, refusing and failing", (pg) => {
     expect(out.stderr).toBe("");
     expect(out.code).toBe(0);
     expect(await query("SELECT type FROM events")).toEqual([{ type: "a" }]);
+  });
+
+  it("copies what a real daemon wrote: an API endpoint whose secret opens with the key file beside the SQLite file, a portal session found by its token", async () => {
+    const f = folder();
+    const relay = await spawnRelay(f.config);
+    defer(async () => {
+      relay.proc.kill("SIGTERM");
+      await relay.exited;
+    });
+    const endpoint = await call(relay.url, "/v1/endpoints", ADMIN_TOKEN, { tenant: "acme", url: "http://127.0.0.1:9/hook", events: ["*"] }, 201);
+    const session = await call(relay.url, "/v1/portal/sessions", ADMIN_TOKEN, { tenant: "acme" }, 201);
+    await post(relay.url, { type: "a", tenant: "acme", data: {} });
+    relay.proc.kill("SIGTERM");
+    expect(await relay.exited).toBe(0);
+
+    const out = await copy(f.config);
+    expect(out.stderr).toBe("");
+    expect(out.code).toBe(0);
+    const to = postgresStorage({ url: pg.url, pool: 2, nodeId: "node-1", leaseMs: 120_000 });
+    defer(() => to.close());
+    const row = (await to.apiEndpoints.get(endpoint.id as string))!;
+    const sealer = new Sealer(loadKeys([], f.path).keys);
+    expect(sealer.open((JSON.parse(row.secrets) as string[])[0]!)).toBe(endpoint.secret as string);
+    const hash = createHash("sha256").update(session.token as string).digest("hex");
+    expect(await to.portalSessions.byTokenHash(hash)).toMatchObject({ id: session.id, tenant: "acme", revoked_at: null });
+    expect((await to.queries.deliveries({ status: null, tenant: "acme", endpointId: null, endpointIds: null, eventType: null, fromSeq: 0, toSeq: NO_UPPER_SEQ }, 10)).map((d) => d.endpoint_id)).toEqual([endpoint.id]);
   });
 
   it("holds the file so that no daemon starts on it during the copy", async () => {
