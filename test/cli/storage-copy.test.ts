@@ -134,7 +134,7 @@ describePostgres("hookrelay storage copy beside real daemons", (pg) => {
     expect(sealer.open((JSON.parse(row.secrets) as string[])[0]!)).toBe(endpoint.secret as string);
     const hash = createHash("sha256").update(session.token as string).digest("hex");
     expect(await to.portalSessions.byTokenHash(hash)).toMatchObject({ id: session.id, tenant: "acme", revoked_at: null });
-    expect((await to.queries.deliveries({ status: null, tenant: "acme", endpointId: null, endpointIds: null, eventType: null, fromSeq: 0, toSeq: NO_UPPER_SEQ }, 10)).map((d) => d.endpoint_id)).toEqual([endpoint.id]);
+    expect((await to.queries.deliveries({ status: null, tenant: "acme", endpointId: null, endpointIds: null, eventType: null, fromSeq: 0, toSeq: NO_UPPER_SEQ }, 10)).map((d) => d.endpoint_id)).toEqual([endpoint.id as string]);
   });
 
   it("holds the file so that no daemon starts on it during the copy", async () => {
