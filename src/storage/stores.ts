@@ -182,6 +182,40 @@ export interface PortalSessionStore {
   pruneEnded(before: number): Promise<number>;
 }
 
+/** What a node says of itself at each heartbeat. */
+export interface NodeBeat {
+  readonly hostname: string;
+  readonly version: string;
+  readonly startedAt: number;
+  /** Attempts this node is running now. */
+  readonly inFlight: number;
+}
+
+export interface NodeRow extends NodeBeat {
+  readonly id: string;
+  readonly lastSeenAt: number;
+}
+
+/** The nodes on the database, each keeping its own row fresh; `GET /v1/nodes` lists the ones seen lately. */
+export interface NodeStore {
+  /** Writes this node's row as seen at `now`. */
+  heartbeat(beat: NodeBeat, now: number): Promise<void>;
+  /** Up to `limit` nodes last seen at or after `seenSince`, by id, after the id `after` (the previous page's last). */
+  alive(seenSince: number, after: string | null, limit: number): Promise<NodeRow[]>;
+  /** Removes this node's row: it stopped cleanly. */
+  leave(): Promise<void>;
+  /** Removes the rows of nodes last seen before `before` (killed, never left); answers how many. */
+  prune(before: number): Promise<number>;
+}
+
+/** The one lease that lets a node run housekeeping (retention and the like): held by one node at a time. */
+export interface HousekeepingLease {
+  /** Takes the lease for this node, or renews it, until `now + ttlMs`; true only when this node holds it now. Another node's lease is taken only once it expired. */
+  acquire(now: number, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up, if this node holds it, so another node takes it without waiting for its expiry. */
+  release(): Promise<void>;
+}
+
 /** Every store of one driver, over one database. */
 export interface Storage {
   readonly driver: "sqlite" | "postgres";
@@ -200,6 +234,8 @@ export interface Storage {
   readonly apiEndpoints: ApiEndpointStore;
   readonly endpointCreates: EndpointCreateStore;
   readonly portalSessions: PortalSessionStore;
+  readonly nodes: NodeStore;
+  readonly housekeeping: HousekeepingLease;
   close(): Promise<void>;
 }
 

@@ -9,6 +9,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { migrate } from "../../src/db/migrate";
 import { openDatabase } from "../../src/db/open";
+import { LATEST_PG_SCHEMA } from "../../src/storage/postgres/migrate";
 import { postgresStorage } from "../../src/storage/postgres/storage";
 import { deferCleanup } from "../helpers/cleanup";
 import { describePostgres } from "../helpers/postgres";
@@ -66,13 +67,13 @@ describePostgres("check --connect on postgres", (db) => {
     const fresh = await run(["check", "--config", config, "--connect"]);
     expect(fresh.code).toBe(0);
     const shown = url.replace(PASSWORD, "***");
-    expect(fresh.stdout).toContain(`database ok: postgres ${shown} answers, no schema yet (serve migrates it to version 1)\n`);
+    expect(fresh.stdout).toContain(`database ok: postgres ${shown} answers, no schema yet (serve migrates it to version ${LATEST_PG_SCHEMA})\n`);
     const storage = postgresStorage({ url: db.url, pool: 1, nodeId: "n", leaseMs: 1 });
     await storage.migrations.migrate();
     await storage.close();
     const migrated = await run(["check", "--config", config, "--connect", "--json"]);
     expect(migrated.code).toBe(0);
-    expect(JSON.parse(migrated.stdout).database).toBe(`database ok: postgres ${shown} answers, schema version 1, current`);
+    expect(JSON.parse(migrated.stdout).database).toBe(`database ok: postgres ${shown} answers, schema version ${LATEST_PG_SCHEMA}, current`);
     expect(fresh.stdout + migrated.stdout + fresh.stderr + migrated.stderr).not.toContain(PASSWORD);
   });
 

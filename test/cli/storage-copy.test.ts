@@ -22,6 +22,7 @@ import { loadKeys } from "../../src/sealing/keys";
 import { Sealer } from "../../src/sealing/sealer";
 import { openSource } from "../../src/storage/copy/source";
 import { postgresStorage } from "../../src/storage/postgres/storage";
+import { LATEST_PG_SCHEMA } from "../../src/storage/postgres/migrate";
 import { sqliteStorage } from "../../src/storage/sqlite/storage";
 import { deferCleanup } from "../helpers/cleanup";
 import { startReceiver } from "../helpers/receiver";
@@ -171,7 +172,7 @@ describePostgres("hookrelay storage copy beside real daemons", (pg) => {
     const f = await stoppedDatabase();
     expect((await copy(f.config)).code).toBe(0);
     const before = await contents();
-    refused(await copy(f.config), `${shown()} already holds a hookrelay schema (version 1); storage copy writes only into an empty database`);
+    refused(await copy(f.config), `${shown()} already holds a hookrelay schema (version ${LATEST_PG_SCHEMA}); storage copy writes only into an empty database`);
     expect(await contents()).toEqual(before);
 
     await query("DROP SCHEMA public CASCADE; CREATE SCHEMA public");

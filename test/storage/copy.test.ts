@@ -22,6 +22,7 @@ import { AttemptTally } from "../../src/stats/tally";
 import { COPIED_TABLES } from "../../src/storage/copy/tables";
 import { intoEmptyDatabase } from "../../src/storage/copy/target";
 import { postgresStorage } from "../../src/storage/postgres/storage";
+import { LATEST_PG_SCHEMA } from "../../src/storage/postgres/migrate";
 import { sqliteStorage } from "../../src/storage/sqlite/storage";
 import type { Storage } from "../../src/storage/stores";
 import { runInProcess } from "../cli/helpers";
@@ -239,7 +240,7 @@ describePostgres("hookrelay storage copy", (pg) => {
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout).tables).toEqual(Object.fromEntries(COPIED_TABLES.map((t) => [t.name, 0])));
     const to = target();
-    expect(await to.migrations.schemaVersion()).toBe(1);
+    expect(await to.migrations.schemaVersion()).toBe(LATEST_PG_SCHEMA);
     await ingest(to, { id: "first", endpoints: ["a"] });
     expect((await to.queries.eventDeliveries("first"))[0]!.seq).toBe(1);
   });
@@ -259,7 +260,7 @@ describePostgres("hookrelay storage copy", (pg) => {
       await tx`INSERT INTO events (id, type, data, created_at) VALUES ('e1', 'a', '{}', ${NOW})`;
     });
     await migrating;
-    expect(await node.migrations.schemaVersion()).toBe(1);
+    expect(await node.migrations.schemaVersion()).toBe(LATEST_PG_SCHEMA);
     expect((await node.queries.event("e1"))?.type).toBe("a");
   });
 

@@ -11,7 +11,9 @@ import { PostgresClaims } from "./claims";
 import { PostgresControls } from "./controls";
 import { PostgresEndpointStates } from "./endpoint-states";
 import { PostgresEvents } from "./events";
+import { PostgresHousekeepingLease } from "./housekeeping-lease";
 import { migrate, schemaVersion } from "./migrate";
+import { PostgresNodes } from "./nodes";
 import { PostgresOutcomes } from "./outcomes";
 import { PostgresQueries } from "./queries";
 import { PostgresApiEndpoints, PostgresEndpointCreates, PostgresPortalSessions, PostgresRollups } from "./registry";
@@ -42,6 +44,8 @@ export function postgresStorage(options: PostgresOptions): Storage {
     apiEndpoints: new PostgresApiEndpoints(sql),
     endpointCreates: new PostgresEndpointCreates(sql),
     portalSessions: new PostgresPortalSessions(sql),
+    nodes: new PostgresNodes(sql, options.nodeId),
+    housekeeping: new PostgresHousekeepingLease(sql, options.nodeId),
     close: () => sql.close(),
   };
 }

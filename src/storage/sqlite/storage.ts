@@ -26,9 +26,10 @@ import { SqliteClaims } from "./claims";
 import { SqliteCounters } from "./counters";
 import { SqliteEndpointStates } from "./endpoint-states";
 import { LocalLeases } from "./leases";
+import { LOCAL_HOUSEKEEPING, LocalNodes } from "./nodes";
 import { SqliteOutcomes } from "./outcomes";
 
-type Stores = Omit<Storage, "driver" | "nodeId" | "migrations" | "close">;
+type Stores = Omit<Storage, "driver" | "nodeId" | "migrations" | "nodes" | "housekeeping" | "close">;
 
 /**
  * The stores of a database opened with db/open.ts. Their statements are
@@ -45,6 +46,8 @@ export function sqliteStorage(db: Database, options: StorageOptions): Storage {
       migrate: async () => migrate(db),
       schemaVersion: async () => schemaVersion(db),
     },
+    nodes: new LocalNodes(options.nodeId),
+    housekeeping: LOCAL_HOUSEKEEPING,
     get events() {
       return built().events;
     },
