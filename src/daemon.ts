@@ -6,6 +6,7 @@
  * start it in-process.
  */
 import type { Database } from "bun:sqlite";
+import { hostname } from "node:os";
 import { adminRoutes } from "./admin/routes";
 import { type Clock, systemClock } from "./clock";
 import type { Config } from "./config/types";
@@ -46,10 +47,13 @@ import { ApiEndpointStore } from "./outbox/api-endpoint-store";
 import { EndpointCreateStore } from "./outbox/endpoint-create-store";
 import { PortalSessionStore } from "./outbox/portal-session-store";
 import { PortalSessions } from "./portal/sessions";
+import { randomId } from "./random-id";
 import { loadKeys } from "./sealing/keys";
 import { Sealer } from "./sealing/sealer";
 import { startJobs } from "./scheduler/jobs";
+import { startNodeHeartbeat } from "./scheduler/node-heartbeat";
 import { Scheduler } from "./scheduler/scheduler";
+import { sqliteStorage } from "./storage/sqlite/storage";
 import { VERSION } from "./version";
 
 export interface DaemonOptions {
@@ -94,8 +98,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   let config = options.config;
   let policy = createAddressPolicy(config.network.allow);
   let draining = false;
+  const startedAt = clock.now();
+  const nodeId = randomId("node_", 16);
 
   const db = openDatabase(config.storage.path, { sync: config.storage.sync });
+  const storage = sqliteStorage(db, { nodeId, leaseMs: config.storage.leaseMs });
   let checkpointerStarting: Promise<Checkpointer> | null = null;
   const closeAfterRefusal = async () => {
     await (await checkpointerStarting)?.close();
@@ -152,7 +159,14 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const targets = new Targets(options.lookup ?? dnsLookup, () => clock.now());
   const backlog = new Backlog(db);
   const rollups = new Rollups(db);
-  const metrics = createMetrics({ endpoints, backlog, clock, version: VERSION });
+  const metrics = createMetrics({
+    endpoints,
+    backlog,
+    clock,
+    version: VERSION,
+    node: { id: nodeId, hostname: hostname() },
+    housekeeper: () => heartbeat.holdsHousekeeping(),
+  });
   scheduler = new Scheduler(
     {
       claims,
@@ -217,6 +231,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         backlog,
         rollups,
         ingest,
+        nodes: storage.nodes,
         clock,
         noteDue: (id) => scheduler.noteDue(id, clock.now()),
         inFlight: () => scheduler.inFlight,
@@ -230,11 +245,20 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     ],
   });
   const checkpointer = await checkpointerStarting;
+  const heartbeat = await startNodeHeartbeat({
+    nodes: storage.nodes,
+    housekeeping: storage.housekeeping,
+    beat: () => ({ hostname: hostname(), version: VERSION, startedAt, inFlight: scheduler.inFlight }),
+    clock,
+    log,
+    failed: () => metrics.jobFailed("node_heartbeat"),
+  });
   const jobs = startJobs({
     retention: new Retention(db),
     checkpoint: () => checkpointer.checkpoint(),
     storage: () => config.storage,
     forgetEnded: (now) => sessionStore.pruneEnded(now - FORGET_AFTER_MS) + creates.prune(now - FORGET_AFTER_MS),
+    housekeeper: () => heartbeat.holdsHousekeeping(),
     clock,
     log,
     failed: (job) => metrics.jobFailed(job),
@@ -291,6 +315,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         while (server.pendingRequests > 0 && clock.now() < requestsDeadline) await Bun.sleep(10);
       })();
       await jobs.stop();
+      await heartbeat.stop();
       await checkpointer.close();
       await Promise.all([requests, deliveries]);
       committer.flushNow();

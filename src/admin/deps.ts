@@ -8,6 +8,7 @@ import type { Controls } from "../outbox/controls";
 import type { Queries } from "../outbox/queries";
 import type { Rollups } from "../outbox/rollups";
 import type { PortalSessions } from "../portal/sessions";
+import type { NodeStore } from "../storage/stores";
 import type { AdminAccessDeps } from "./access";
 
 export interface AdminDeps extends AdminAccessDeps {
@@ -19,6 +20,7 @@ export interface AdminDeps extends AdminAccessDeps {
   readonly backlog: Backlog;
   readonly rollups: Rollups;
   readonly ingest: Ingest;
+  readonly nodes: NodeStore;
   readonly clock: Clock;
   /** Tells the scheduler that an endpoint has deliveries due now (retried or released). */
   readonly noteDue: (endpointId: string) => void;

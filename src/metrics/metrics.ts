@@ -8,6 +8,11 @@
  * over the API are summed into series with `endpoint=""` (§9), so the series
  * count stays bounded however many customers add endpoints. Their own figures
  * are in `GET /v1/endpoints/:id/stats`.
+ *
+ * Each node serves its own counters. Its id is new at every start, so it is
+ * not a label of every series (each restart would begin a new set of them
+ * all) but of one: `hookrelay_node_info{node,hostname}`, joined on the
+ * scrape's `instance` where a query needs it.
  */
 import type { Clock } from "../clock";
 import type { ResultLabel } from "../delivery/classify";
@@ -24,6 +29,9 @@ export interface MetricsDeps {
   readonly backlog: Backlog;
   readonly clock: Clock;
   readonly version: string;
+  readonly node: { readonly id: string; readonly hostname: string };
+  /** Whether this node holds the housekeeping lease now. */
+  readonly housekeeper: () => boolean;
 }
 
 export interface Metrics {
@@ -70,6 +78,10 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   const reload = r.add(new Gauge("hookrelay_config_last_reload_successful", "1 when the last config reload applied, 0 when it was refused.", []));
   reload.set([], 1);
   r.add(new Gauge("hookrelay_build_info", "The running hookrelay version (always 1).", ["version"])).set([deps.version], 1);
+  r.add(new Gauge("hookrelay_node_info", "This node's id (as GET /v1/nodes lists it) and host (always 1).", ["node", "hostname"])).set([deps.node.id, deps.node.hostname], 1);
+  r.add(
+    new ComputedGauge("hookrelay_node_housekeeper", "1 while this node holds the housekeeping lease (it runs retention), else 0.", [], () => [[[], deps.housekeeper() ? 1 : 0]]),
+  );
   const jobErrors = r.add(new Counter("hookrelay_job_errors_total", "Failed runs of housekeeping jobs.", ["job"]));
 
   const label = (endpointId: string) =>

@@ -1,6 +1,9 @@
 /**
  * @module scheduler/jobs
  * Housekeeping on croner timetables: retention pruning and the WAL checkpoint.
+ * Retention skips its turn unless this node holds the housekeeping lease, so
+ * of several nodes on one database one prunes; the checkpoint is of this
+ * node's own SQLite file.
  * Each job is named, never overlaps itself (`protect`), reports its own
  * failures (counted per job, logged once) instead of throwing into the timer,
  * and stops in reverse start order, waiting for a run in progress so nothing
@@ -35,6 +38,8 @@ export interface JobDeps {
   readonly storage: () => Pick<Config["storage"], "retentionMs" | "failedRetentionMs">;
   /** Forgets portal sessions and create answers that no longer matter; answers how many. */
   readonly forgetEnded: (now: number) => number;
+  /** Whether this node holds the housekeeping lease (scheduler/node-heartbeat.ts): retention runs on one node at a time. */
+  readonly housekeeper: () => boolean;
   readonly clock: Clock;
   readonly log: Logger;
   /** Counts a failed run (hookrelay_job_errors_total{job}). */
@@ -148,6 +153,7 @@ export function startJobs(deps: JobDeps): Jobs {
   };
 
   start("retention", async () => {
+    if (!deps.housekeeper()) return;
     const counts = await pruneExpired(deps.retention, deps.storage(), deps.clock.now(), {
       pause: () => new Promise((resolve) => setImmediate(resolve)),
       stopping: () => stopping,

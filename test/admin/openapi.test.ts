@@ -18,6 +18,7 @@ const ROUTES = [
   "post /v1/endpoints/{id}/disable",
   "post /v1/endpoints/{id}/test",
   "get /v1/events/{id}",
+  "get /v1/nodes",
   "get /v1/deliveries",
   "get /v1/deliveries/{id}",
   "post /v1/deliveries/{id}/retry",

@@ -32,6 +32,7 @@ describe("housekeeping jobs", () => {
       },
       storage: () => STORAGE,
       forgetEnded: () => 0,
+      housekeeper: () => true,
       clock: { now: () => Date.now() },
       log: createLogger("debug", "json", (l) => logs.push(l)),
       failed: (job) => failures.push(job),
@@ -56,6 +57,7 @@ describe("housekeeping jobs", () => {
       checkpoint: NOTHING_TO_CHECKPOINT,
       storage: () => (starts++, STORAGE),
       forgetEnded: () => 0,
+      housekeeper: () => true,
       clock: { now: () => Date.now() },
       log: createLogger("debug", "json", (l) => logs.push(l)),
       failed: () => {},
@@ -69,12 +71,38 @@ describe("housekeeping jobs", () => {
     expect(calls).toBe(after);
   });
 
+  it("prunes only while this node holds the housekeeping lease", async () => {
+    let housekeeper = false;
+    let asked = 0;
+    let pruned = 0;
+    let checkpoints = 0;
+    const jobs = startJobs({
+      retention: fakeRetention({ pruneDeliveries: () => (pruned++, 0) }),
+      checkpoint: async () => (checkpoints++, { busy: 0, walPages: 0, checkpointedPages: 0 }),
+      storage: () => STORAGE,
+      forgetEnded: () => 0,
+      housekeeper: () => (asked++, housekeeper),
+      clock: { now: () => Date.now() },
+      log: createLogger("error", "json", () => {}),
+      failed: () => {},
+      timetables: EVERY_SECOND,
+    });
+    await waitFor("two turns of retention on a node that is not the housekeeper", () => asked >= 2, 5_000);
+    expect(pruned).toBe(0);
+    // The checkpoint is of the node's own file: it runs either way.
+    expect(checkpoints).toBeGreaterThan(0);
+    housekeeper = true;
+    await waitFor("retention to prune once this node holds the lease", () => pruned > 0, 5_000);
+    await jobs.stop();
+  });
+
   it("gives the jobs of two daemons in one process distinct names", async () => {
     const deps = {
       retention: fakeRetention({}),
       checkpoint: NOTHING_TO_CHECKPOINT,
       storage: () => STORAGE,
       forgetEnded: () => 0,
+      housekeeper: () => true,
       clock: { now: () => Date.now() },
       log: createLogger("error", "json", () => {}),
       failed: () => {},

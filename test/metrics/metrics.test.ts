@@ -16,6 +16,8 @@ const CONTRACT_NAMES = [
   "hookrelay_endpoint_enabled",
   "hookrelay_config_last_reload_successful",
   "hookrelay_build_info",
+  "hookrelay_node_info",
+  "hookrelay_node_housekeeper",
   "hookrelay_job_errors_total",
 ];
 
