@@ -248,7 +248,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const heartbeat = await startNodeHeartbeat({
     nodes: storage.nodes,
     housekeeping: storage.housekeeping,
-    beat: () => ({ hostname: hostname(), version: VERSION, startedAt, inFlight: scheduler.inFlight }),
+    node: () => ({ id: nodeId, hostname: hostname(), version: VERSION, startedAt, inFlight: scheduler.inFlight }),
     clock,
     log,
     failed: () => metrics.jobFailed("node_heartbeat"),

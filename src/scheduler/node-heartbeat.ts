@@ -2,8 +2,8 @@
  * @module scheduler/node-heartbeat
  * This node's presence on the database and its turn at housekeeping. Every
  * HEARTBEAT_MS the node writes its row (with the attempts it runs now) and
- * takes or renews the housekeeping lease; the holder also prunes the rows of
- * nodes killed long ago. A node counts as alive while its row is younger
+ * takes or renews the housekeeping lease; the holder also forgets the rows
+ * of nodes killed long ago. A node counts as alive while its row is younger
  * than ALIVE_MS, three heartbeats, so one beat delayed by load or a slow
  * database does not make it vanish; the lease lasts as long, so a node that
  * vanishes hands housekeeping on within that time. A clean stop releases the
@@ -12,19 +12,19 @@
 import { Cron } from "croner";
 import type { Clock } from "../clock";
 import type { Logger } from "../log";
-import type { HousekeepingLease, NodeBeat, NodeStore } from "../storage/stores";
+import type { HousekeepingLease, NodeRow, NodeStore } from "../storage/stores";
 
 export const HEARTBEAT_MS = 5_000;
 /** How recently a node must have beaten to be listed, and how long the housekeeping lease lasts. */
 export const ALIVE_MS = 3 * HEARTBEAT_MS;
-/** Rows of nodes not seen for this long (killed, never left) are pruned. */
+/** Rows of nodes not seen for this long (killed, never left) are forgotten. */
 export const FORGET_NODE_MS = 86_400_000;
 
 export interface NodeHeartbeatDeps {
   readonly nodes: NodeStore;
   readonly housekeeping: HousekeepingLease;
   /** What this node says of itself now. */
-  readonly beat: () => NodeBeat;
+  readonly node: () => Omit<NodeRow, "lastSeenAt">;
   readonly clock: Clock;
   readonly log: Logger;
   /** Counts a failed heartbeat (hookrelay_job_errors_total{job="node_heartbeat"}). */
@@ -53,10 +53,10 @@ export async function startNodeHeartbeat(deps: NodeHeartbeatDeps): Promise<NodeH
   const beat = async () => {
     const now = deps.clock.now();
     try {
-      await deps.nodes.heartbeat(deps.beat(), now);
+      await deps.nodes.heartbeat({ ...deps.node(), lastSeenAt: now });
       const holder = await deps.housekeeping.acquire(now, ALIVE_MS);
       heldUntil = holder ? now + ALIVE_MS : 0;
-      if (holder) await deps.nodes.prune(now - FORGET_NODE_MS);
+      if (holder) await deps.nodes.forget(now - FORGET_NODE_MS);
       if (failing) deps.log.info("node heartbeat succeeded again");
       failing = false;
     } catch (err) {
@@ -80,7 +80,7 @@ export async function startNodeHeartbeat(deps: NodeHeartbeatDeps): Promise<NodeH
       heldUntil = 0;
       try {
         await deps.housekeeping.release();
-        await deps.nodes.leave();
+        await deps.nodes.leave(deps.node().id);
       } catch (err) {
         // The stop goes on: the lease runs out and the row goes stale by themselves.
         deps.log.warn(`could not leave the node listing; this node drops out of it ${ALIVE_MS / 1000} s after its last heartbeat`, { error: err instanceof Error ? err.message : String(err) });

@@ -182,30 +182,26 @@ export interface PortalSessionStore {
   pruneEnded(before: number): Promise<number>;
 }
 
-/** What a node says of itself at each heartbeat. */
-export interface NodeBeat {
+/** A node as it last said it was alive. */
+export interface NodeRow {
+  readonly id: string;
   readonly hostname: string;
   readonly version: string;
   readonly startedAt: number;
-  /** Attempts this node is running now. */
+  readonly lastSeenAt: number;
+  /** Attempts it had running then. */
   readonly inFlight: number;
 }
 
-export interface NodeRow extends NodeBeat {
-  readonly id: string;
-  readonly lastSeenAt: number;
-}
-
-/** The nodes on the database, each keeping its own row fresh; `GET /v1/nodes` lists the ones seen lately. */
 export interface NodeStore {
-  /** Writes this node's row as seen at `now`. */
-  heartbeat(beat: NodeBeat, now: number): Promise<void>;
-  /** Up to `limit` nodes last seen at or after `seenSince`, by id, after the id `after` (the previous page's last). */
-  alive(seenSince: number, after: string | null, limit: number): Promise<NodeRow[]>;
-  /** Removes this node's row: it stopped cleanly. */
-  leave(): Promise<void>;
-  /** Removes the rows of nodes last seen before `before` (killed, never left); answers how many. */
-  prune(before: number): Promise<number>;
+  /** Records the node as alive at its `lastSeenAt`. */
+  heartbeat(node: NodeRow): Promise<void>;
+  /** Up to `limit` nodes seen at or after `since`, in id order after `after`. */
+  alive(since: number, after: string | null, limit: number): Promise<NodeRow[]>;
+  /** Forgets nodes last seen before `before`; answers how many. */
+  forget(before: number): Promise<number>;
+  /** Forgets the node `id` at once: it stopped cleanly. */
+  leave(id: string): Promise<void>;
 }
 
 /** The one lease that lets a node run housekeeping (retention and the like): held by one node at a time. */

@@ -31,7 +31,7 @@ describePostgres("node heartbeat", (db) => {
       node.heartbeat = await startNodeHeartbeat({
         nodes: storage.nodes,
         housekeeping: storage.housekeeping,
-        beat: () => ({ hostname: `host-${i}`, version: "9.9.9", startedAt: START, inFlight: node.inFlight }),
+        node: () => ({ id: `node-${i}`, hostname: `host-${i}`, version: "9.9.9", startedAt: START, inFlight: node.inFlight }),
         clock,
         log: createLogger("debug", "json", (l) => logs.push(l)),
         failed: () => failures.push(`node-${i}`),

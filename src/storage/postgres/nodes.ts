@@ -1,45 +1,43 @@
 /**
  * @module storage/postgres/nodes
- * The nodes on one database, one row each, written by its own node only.
- * Whether a node is alive is read from `last_seen_at` against the reader's
- * clock, so it assumes the nodes' clocks agree to well within the window
- * the reader asks about, as the delivery leases do.
+ * The nodes sharing one database: each writes its own row at every
+ * heartbeat, and a listing reads those seen lately. Whether a node is
+ * alive is read from `last_seen_at` against the reader's clock, so the
+ * nodes' clocks must agree to well within the window asked about, as for
+ * the delivery leases.
  */
 import type { SQL } from "bun";
-import type { NodeBeat, NodeRow, NodeStore } from "../stores";
+import type { NodeRow, NodeStore } from "../stores";
 import { num } from "./rows";
 
 export class PostgresNodes implements NodeStore {
-  constructor(
-    readonly sql: SQL,
-    readonly nodeId: string,
-  ) {}
+  constructor(readonly sql: SQL) {}
 
-  async heartbeat(b: NodeBeat, now: number): Promise<void> {
+  async heartbeat(n: NodeRow): Promise<void> {
     await this.sql`INSERT INTO nodes (id, hostname, version, started_at, last_seen_at, in_flight)
-      VALUES (${this.nodeId}, ${b.hostname}, ${b.version}, ${b.startedAt}, ${now}, ${b.inFlight})
-      ON CONFLICT (id) DO UPDATE SET hostname = EXCLUDED.hostname, version = EXCLUDED.version,
-        started_at = EXCLUDED.started_at, last_seen_at = EXCLUDED.last_seen_at, in_flight = EXCLUDED.in_flight`;
+      VALUES (${n.id}, ${n.hostname}, ${n.version}, ${n.startedAt}, ${n.lastSeenAt}, ${n.inFlight})
+      ON CONFLICT (id) DO UPDATE SET hostname = excluded.hostname, version = excluded.version,
+        last_seen_at = excluded.last_seen_at, in_flight = excluded.in_flight`;
   }
 
-  async alive(seenSince: number, after: string | null, limit: number): Promise<NodeRow[]> {
+  async alive(since: number, after: string | null, limit: number): Promise<NodeRow[]> {
     const rows = await this.sql`SELECT id, hostname, version, started_at, last_seen_at, in_flight FROM nodes
-      WHERE last_seen_at >= ${seenSince} AND id > ${after ?? ""} ORDER BY id LIMIT ${limit}`;
+      WHERE last_seen_at >= ${since} AND id > ${after ?? ""} ORDER BY id LIMIT ${limit}`;
     return (rows as Record<string, unknown>[]).map((r) => ({
-      id: String(r.id),
-      hostname: String(r.hostname),
-      version: String(r.version),
+      id: r.id as string,
+      hostname: r.hostname as string,
+      version: r.version as string,
       startedAt: num(r.started_at),
       lastSeenAt: num(r.last_seen_at),
       inFlight: num(r.in_flight),
     }));
   }
 
-  async leave(): Promise<void> {
-    await this.sql`DELETE FROM nodes WHERE id = ${this.nodeId}`;
+  async forget(before: number): Promise<number> {
+    return (await this.sql`DELETE FROM nodes WHERE last_seen_at < ${before}`).count;
   }
 
-  async prune(before: number): Promise<number> {
-    return (await this.sql`DELETE FROM nodes WHERE last_seen_at < ${before}`).count;
+  async leave(id: string): Promise<void> {
+    await this.sql`DELETE FROM nodes WHERE id = ${id}`;
   }
 }

@@ -44,7 +44,7 @@ export function postgresStorage(options: PostgresOptions): Storage {
     apiEndpoints: new PostgresApiEndpoints(sql),
     endpointCreates: new PostgresEndpointCreates(sql),
     portalSessions: new PostgresPortalSessions(sql),
-    nodes: new PostgresNodes(sql, options.nodeId),
+    nodes: new PostgresNodes(sql),
     housekeeping: new PostgresHousekeepingLease(sql, options.nodeId),
     close: () => sql.close(),
   };

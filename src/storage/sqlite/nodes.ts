@@ -5,35 +5,33 @@
  * that process is the only node there can be and always the housekeeper. A
  * table would only restate this: every heartbeat would be a write on the
  * file ingest commits to, and a process killed mid-run would leave a row
- * that no other node could ever see go stale or prune. What the listing
+ * that no other node could ever see go stale or forget. What the listing
  * shows of this node is the same either way; the row just ends with the
  * process.
  */
-import type { HousekeepingLease, NodeBeat, NodeRow, NodeStore } from "../stores";
+import type { HousekeepingLease, NodeRow, NodeStore } from "../stores";
 
 export class LocalNodes implements NodeStore {
-  #row: NodeRow | null = null;
+  #self: NodeRow | null = null;
 
-  constructor(readonly nodeId: string) {}
-
-  async heartbeat(beat: NodeBeat, now: number): Promise<void> {
-    this.#row = { id: this.nodeId, ...beat, lastSeenAt: now };
+  async heartbeat(node: NodeRow): Promise<void> {
+    this.#self = node;
   }
 
-  async alive(seenSince: number, after: string | null, limit: number): Promise<NodeRow[]> {
-    const row = this.#row;
-    if (!row || row.lastSeenAt < seenSince || (after !== null && row.id <= after)) return [];
-    return [row];
+  async alive(since: number, after: string | null, limit: number): Promise<NodeRow[]> {
+    const self = this.#self;
+    if (!self || self.lastSeenAt < since || (after !== null && self.id <= after) || limit < 1) return [];
+    return [self];
   }
 
-  async leave(): Promise<void> {
-    this.#row = null;
-  }
-
-  async prune(before: number): Promise<number> {
-    if (!this.#row || this.#row.lastSeenAt >= before) return 0;
-    this.#row = null;
+  async forget(before: number): Promise<number> {
+    if (!this.#self || this.#self.lastSeenAt >= before) return 0;
+    this.#self = null;
     return 1;
+  }
+
+  async leave(id: string): Promise<void> {
+    if (this.#self?.id === id) this.#self = null;
   }
 }
 

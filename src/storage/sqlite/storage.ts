@@ -46,7 +46,7 @@ export function sqliteStorage(db: Database, options: StorageOptions): Storage {
       migrate: async () => migrate(db),
       schemaVersion: async () => schemaVersion(db),
     },
-    nodes: new LocalNodes(options.nodeId),
+    nodes: new LocalNodes(),
     housekeeping: LOCAL_HOUSEKEEPING,
     get events() {
       return built().events;
