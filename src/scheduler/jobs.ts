@@ -156,7 +156,8 @@ export function startJobs(deps: JobDeps): Jobs {
     if (!deps.housekeeper()) return;
     const counts = await pruneExpired(deps.retention, deps.storage(), deps.clock.now(), {
       pause: () => new Promise((resolve) => setImmediate(resolve)),
-      stopping: () => stopping,
+      // A lease lost mid-run (a missed heartbeat) is another node's to prune with: this run ends at the next batch.
+      stopping: () => stopping || !deps.housekeeper(),
     });
     const forgotten = deps.forgetEnded(deps.clock.now());
     const total = counts.delivered + counts.cancelled + counts.failed + counts.bareEvents + counts.rollups + forgotten;

@@ -96,7 +96,33 @@ describe("housekeeping jobs", () => {
     await jobs.stop();
   });
 
-  it("gives the jobs of two daemons in one process distinct names", async () => {
+  it("ends a run at the next batch once this node no longer holds the housekeeping lease", async () => {
+    let housekeeper = true;
+    let batches = 0;
+    let ended = false;
+    const jobs = startJobs({
+      // Always a full batch: only the lost lease can end the run before the jobs stop.
+      retention: fakeRetention({ pruneDeliveries: () => (batches++, PRUNE_BATCH) }),
+      checkpoint: NOTHING_TO_CHECKPOINT,
+      storage: () => STORAGE,
+      forgetEnded: () => ((ended = true), 0),
+      housekeeper: () => housekeeper,
+      clock: { now: () => Date.now() },
+      log: createLogger("error", "json", () => {}),
+      failed: () => {},
+      timetables: EVERY_SECOND,
+    });
+    try {
+      await waitFor("a run pruning batch after batch", () => batches >= 3, 5_000);
+      expect(ended).toBe(false);
+      housekeeper = false;
+      await waitFor("the run to end without the lease", () => ended, 5_000);
+    } finally {
+      await jobs.stop();
+    }
+  });
+
+    it("gives the jobs of two daemons in one process distinct names", async () => {
     const deps = {
       retention: fakeRetention({}),
       checkpoint: NOTHING_TO_CHECKPOINT,
