@@ -12,8 +12,9 @@ import m004 from "./migrations/004_lighter_ingest.sql" with { type: "text" };
 import m005 from "./migrations/005_status_by_endpoint.sql" with { type: "text" };
 import m006 from "./migrations/006_attempt_rollups.sql" with { type: "text" };
 import m007 from "./migrations/007_endpoint_api.sql" with { type: "text" };
+import m008 from "./migrations/008_fifo_heads.sql" with { type: "text" };
 
-const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m006, m007];
+const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m008];
 
 /** The schema version this binary migrates to. */
 export const LATEST_SCHEMA = MIGRATIONS.length;

@@ -15,6 +15,7 @@
 import type { Database, Statement } from "bun:sqlite";
 import { type Relaxed, relaxedSync } from "../db/relaxed-sync";
 import { WITH_ENDPOINT_IDS } from "./endpoint-ids";
+import { FifoHeads } from "./fifo-heads";
 import type { ClaimedDelivery } from "./types";
 
 /** One endpoint's share of a claim round. */
@@ -87,7 +88,7 @@ export class Claims {
   readonly #fifoDue: Statement<ClaimRow>;
   readonly #lease: Statement;
   readonly #fifoNextDue: Statement<{ at: number | null }>;
-  readonly #requeue: Statement;
+  readonly #requeue: { immediate: () => number };
   readonly #dueEndpoints: Statement<{ id: string; at: number }>;
   readonly #leaseAll: { immediate: (rows: readonly ClaimedDelivery[], now: number) => ClaimedDelivery[] };
   readonly #relaxed: Relaxed;
@@ -97,7 +98,14 @@ export class Claims {
     this.#fifoDue = db.prepare(CLAIM_SQL.fifoDue);
     this.#lease = db.prepare(CLAIM_SQL.lease);
     this.#fifoNextDue = db.prepare(CLAIM_SQL.fifoNextDue);
-    this.#requeue = db.prepare(CLAIM_SQL.requeue);
+    const requeue = db.prepare(CLAIM_SQL.requeue);
+    const heads = new FifoHeads(db);
+    // A FIFO row retried by hand while its key's head was in flight takes over now that none is.
+    this.#requeue = db.transaction(() => {
+      const n = requeue.run().changes;
+      if (n > 0) heads.settleWaiting();
+      return n;
+    });
     this.#dueEndpoints = db.prepare(CLAIM_SQL.dueEndpoints);
     this.#leaseAll = db.transaction((rows: readonly ClaimedDelivery[], now: number) =>
       rows.filter((row) => this.#lease.run(now, row.seq).changes === 1),
@@ -144,7 +152,7 @@ export class Claims {
 
   /** Returns rows a crashed process left in flight to the queue; answers how many. */
   requeueInFlight(): number {
-    return this.#requeue.run().changes;
+    return this.#requeue.immediate();
   }
 }
 

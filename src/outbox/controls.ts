@@ -2,11 +2,13 @@
  * @module outbox/controls
  * Operator actions on deliveries: retry (queue now) and cancel, one at a time
  * or a page at a time. Each statement re-checks the status it changes from,
- * so a row the scheduler moved meanwhile is left alone.
+ * so a row the scheduler moved meanwhile is left alone. Each change settles
+ * the FIFO head marks it affects in the same transaction.
  */
 import type { Database, Statement } from "bun:sqlite";
 import type { RunInTransaction } from "../db/transaction";
 import { type DeliveryFilter, EVENT_TENANT, FilteredPages } from "./delivery-filter";
+import { FifoHeads, MARKED_ROW, type MarkedRow } from "./fifo-heads";
 import type { DeliveryStatus } from "./types";
 
 /** The statuses a retry or a cancel may start from. */
@@ -40,7 +42,8 @@ export class Controls {
   readonly #tx: RunInTransaction;
   readonly #find: Statement<{ endpoint_id: string; status: DeliveryStatus; tenant: string | null }>;
   readonly #retry: Statement;
-  readonly #cancel: Statement;
+  readonly #cancel: Statement<MarkedRow>;
+  readonly #heads: FifoHeads;
   readonly #page: FilteredPages<{ seq: number; endpoint_id: string; tenant: string | null }>;
 
   constructor(db: Database, tx: RunInTransaction) {
@@ -53,8 +56,9 @@ export class Controls {
     );
     this.#cancel = db.prepare(
       `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = :now
-       WHERE seq = :seq AND status IN (${inList(CANCELLABLE)})`,
+       WHERE seq = :seq AND status IN (${inList(CANCELLABLE)}) RETURNING ${MARKED_ROW}`,
     );
+    this.#heads = new FifoHeads(db);
     this.#page = new FilteredPages(db, `seq, endpoint_id, ${EVENT_TENANT} AS tenant`, "ASC");
   }
 
@@ -64,12 +68,12 @@ export class Controls {
     if (!row) return "missing";
     const to = retryTo(row.endpoint_id, row.tenant);
     if (to === null) return "other_tenant";
-    return this.#requeue(seq, now, to) ? "done" : "wrong_state";
+    return this.#tx(() => this.#requeue(seq, now, to)) ? "done" : "wrong_state";
   }
 
   /** Cancels one pending or held delivery. */
   cancel(seq: number, now: number): ControlResult {
-    if (this.#cancel.run({ seq, now }).changes === 1) return "done";
+    if (this.#tx(() => this.#cancelOne(seq, now))) return "done";
     return this.#find.get(seq) ? "wrong_state" : "missing";
   }
 
@@ -96,7 +100,7 @@ export class Controls {
       const endpointIds = new Set<string>();
       let changed = 0;
       for (const r of rows) {
-        if (this.#cancel.run({ seq: r.seq, now }).changes === 0) continue;
+        if (!this.#cancelOne(r.seq, now)) continue;
         changed++;
         endpointIds.add(r.endpoint_id);
       }
@@ -106,6 +110,15 @@ export class Controls {
 
   /** Queues one row again as `status`; false when its status allows no retry. */
   #requeue(seq: number, now: number, status: "pending" | "held"): boolean {
-    return this.#retry.run({ seq, now, status }).changes === 1;
+    if (this.#retry.run({ seq, now, status }).changes === 0) return false;
+    this.#heads.rejoined(seq);
+    return true;
+  }
+
+  /** Cancels one row; false when its status allows no cancel. */
+  #cancelOne(seq: number, now: number): boolean {
+    const row = this.#cancel.get({ seq, now });
+    this.#heads.settleIfMarked(row);
+    return row !== null;
   }
 }

@@ -2,10 +2,12 @@
  * @module outbox/endpoint-store
  * Durable per-endpoint state (active / disabled / auto_disabled and the
  * failure counters), and the bulk moves between `pending` and `held` that a
- * state change implies.
+ * state change implies. Held rows keep their FIFO marks (they still wait);
+ * the bulk cancels settle the marks of the rows they end.
  */
 import type { Database, Statement } from "bun:sqlite";
 import { EVENT_TENANT } from "./delivery-filter";
+import { FifoHeads } from "./fifo-heads";
 import type { EndpointState } from "./types";
 
 interface StateRow {
@@ -27,8 +29,13 @@ export class EndpointStore {
   readonly #assignFifoKeys: Statement;
   readonly #cancelBacklog: Statement;
   readonly #cancelOtherTenants: Statement;
+  readonly #heads: FifoHeads;
+  readonly #tx: { immediate: (work: () => number) => number };
 
   constructor(db: Database) {
+    this.#heads = new FifoHeads(db);
+    // Nested inside a caller's transaction this is a savepoint.
+    this.#tx = db.transaction((work: () => number) => work());
     this.#all = db.prepare("SELECT * FROM endpoint_state");
     this.#upsert = db.prepare(
       `INSERT INTO endpoint_state (endpoint_id, state, disabled_reason, consecutive_failures, failing_since, last_success_at, config_hash)
@@ -62,7 +69,7 @@ export class EndpointStore {
 
   /** Cancels every pending and held delivery of a deleted endpoint; answers how many. */
   cancelBacklog(id: string, now: number): number {
-    return this.#cancelBacklog.run(now, id).changes;
+    return this.#cancelSettled(id, () => this.#cancelBacklog.run(now, id).changes);
   }
 
   /**
@@ -71,7 +78,15 @@ export class EndpointStore {
    * never reach another's endpoint. Answers how many.
    */
   cancelOtherTenants(id: string, tenant: string | null, now: number): number {
-    return this.#cancelOtherTenants.run(now, id, tenant).changes;
+    return this.#cancelSettled(id, () => this.#cancelOtherTenants.run(now, id, tenant).changes);
+  }
+
+  #cancelSettled(id: string, cancel: () => number): number {
+    return this.#tx.immediate(() => {
+      const n = cancel();
+      if (n > 0) this.#heads.settleLeft(id);
+      return n;
+    });
   }
 
   /** Every stored endpoint state, by id. */
@@ -112,6 +127,10 @@ export class EndpointStore {
 
   /** Gives rows created before the endpoint switched to `ordering: fifo` their key, so they queue too. */
   assignFifoKeys(id: string): void {
-    this.#assignFifoKeys.run(id);
+    this.#tx.immediate(() => {
+      this.#assignFifoKeys.run(id);
+      this.#heads.markFronts(id);
+      return 0;
+    });
   }
 }

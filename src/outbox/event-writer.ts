@@ -6,6 +6,7 @@
  * only that request.
  */
 import type { Database, Statement } from "bun:sqlite";
+import { newRowMark } from "./fifo-heads";
 import type { NewEvent } from "./types";
 
 /** What happened to one request's events, in order. */
@@ -33,8 +34,8 @@ export class EventWriter {
     );
     this.#findEvent = db.prepare("SELECT type, tenant, data FROM events WHERE id = ?");
     this.#insertDelivery = db.prepare(
-      `INSERT INTO deliveries (event_id, endpoint_id, event_type, fifo_key, status, next_attempt_at, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO deliveries (event_id, endpoint_id, event_type, fifo_key, status, next_attempt_at, created_at, updated_at, fifo_head)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ${newRowMark("?2", "?4", "?5")})`,
     );
     // A nested bun:sqlite transaction is a savepoint: throwing rolls back just this group.
     this.#writeGroupAtomically = db.transaction((events: readonly NewEvent[]) => this.#writeGroup(events));
@@ -70,7 +71,7 @@ export class EventWriter {
       }
       duplicates.push(false);
       for (const d of e.deliveries) {
-        this.#insertDelivery.run(e.id, d.endpointId, e.type, d.fifoKey, d.status, d.nextAttemptAt, e.createdAt, e.createdAt);
+        this.#insertDelivery.run(e.id, d.endpointId, e.type, d.fifoKey, d.status, d.nextAttemptAt, e.createdAt);
       }
       deliveries += e.deliveries.length;
     }

@@ -3,8 +3,10 @@
  * Records finished attempts: the attempt row and the delivery's new state.
  * The scheduler calls it for a batch of completions inside one transaction
  * that also carries any endpoint state changes those completions caused.
+ * A FIFO head's outcome settles its key's marks in the same transaction.
  */
 import type { Database, Statement } from "bun:sqlite";
+import { FifoHeads, MARKED_ROW, type MarkedRow } from "./fifo-heads";
 
 export interface AttemptRecord {
   readonly seq: number;
@@ -24,7 +26,8 @@ export interface AttemptRecord {
 
 export class Outcomes {
   readonly #insertAttempt: Statement;
-  readonly #updateDelivery: Statement;
+  readonly #updateDelivery: Statement<MarkedRow>;
+  readonly #heads: FifoHeads;
 
   constructor(db: Database) {
     this.#insertAttempt = db.prepare(
@@ -34,13 +37,15 @@ export class Outcomes {
     this.#updateDelivery = db.prepare(
       `UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_status_code = ?, last_error = ?,
          updated_at = ?, delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END
-       WHERE seq = ?`,
+       WHERE seq = ? RETURNING ${MARKED_ROW}`,
     );
+    this.#heads = new FifoHeads(db);
   }
 
   /** Stores one attempt and the delivery state it led to. */
   record(a: AttemptRecord): void {
     this.#insertAttempt.run(a.seq, a.n, a.startedAt, a.durationMs, a.statusCode, a.error, a.requestHeaders, a.responseExcerpt);
-    this.#updateDelivery.run(a.status, a.n, a.nextAttemptAt, a.statusCode, a.error, a.finishedAt, a.status, a.finishedAt, a.seq);
+    const row = this.#updateDelivery.get(a.status, a.n, a.nextAttemptAt, a.statusCode, a.error, a.finishedAt, a.status, a.finishedAt, a.seq);
+    this.#heads.settleIfMarked(row);
   }
 }

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "bun:test";
 import { existsSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { migrate } from "../../src/db/migrate";
+import { LATEST_SCHEMA, migrate } from "../../src/db/migrate";
 import { openDatabase } from "../../src/db/open";
 import { LATEST_PG_SCHEMA } from "../../src/storage/postgres/migrate";
 import { postgresStorage } from "../../src/storage/postgres/storage";
@@ -49,7 +49,7 @@ describe("check --connect on sqlite", () => {
     db.close();
     const config = configWith(`  path: ${join(tmp.dir, "h.db")}\n  encryption_key: ${"ab".repeat(32)}\n`);
     const result = await run(["check", "--config", config, "--connect"]);
-    expect(result).toEqual({ code: 0, stdout: `config ok: 0 endpoints\ndatabase ok: sqlite ${join(tmp.dir, "h.db")} opens read-only, schema version 7, current\n`, stderr: "" });
+    expect(result).toEqual({ code: 0, stdout: `config ok: 0 endpoints\ndatabase ok: sqlite ${join(tmp.dir, "h.db")} opens read-only, schema version ${LATEST_SCHEMA}, current\n`, stderr: "" });
   });
 
   it("fails in one sentence when there is no database yet", async () => {

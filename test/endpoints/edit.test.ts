@@ -7,8 +7,12 @@ import { configYaml, startRelay, tempDir } from "../helpers/relay";
 import { waitFor } from "../helpers/wait";
 import { type ApiRelay, startApiRelay } from "./support";
 
-let api: ApiRelay;
-afterEach(() => api.close());
+let api: ApiRelay | null = null;
+// Cleared once closed: a test that starts no ApiRelay must not stop the last one again.
+afterEach(async () => {
+  await api?.close();
+  api = null;
+});
 
 const YAML_ENDPOINT = "  - id: from-yaml\n    url: http://127.0.0.1:9/x\n    events: ['*']\n    secret: s3cret";
 
@@ -65,13 +69,14 @@ describe("editing an endpoint created over the API", () => {
   });
 
   it("an edit re-enables an auto-disabled endpoint, like an edit of the config", async () => {
-    api = await startApiRelay();
-    const failing = api.receiver(() => new Response("gone", { status: 410 }));
-    const ep = await api.create({ url: failing.url, events: ["a"], retry: ["0s", "1h"] });
-    await api.ingest({ type: "a", data: {} });
-    await waitFor("the 410 to disable it", async () => (await api.json("GET", `/v1/endpoints/${ep.id}`)).state === "auto_disabled");
-    const fixed = api.receiver();
-    expect((await api.json("PATCH", `/v1/endpoints/${ep.id}`, { url: fixed.url })).state).toBe("active");
+    const relay = await startApiRelay();
+    api = relay;
+    const failing = relay.receiver(() => new Response("gone", { status: 410 }));
+    const ep = await relay.create({ url: failing.url, events: ["a"], retry: ["0s", "1h"] });
+    await relay.ingest({ type: "a", data: {} });
+    await waitFor("the 410 to disable it", async () => (await relay.json("GET", `/v1/endpoints/${ep.id}`)).state === "auto_disabled");
+    const fixed = relay.receiver();
+    expect((await relay.json("PATCH", `/v1/endpoints/${ep.id}`, { url: fixed.url })).state).toBe("active");
     // The held delivery goes out to the new URL.
     await fixed.waitForRequests(1);
   });

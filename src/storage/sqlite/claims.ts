@@ -6,21 +6,29 @@
  */
 import type { Database, Statement } from "bun:sqlite";
 import type { Claims } from "../../outbox/claims";
+import { FifoHeads, MARKED_ROW, type MarkedRow } from "../../outbox/fifo-heads";
 import type { ClaimRequest, ClaimStore, LeasedDelivery } from "../stores";
 import type { LocalLeases } from "./leases";
 
 export class SqliteClaims implements ClaimStore {
   readonly #claims: Claims;
   readonly #leases: LocalLeases;
-  readonly #requeueOne: Statement;
+  readonly #requeueOne: Statement<MarkedRow>;
   readonly #requeue: { immediate: (seqs: readonly number[]) => number };
 
   constructor(db: Database, claims: Claims, leases: LocalLeases) {
     this.#claims = claims;
     this.#leases = leases;
     // One row back to the queue, only if no outcome moved it on meanwhile.
-    this.#requeueOne = db.prepare("UPDATE deliveries SET status = 'pending' WHERE seq = ? AND status = 'in_flight'");
-    this.#requeue = db.transaction((seqs: readonly number[]) => seqs.reduce((n, seq) => n + this.#requeueOne.run(seq).changes, 0));
+    this.#requeueOne = db.prepare(`UPDATE deliveries SET status = 'pending' WHERE seq = ? AND status = 'in_flight' RETURNING ${MARKED_ROW}`);
+    const heads = new FifoHeads(db);
+    this.#requeue = db.transaction((seqs: readonly number[]) =>
+      seqs.reduce((n, seq) => {
+        const row = this.#requeueOne.get(seq);
+        heads.settleIfMarked(row);
+        return n + (row ? 1 : 0);
+      }, 0),
+    );
   }
 
   async claim(r: ClaimRequest, now: number): Promise<LeasedDelivery[]> {
