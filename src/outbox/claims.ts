@@ -30,10 +30,10 @@ export interface DueRows {
   readonly rows: ClaimedDelivery[];
   /**
    * When the first pending row not read falls due (at or before now: more
-   * are due than were asked for); null when none waits. Undefined for FIFO,
-   * whose next head depends on which rows the lease takes: ask fifoNextDueAt().
+   * are due than were asked for); null when none waits. For FIFO, of the
+   * heads only: a key's next row is due once its head has finished.
    */
-  readonly next: number | null | undefined;
+  readonly next: number | null;
 }
 
 interface ClaimRow {
@@ -51,25 +51,20 @@ interface ClaimRow {
 const CLAIM_COLUMNS = `d.seq, d.endpoint_id, d.event_id, d.event_type, e.data,
   COALESCE(e.occurred_at, e.created_at) AS event_time, d.attempts, d.created_at, d.fifo_key`;
 
-// The heads of an endpoint's FIFO keys: the oldest active row per key. A key
-// whose head is in flight or not yet due yields nothing, which is what blocks it.
-const FIFO_HEADS = `SELECT MIN(seq) FROM deliveries
-  WHERE endpoint_id = :endpoint AND fifo_key IS NOT NULL AND status IN ('pending', 'in_flight')
-  GROUP BY fifo_key`;
+// One row past the limit, due or not, and no bound on the time: the first
+// row not taken tells when the endpoint is due next, which saves a second
+// query per endpoint and round (with many endpoints, most have one row).
+const due = (heads: string) => `SELECT ${CLAIM_COLUMNS}, d.next_attempt_at FROM deliveries d JOIN events e ON e.id = d.event_id
+    WHERE d.endpoint_id = :endpoint AND ${heads}d.status = 'pending'
+    ORDER BY d.next_attempt_at LIMIT :limit + 1`;
 
 /** The claim-path statements, exported so a test can check each one's query plan. */
 export const CLAIM_SQL = {
-  // One row past the limit, due or not, and no bound on the time: the first
-  // row not taken tells when the endpoint is due next, which saves a second
-  // query per endpoint and round (with many endpoints, most have one row).
-  due: `SELECT ${CLAIM_COLUMNS}, d.next_attempt_at FROM deliveries d JOIN events e ON e.id = d.event_id
-    WHERE d.endpoint_id = :endpoint AND d.status = 'pending'
-    ORDER BY d.next_attempt_at LIMIT :limit + 1`,
-  fifoDue: `SELECT ${CLAIM_COLUMNS} FROM deliveries d JOIN events e ON e.id = d.event_id
-    WHERE d.seq IN (${FIFO_HEADS}) AND d.status = 'pending' AND d.next_attempt_at <= :now
-    ORDER BY d.seq LIMIT :limit`,
+  due: due(""),
+  // The same walk over the heads only (outbox/fifo-heads.ts): a key whose head
+  // is in flight or not yet due yields nothing, which is what blocks it.
+  fifoDue: due("d.fifo_head = 1 AND "),
   lease: "UPDATE deliveries SET status = 'in_flight', updated_at = ? WHERE seq = ? AND status = 'pending'",
-  fifoNextDue: `SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE seq IN (${FIFO_HEADS}) AND status = 'pending'`,
   requeue: `${WITH_ENDPOINT_IDS} UPDATE deliveries SET status = 'pending'
     WHERE endpoint_id IN (SELECT id FROM endpoint_ids) AND status = 'in_flight'`,
   // Each endpoint with pending rows and its earliest: one seek per endpoint on
@@ -85,9 +80,8 @@ export const CLAIM_SQL = {
 
 export class Claims {
   readonly #due: Statement<ClaimRow & { next_attempt_at: number }>;
-  readonly #fifoDue: Statement<ClaimRow>;
+  readonly #fifoDue: Statement<ClaimRow & { next_attempt_at: number }>;
   readonly #lease: Statement;
-  readonly #fifoNextDue: Statement<{ at: number | null }>;
   readonly #requeue: { immediate: () => number };
   readonly #dueEndpoints: Statement<{ id: string; at: number }>;
   readonly #leaseAll: { immediate: (rows: readonly ClaimedDelivery[], now: number) => ClaimedDelivery[] };
@@ -97,7 +91,6 @@ export class Claims {
     this.#due = db.prepare(CLAIM_SQL.due);
     this.#fifoDue = db.prepare(CLAIM_SQL.fifoDue);
     this.#lease = db.prepare(CLAIM_SQL.lease);
-    this.#fifoNextDue = db.prepare(CLAIM_SQL.fifoNextDue);
     const requeue = db.prepare(CLAIM_SQL.requeue);
     const heads = new FifoHeads(db);
     // A FIFO row retried by hand while its key's head was in flight takes over now that none is.
@@ -120,8 +113,7 @@ export class Claims {
    * a round with nothing due commits nothing.
    */
   due(r: ClaimRequest, now: number): DueRows {
-    if (r.fifo) return { rows: this.#fifoDue.all({ endpoint: r.endpointId, now, limit: r.limit }).map(toClaimed), next: undefined };
-    const read = this.#due.all({ endpoint: r.endpointId, limit: r.limit });
+    const read = (r.fifo ? this.#fifoDue : this.#due).all({ endpoint: r.endpointId, limit: r.limit });
     const rows: ClaimedDelivery[] = [];
     for (const row of read) {
       if (row.next_attempt_at > now || rows.length === r.limit) return { rows, next: row.next_attempt_at };
@@ -138,11 +130,6 @@ export class Claims {
   lease(rows: readonly ClaimedDelivery[], now: number): ClaimedDelivery[] {
     if (rows.length === 0) return [];
     return this.#relaxed(() => this.#leaseAll.immediate(rows, now));
-  }
-
-  /** When the FIFO endpoint's next head becomes due; null when none waits. */
-  fifoNextDueAt(endpointId: string): number | null {
-    return this.#fifoNextDue.get({ endpoint: endpointId })?.at ?? null;
   }
 
   /** Every endpoint with pending deliveries and when its earliest falls due (for FIFO endpoints perhaps earlier than its next head). */

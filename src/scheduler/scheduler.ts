@@ -180,7 +180,7 @@ export class Scheduler {
     // once the endpoints before it have been read, so slots one endpoint has
     // no rows for go to the next: with many endpoints, most have one due row.
     const free = this.#concurrency - this.#inFlight;
-    const asked: { readonly id: string; readonly limit: number; readonly bound: "endpoint" | "global"; readonly next: number | null | undefined }[] = [];
+    const asked: { readonly id: string; readonly limit: number; readonly bound: "endpoint" | "global"; readonly next: number | null }[] = [];
     const rows: ClaimedDelivery[] = [];
     while (rows.length < free) {
       const id = this.#due.takeDue(now);
@@ -215,8 +215,7 @@ export class Scheduler {
         else this.#saturated.add(r.id);
         continue;
       }
-      const next = r.next === undefined ? this.#deps.claims.fifoNextDueAt(r.id) : r.next;
-      if (next !== null) this.#due.note(r.id, next);
+      if (r.next !== null) this.#due.note(r.id, r.next);
     }
     this.#arm(Math.max(Math.min(this.#due.nextAt() ?? Infinity, this.#resyncedAt + MAX_SLEEP_MS), now + 1));
   }

@@ -4,6 +4,7 @@ import { migrate } from "../../src/db/migrate";
 import { openDatabase } from "../../src/db/open";
 import { API_IDS_SQL } from "../../src/outbox/api-endpoint-ids";
 import { CLAIM_SQL } from "../../src/outbox/claims";
+import { FIFO_HEADS_SQL, newRowMark } from "../../src/outbox/fifo-heads";
 import { OLD_ROLLUPS_SQL } from "../../src/outbox/retention";
 import { READ_ROLLUPS_SQL, UPSERT_ROLLUP_SQL } from "../../src/outbox/rollups";
 import { tempDir } from "../helpers/relay";
@@ -27,14 +28,28 @@ describe("query plans on the claim path", () => {
     expect(p).not.toMatch(/SCAN d\b/);
   });
 
-  it("finds FIFO heads through the FIFO index", () => {
+  it("claims FIFO heads, and the one after them, with one seek on the partial head index, as the unordered claim", () => {
     const p = plan(CLAIM_SQL.fifoDue);
-    expect(p).toContain("deliveries_fifo");
-    expect(p).not.toMatch(/SCAN (d|deliveries)\b(?! USING)/);
+    expect(p).toContain("SEARCH d USING INDEX deliveries_fifo_due (endpoint_id=?)");
+    expect(p).toContain("SEARCH e USING INDEX sqlite_autoindex_events_1 (id=?)");
+    expect(p).not.toContain("TEMP B-TREE");
+    expect(p).not.toMatch(/SCAN d\b/);
   });
 
-  it("finds a FIFO endpoint's next due head from the FIFO index", () => {
-    expect(plan(CLAIM_SQL.fifoNextDue)).toContain("deliveries_fifo");
+  it("keeps the FIFO head marks with seeks, each walk in index order: a key's marks, its next waiting row, one key at a time", () => {
+    const marksOfKey = /SEARCH deliveries USING (COVERING )?INDEX deliveries_fifo_marks \(endpoint_id=\? AND fifo_key=\? AND fifo_head>\?\)/;
+    expect(plan(FIFO_HEADS_SQL.marks, ["e", "k"])).toMatch(marksOfKey);
+    const walks = [
+      [plan(FIFO_HEADS_SQL.after, ["e", "k", 0]), "SEARCH deliveries USING INDEX deliveries_fifo_key (endpoint_id=? AND fifo_key=? AND seq>?)"],
+      [plan(FIFO_HEADS_SQL.nextLeftKey, ["e", ""]), "SEARCH deliveries USING INDEX deliveries_fifo_marks (endpoint_id=? AND fifo_key>?)"],
+      [plan(FIFO_HEADS_SQL.nextWaitingKey, ["", ""]), "SEARCH deliveries USING COVERING INDEX deliveries_fifo_marks ((endpoint_id,fifo_key)>(?,?))"],
+    ] as const;
+    for (const [p, seek] of walks) {
+      expect(p).toContain(seek);
+      expect(p).not.toContain("TEMP B-TREE");
+    }
+    // At ingest, a FIFO row's key is looked up the same way.
+    expect(plan(`SELECT ${newRowMark("?1", "?2", "?3")}`, ["e", "k", "pending"])).toMatch(marksOfKey);
   });
 
   it("finds the endpoints with pending rows by skipping through the due index, one seek each", () => {

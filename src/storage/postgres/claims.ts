@@ -25,9 +25,14 @@ const LEASE = `UPDATE deliveries d SET status = 'in_flight', updated_at = $2, le
   FROM picked, events e WHERE d.seq = picked.seq AND e.id = d.event_id
   RETURNING ${LEASED}`;
 
-/** The heads of an endpoint's FIFO keys: a key whose head is in flight or not due yields nothing. */
+/**
+ * The heads of an endpoint's FIFO keys: a key whose head is not due yields
+ * nothing, and so does a key with any row in flight, so that an older row
+ * retried by hand while the head runs waits for it (one attempt per key at a time).
+ */
 const FIFO_HEADS = `SELECT MIN(seq) FROM deliveries
-  WHERE endpoint_id = $1 AND fifo_key IS NOT NULL AND status IN ('pending', 'in_flight') GROUP BY fifo_key`;
+  WHERE endpoint_id = $1 AND fifo_key IS NOT NULL AND status IN ('pending', 'in_flight') GROUP BY fifo_key
+  HAVING bool_and(status = 'pending')`;
 
 /** Parameters: endpoint, now, limit, owner, expiry. */
 export const PG_CLAIM_SQL = {

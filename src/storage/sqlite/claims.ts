@@ -42,9 +42,8 @@ export class SqliteClaims implements ClaimStore {
   }
 
   async nextDueAt(endpointId: string, fifo: boolean): Promise<number | null> {
-    if (fifo) return this.#claims.fifoNextDueAt(endpointId);
-    // A limit of 0 reads one row: the earliest pending, due or not.
-    return this.#claims.due({ endpointId, fifo: false, limit: 0 }, Number.NEGATIVE_INFINITY).next ?? null;
+    // A limit of 0 reads one row: the earliest pending (for FIFO, head), due or not.
+    return this.#claims.due({ endpointId, fifo, limit: 0 }, Number.NEGATIVE_INFINITY).next;
   }
 
   async dueEndpoints(): Promise<{ id: string; at: number }[]> {

@@ -1,4 +1,8 @@
-/** FIFO: one head per key; a failing head blocks its key, a cancelled head frees it, a requeued head is first again. */
+/**
+ * FIFO: one head per key; a failing head blocks its key, a failed or cancelled
+ * head frees it, a requeued head is first again, and a row retried by hand
+ * never runs beside its key's head.
+ */
 import { expect, it } from "bun:test";
 import { NO_UPPER_SEQ } from "../../../src/outbox/delivery-filter";
 import { attempt, delivered, ids, ingest, NOW, request, retryAt } from "./fixtures";
@@ -47,6 +51,23 @@ describeStorage("FIFO", (fx) => {
     expect(await s.claims.claim(fifo(10), NOW + 3)).toEqual([]);
     expect(await s.endpointStates.releaseHeld("f", NOW + 4)).toBe(2);
     expect(ids(await s.claims.claim(fifo(10), NOW + 5))).toEqual(["h"]);
+  });
+
+  it("lets a failed head stop blocking its key, and keeps a row retried by hand behind the head in flight", async () => {
+    const s = await fx.open();
+    await ingest(s, ...["a1", "a2", "a3"].map((id) => ({ id, endpoints: ["f"], fifo: true, orderingKey: "a" })));
+    const [a1] = await s.claims.claim(fifo(10), NOW);
+    await s.outcomes.record([attempt(a1!, NOW + 1, { status: "failed", nextAttemptAt: null })], null);
+    const [a2] = await s.claims.claim(fifo(10), NOW + 2);
+    expect(a2!.eventId).toBe("a2");
+    expect(await s.controls.retry(a1!.seq, NOW + 3, () => "pending")).toBe("done");
+    // a1 is older, but a2's attempt runs: one attempt per key at a time.
+    expect(await s.claims.claim(fifo(10), NOW + 4)).toEqual([]);
+    await s.outcomes.record([attempt(a2!, NOW + 5, delivered)], null);
+    const [again] = await s.claims.claim(fifo(10), NOW + 6);
+    expect(again!.eventId).toBe("a1");
+    await s.outcomes.record([attempt(again!, NOW + 7, delivered)], null);
+    expect(ids(await s.claims.claim(fifo(10), NOW + 8))).toEqual(["a3"]);
   });
 
   it("hands a head whose lease was reaped out again before the rest of its key", async () => {
