@@ -54,8 +54,13 @@ const CLAIM_COLUMNS = `d.seq, d.endpoint_id, d.event_id, d.event_type, e.data,
 // One row past the limit, due or not, and no bound on the time: the first
 // row not taken tells when the endpoint is due next, which saves a second
 // query per endpoint and round (with many endpoints, most have one row).
+// `+:endpoint` changes neither the plan nor the answer, but with a bare
+// parameter compared by = in a statement with an ORDER BY, each run took
+// several times longer in the SQLite bun ships, as if prepared again at each
+// binding (a claim of 32 rows: 221 → 141 us; the same holds for the FIFO
+// hand-on in outbox/fifo-heads.ts).
 const due = (heads: string) => `SELECT ${CLAIM_COLUMNS}, d.next_attempt_at FROM deliveries d JOIN events e ON e.id = d.event_id
-    WHERE d.endpoint_id = :endpoint AND ${heads}d.status = 'pending'
+    WHERE d.endpoint_id = +:endpoint AND ${heads}d.status = 'pending'
     ORDER BY d.next_attempt_at LIMIT :limit + 1`;
 
 /** The claim-path statements, exported so a test can check each one's query plan. */
