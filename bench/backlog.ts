@@ -6,7 +6,10 @@
  *
  *   build — `count` events of 1 KB, one pending delivery each for `endpoint`,
  *           due a year from now so the daemon leaves them pending while
- *           ingest is measured beside them;
+ *           ingest is measured beside them; with `held`, the endpoint is
+ *           disabled and the deliveries held instead (a backlog that drains
+ *           when it is enabled), and with `keys`, the endpoint is FIFO and
+ *           the events take the keys in turn (marked as migration 008 does);
  *   claim — times `rounds` claims of `limit` rows through the daemon's own
  *           Claims class, with the clock set past the backlog's due time so
  *           every row is due.
@@ -19,6 +22,7 @@ import { dirname } from "node:path";
 import { migrate } from "../src/db/migrate";
 import { openDatabase } from "../src/db/open";
 import { Claims } from "../src/outbox/claims";
+import { FifoHeads } from "../src/outbox/fifo-heads";
 import { eventBody } from "./event";
 import { round } from "./stats";
 
@@ -27,11 +31,15 @@ interface Options {
   readonly path: string;
   readonly endpoint: string;
   readonly count?: number;
+  readonly held?: boolean;
+  readonly keys?: number;
   readonly limit?: number;
   readonly rounds?: number;
 }
 
 const YEAR_MS = 365 * 86_400_000;
+/** The ordering key of the i-th event given the parameters (keys, keys): none when keys is 0. */
+const KEY_OF_I = "CASE WHEN ? > 0 THEN printf('key%d', i % ?) END";
 
 const options = JSON.parse(process.argv[2] ?? "{}") as Options;
 
@@ -52,15 +60,20 @@ if (options.mode === "build") {
   db.transaction(() => {
     db.run(
       `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
-       INSERT INTO events (id, type, data, created_at) SELECT printf('evt_backlog%015d', i), 'bench.backlog', ?, ? FROM n`,
-      [count, data, now],
+       INSERT INTO events (id, type, data, ordering_key, created_at)
+       SELECT printf('evt_backlog%015d', i), 'bench.backlog', ?, ${KEY_OF_I}, ? FROM n`,
+      [count, data, options.keys ?? 0, options.keys ?? 1, now],
     );
     db.run(
       `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
-       INSERT INTO deliveries (event_id, endpoint_id, event_type, status, next_attempt_at, created_at, updated_at)
-       SELECT printf('evt_backlog%015d', i), ?, 'bench.backlog', 'pending', ? + i, ?, ? FROM n`,
-      [count, options.endpoint, now + YEAR_MS, now, now],
+       INSERT INTO deliveries (event_id, endpoint_id, event_type, fifo_key, status, next_attempt_at, created_at, updated_at)
+       SELECT printf('evt_backlog%015d', i), ?, 'bench.backlog', ${KEY_OF_I}, ?, ? + i, ?, ? FROM n`,
+      [count, options.endpoint, options.keys ?? 0, options.keys ?? 1, options.held ? "held" : "pending", now + YEAR_MS, now, now],
     );
+    if (options.keys) new FifoHeads(db).markFronts(options.endpoint);
+    if (options.held) {
+      db.run("INSERT INTO endpoint_state (endpoint_id, state, disabled_reason) VALUES (?, 'disabled', 'held for the benchmark')", [options.endpoint]);
+    }
   }).immediate();
   db.run("PRAGMA journal_mode = WAL");
   db.close();

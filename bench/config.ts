@@ -28,6 +28,8 @@ export interface DeliverySettings {
    */
   readonly firstAttempt: string;
   readonly maxInFlight: number;
+  /** `fifo` orders each endpoint's deliveries per ordering key; unordered when absent. */
+  readonly ordering?: "fifo";
 }
 
 export interface BenchEndpoints extends DeliverySettings {
@@ -51,7 +53,7 @@ export function benchConfig(port: number, dbPath: string, endpoints: BenchEndpoi
     retry: [${endpoints.firstAttempt}, 5s, 5m]
     jitter: 0%
     max_in_flight: ${endpoints.maxInFlight}
-`,
+${endpoints.ordering ? `    ordering: ${endpoints.ordering}\n` : ""}`,
   ).join("");
   return `${common(port, dbPath, options)}endpoints:
 ${list}`;

@@ -6,6 +6,7 @@
  * ceilings drift with it.
  */
 import type { CpuComparison } from "./cpu";
+import type { DrainFigure } from "./fifo-drain";
 import { round, type Summary } from "./stats";
 
 export interface Figures {
@@ -69,6 +70,8 @@ export interface Figures {
     directRounds: number[];
     interfaceRounds: number[];
   };
+  /** A held backlog drained once its endpoint is enabled, FIFO beside unordered (bench/fifo-drain.ts). */
+  readonly fifoDrain: DrainFigure;
   /** The dashboard: its size, and how soon it is usable in Chromium (bench/ui-load.ts). */
   readonly dashboard: { gzipKb: number; signInMs: number; overviewMs: number } | null;
   /** Many endpoints: created over the API and measured beside one endpoint, and seeded for start-up, idle cost, memory and pages. */
@@ -124,6 +127,7 @@ export function targets(f: Figures): Target[] {
   const e2eRatio = ratio(f.endToEnd.deliveriesPerSec, f.ceilings.bareFetch.rps);
   const backlogRatio = ratio(f.backlog.ingest.rps, f.backlog.emptyIngest.rps);
   const busyRatio = ratio(f.endToEnd.busyIngest.rps, f.endToEnd.busyIngest.bareServerRps);
+  const drainRatio = ratio(f.fifoDrain.fifoPerSec, f.fifoDrain.unorderedPerSec);
   return [
     { name: "durable ingest / bare server", value: ingestRatio, goal: ">= 0.30", met: ingestRatio >= 0.3 },
     { name: "end-to-end deliveries / bare fetch", value: e2eRatio, goal: ">= 0.40", met: e2eRatio >= 0.4 },
@@ -132,6 +136,7 @@ export function targets(f: Figures): Target[] {
     { name: `ingest->receiver p99 at ${f.latency.rate}/s (ms)`, value: f.latency.ingestToReceiver.p99, goal: "< 10", met: f.latency.ingestToReceiver.p99 < 10 },
     { name: "ingest with 1M pending / empty", value: backlogRatio, goal: ">= 0.90", met: backlogRatio >= 0.9 },
     { name: "RSS with 1M pending (MB)", value: f.memory.backlogLoadMb, goal: "< 150", met: f.memory.backlogLoadMb < 150 },
+    { name: `drain of ${drainRows(f.fifoDrain)} held, FIFO over ${f.fifoDrain.keys.toLocaleString("en")} keys / unordered`, value: drainRatio, goal: ">= 0.80", met: drainRatio >= 0.8 },
     { name: "start-up to /readyz (ms)", value: f.startup.medianMs, goal: "< 150", met: f.startup.medianMs < 150 },
     {
       name: `24 h stats with ${(f.stats.attempts / 1e6).toFixed(0)}M attempts stored, max of relay and endpoint p50 (ms)`,
@@ -169,6 +174,7 @@ type Row = [figure: string, hookrelay: string, ceiling: string, ratio: string];
 const ms = (s: Summary) => `${s.p50} / ${s.p99} ms`;
 const per = (n: number, unit = "/s") => `${Math.round(n).toLocaleString("en")}${unit}`;
 const r = (a: number, b: number) => (Number.isFinite(a / b) ? (a / b).toFixed(2) : "-");
+const drainRows = (d: DrainFigure) => (d.rows >= 1e6 ? `${d.rows / 1e6}M` : d.rows.toLocaleString("en"));
 
 function endpointCountRows({ api, seeded }: Figures["endpointCount"]): Row[] {
   const n = api.count.toLocaleString("en");
@@ -202,6 +208,12 @@ export function printTable(f: Figures): void {
     ["  ingest answer p50 / p99", ms(f.latency.ingestAnswer), ms(c.bareServer.latency), ""],
     ["ingest, 1M pending", per(f.backlog.ingest.rps), `${per(f.backlog.emptyIngest.rps)} empty`, r(f.backlog.ingest.rps, f.backlog.emptyIngest.rps)],
     [`  claim ${f.backlog.claim.limit} of 1M, p50 / max`, `${f.backlog.claim.p50Ms} / ${f.backlog.claim.maxMs} ms`, "", ""],
+    [
+      `drain of ${drainRows(f.fifoDrain)} held, FIFO over ${f.fifoDrain.keys.toLocaleString("en")} keys`,
+      per(f.fifoDrain.fifoPerSec),
+      `${per(f.fifoDrain.unorderedPerSec)} unordered`,
+      r(f.fifoDrain.fifoPerSec, f.fifoDrain.unorderedPerSec),
+    ],
     ["RSS idle", `${f.memory.idleMb} MB`, `${c.bareServer.rssIdleMb} MB bare server`, r(f.memory.idleMb, c.bareServer.rssIdleMb)],
     ["RSS under load", `${Math.max(f.memory.ingestMb, f.memory.endToEndMb)} MB`, `${c.bareServer.rssLoadMb} MB bare server`, r(Math.max(f.memory.ingestMb, f.memory.endToEndMb), c.bareServer.rssLoadMb)],
     ["RSS with 1M pending, idle / load", `${f.memory.backlogIdleMb} / ${f.memory.backlogLoadMb} MB`, "", ""],

@@ -52,6 +52,10 @@ const E2E_MAX_IN_FLIGHT = 63;
 const LATENCY_RATE = 1_000;
 const LATENCY_SECONDS = 15;
 const BACKLOG = 1_000_000;
+/** The FIFO drain (issue 11): this many held deliveries over this many keys, FIFO beside unordered. */
+const DRAIN_ROWS = 1_000_000;
+const DRAIN_KEYS = 1_000;
+const DRAIN_ROUNDS = 3;
 const CLAIM_BATCH = 64;
 const STARTS = 5;
 /** Attempts whose rollups the stats figure reads over (the issue's 10M), and the endpoints they are spread over. */
@@ -426,6 +430,9 @@ async function main(): Promise<void> {
     rounds: 20,
   });
 
+  log(`FIFO drain: ${DRAIN_ROWS.toLocaleString("en")} held deliveries over ${DRAIN_KEYS.toLocaleString("en")} keys, FIFO beside unordered, ${DRAIN_ROUNDS} alternating rounds`);
+  const fifoDrain = await runScript<Figures["fifoDrain"]>("fifo-drain.ts", { binary: BINARY, dir: runDir(), rows: DRAIN_ROWS, keys: DRAIN_KEYS, rounds: DRAIN_ROUNDS });
+
   log(`${SEEDED_ENDPOINTS.toLocaleString("en")} endpoints over ${SEEDED_TENANTS.toLocaleString("en")} tenants: seeding the database through the daemon's store and sealer`);
   const seedDir = runDir();
   const seed = await runScript<{ seconds: number; middleId: string }>("api-endpoints.ts", {
@@ -518,6 +525,7 @@ async function main(): Promise<void> {
     },
     stats,
     storageSqlite,
+    fifoDrain,
     dashboard,
     endpointCount: {
       api: {
