@@ -128,8 +128,8 @@ export class EndpointStore {
   /** Gives rows created before the endpoint switched to `ordering: fifo` their key, so they queue too. */
   assignFifoKeys(id: string): void {
     this.#tx.immediate(() => {
-      this.#assignFifoKeys.run(id);
-      this.#heads.markFronts(id);
+      // Rows that had keys already have their marks; this runs at every start, so it walks the keys only after a switch.
+      if (this.#assignFifoKeys.run(id).changes > 0) this.#heads.markFronts(id);
       return 0;
     });
   }
