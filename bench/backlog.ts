@@ -32,6 +32,8 @@ interface Options {
   readonly endpoint: string;
   readonly count?: number;
   readonly held?: boolean;
+  /** With held: the endpoint's config hash as the daemon stores it, so its start takes the endpoint as unchanged. */
+  readonly configHash?: string;
   readonly keys?: number;
   readonly limit?: number;
   readonly rounds?: number;
@@ -72,7 +74,10 @@ if (options.mode === "build") {
     );
     if (options.keys) new FifoHeads(db).markFronts(options.endpoint);
     if (options.held) {
-      db.run("INSERT INTO endpoint_state (endpoint_id, state, disabled_reason) VALUES (?, 'disabled', 'held for the benchmark')", [options.endpoint]);
+      db.run("INSERT INTO endpoint_state (endpoint_id, state, disabled_reason, config_hash) VALUES (?, 'disabled', 'held for the benchmark', ?)", [
+        options.endpoint,
+        options.configHash ?? null,
+      ]);
     }
   }).immediate();
   db.run("PRAGMA journal_mode = WAL");

@@ -9,6 +9,7 @@
  *
  * usage: bun bench/fifo-drain.ts '{"binary": "dist/hookrelay", "dir": ..., "rows": 50000, "keys": 1000, "rounds": 3}'
  */
+import { Database } from "bun:sqlite";
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ADMIN_TOKEN, benchConfig } from "./config";
@@ -45,15 +46,36 @@ const MAX_IN_FLIGHT = 32;
 const STALL_MS = 30_000;
 const POLL_MS = 20;
 
-/** Deliveries per second draining a copy of `template` once its endpoint is enabled. */
-export async function drainOnce(binary: string, template: string, dir: string, ordering: "fifo" | undefined, rows: number, receiver: Server): Promise<number> {
-  mkdirSync(dir, { recursive: true });
-  copyFileSync(template, join(dir, "hookrelay.db"));
+/** The daemon on `dir`/hookrelay.db, its one endpoint delivering to `receiver`. */
+async function daemonIn(binary: string, dir: string, ordering: "fifo" | undefined, receiver: Server) {
   const port = freePort();
   const configPath = join(dir, "hookrelay.yaml");
   const endpoints = { count: 1, url: `${receiver.url}/hook`, firstAttempt: "0s", maxInFlight: MAX_IN_FLIGHT, ordering };
   writeFileSync(configPath, benchConfig(port, join(dir, "hookrelay.db"), endpoints));
-  const d = await startDaemon(binary, configPath, port, join(dir, "daemon.log"));
+  return startDaemon(binary, configPath, port, join(dir, "daemon.log"));
+}
+
+/**
+ * The hash the daemon stores of the endpoint's config, read from a start on
+ * an empty file. A backlog stored with it starts as an unchanged endpoint; with
+ * none, the start treats it as edited and walks the whole backlog once (the
+ * tenant and FIFO checks of an edit) inside its start-up transaction.
+ */
+export async function configHashOf(binary: string, dir: string, ordering: "fifo" | undefined, receiver: Server): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  await (await daemonIn(binary, dir, ordering, receiver)).stop();
+  const db = new Database(join(dir, "hookrelay.db"), { readonly: true });
+  const row = db.query("SELECT config_hash FROM endpoint_state WHERE endpoint_id = 'ep0'").get() as { config_hash: string };
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+  return row.config_hash;
+}
+
+/** Deliveries per second draining a copy of `template` once its endpoint is enabled. */
+export async function drainOnce(binary: string, template: string, dir: string, ordering: "fifo" | undefined, rows: number, receiver: Server): Promise<number> {
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(template, join(dir, "hookrelay.db"));
+  const d = await daemonIn(binary, dir, ordering, receiver);
   try {
     await fetch(`${receiver.url}/__reset`, { method: "POST", body: JSON.stringify({ latency: false }) });
     const started = performance.now();
@@ -76,18 +98,18 @@ export async function drainOnce(binary: string, template: string, dir: string, o
 }
 
 /** The held backlog a drain starts from, built once per ordering and copied for each round. */
-export async function buildHeld(path: string, rows: number, keys: number | undefined): Promise<void> {
-  await runScript("backlog.ts", { mode: "build", path, endpoint: "ep0", count: rows, held: true, keys });
+export async function buildHeld(path: string, rows: number, keys: number | undefined, configHash: string): Promise<void> {
+  await runScript("backlog.ts", { mode: "build", path, endpoint: "ep0", count: rows, held: true, keys, configHash });
 }
 
 export async function fifoDrain(o: Options): Promise<DrainFigure> {
   const unorderedDb = join(o.dir, "unordered.db");
   const fifoDb = join(o.dir, "fifo.db");
-  await buildHeld(unorderedDb, o.rows, undefined);
-  await buildHeld(fifoDb, o.rows, o.keys);
   const receiver = await startScript("receiver.ts");
   const rounds: DrainRound[] = [];
   try {
+    await buildHeld(unorderedDb, o.rows, undefined, await configHashOf(o.binary, join(o.dir, "hash-unordered"), undefined, receiver));
+    await buildHeld(fifoDb, o.rows, o.keys, await configHashOf(o.binary, join(o.dir, "hash-fifo"), "fifo", receiver));
     for (let i = 0; i < o.rounds; i++) {
       const unordered = await drainOnce(o.binary, unorderedDb, join(o.dir, `unordered-${i}`), undefined, o.rows, receiver);
       const fifo = await drainOnce(o.binary, fifoDb, join(o.dir, `fifo-${i}`), "fifo", o.rows, receiver);
