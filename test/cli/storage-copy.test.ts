@@ -17,6 +17,7 @@ import { createHash } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openDatabase } from "../../src/db/open";
+import { LATEST_SCHEMA } from "../../src/db/migrate";
 import { NO_UPPER_SEQ } from "../../src/outbox/delivery-filter";
 import { loadKeys } from "../../src/sealing/keys";
 import { Sealer } from "../../src/sealing/sealer";
@@ -198,8 +199,8 @@ describePostgres("hookrelay storage copy beside real daemons", (pg) => {
     writeFileSync(f.path, "not a database, but long enough that SQLite reads a header from it: ".repeat(4));
     refused(await copy(f.config), `cannot open the database ${f.path}: file is not a database; nothing was copied`);
     for (const [version, sentence] of [
-      [3, `the database ${f.path} has schema version 3, older than this hookrelay's (7); start this hookrelay's serve on it once so it migrates, stop it, and run the copy again`],
-      [99, `the database ${f.path} has schema version 99, newer than this hookrelay understands (7); run a newer hookrelay`],
+      [3, `the database ${f.path} has schema version 3, older than this hookrelay's (${LATEST_SCHEMA}); start this hookrelay's serve on it once so it migrates, stop it, and run the copy again`],
+      [99, `the database ${f.path} has schema version 99, newer than this hookrelay understands (${LATEST_SCHEMA}); run a newer hookrelay`],
     ] as const) {
       writeFileSync(f.path, "");
       const db = new Database(f.path, { create: true });

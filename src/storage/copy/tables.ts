@@ -1,8 +1,8 @@
 /**
  * @module storage/copy/tables
  * What `storage copy` moves from SQLite into PostgreSQL: every table of the
- * SQLite schema (migrations 001-007), column for column under the same
- * names, read in primary-key order so no read sorts. The few differences
+ * SQLite schema, column for column under the same names but for SQLite's
+ * own bookkeeping (`sqliteOnly`), read in primary-key order so no read sorts. The few differences
  * between the two schemas are spelled out here, in the SQLite query.
  */
 
@@ -19,6 +19,8 @@ export interface CopiedTable {
    * highest value ever handed out, which the sequence is moved past.
    */
   readonly serial?: { readonly column: string; readonly highest: string };
+  /** SQLite columns not copied: what SQLite keeps for its own queries and PostgreSQL finds otherwise. */
+  readonly sqliteOnly?: readonly string[];
 }
 
 export const COPIED_TABLES: readonly CopiedTable[] = [
@@ -40,6 +42,8 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
     // make of it: pending at its due time, to be attempted again by a node.
     from: { status: "CASE status WHEN 'in_flight' THEN 'pending' ELSE status END" },
     order: "seq",
+    // The FIFO head marks (outbox/fifo-heads.ts) index SQLite's claims; PostgreSQL's find each key's head from its rows.
+    sqliteOnly: ["fifo_head"],
     // AUTOINCREMENT remembers seqs handed out and pruned since; none is handed out twice.
     serial: {
       column: "seq",
