@@ -13,7 +13,6 @@ import { Checkpointer } from "./db/checkpointer";
 import { StorageHealth } from "./db/health";
 import { migrate } from "./db/migrate";
 import { openDatabase } from "./db/open";
-import { relaxedSync } from "./db/relaxed-sync";
 import { transactionRunner } from "./db/transaction";
 import { send } from "./delivery/send";
 import { Targets } from "./delivery/targets";
@@ -35,7 +34,6 @@ import { Claims } from "./outbox/claims";
 import { Controls } from "./outbox/controls";
 import { EndpointStore } from "./outbox/endpoint-store";
 import { EventWriter } from "./outbox/event-writer";
-import { Outcomes } from "./outbox/outcomes";
 import { Queries } from "./outbox/queries";
 import { Retention } from "./outbox/retention";
 import { Rollups } from "./outbox/rollups";
@@ -50,6 +48,8 @@ import { loadKeys } from "./sealing/keys";
 import { Sealer } from "./sealing/sealer";
 import { startJobs } from "./scheduler/jobs";
 import { Scheduler } from "./scheduler/scheduler";
+import { randomId } from "./random-id";
+import { sqliteStorage } from "./storage/sqlite/storage";
 import { VERSION } from "./version";
 
 export interface DaemonOptions {
@@ -112,7 +112,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   };
   orClose(() => migrate(db));
   const tx = transactionRunner(db);
-  const relaxed = relaxedSync(db);
+  const storage = sqliteStorage(db, { nodeId: randomId("node_", 16), leaseMs: config.storage.leaseMs });
   // The thread starts while the rest is assembled; it is awaited before the first request is served.
   checkpointerStarting = Checkpointer.start(CHECKPOINT_THREAD_ENTRY, db, config.storage.path, config.storage.sync);
   const health = new StorageHealth(db);
@@ -155,11 +155,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const metrics = createMetrics({ endpoints, backlog, clock, version: VERSION });
   scheduler = new Scheduler(
     {
-      claims,
-      outcomes: new Outcomes(db),
-      rollups,
+      claims: storage.claims,
+      outcomes: storage.outcomes,
       endpoints,
-      outcomeTx: (work) => relaxed(() => tx(work)),
       health,
       send: (req) => send(req, { resolve: (url) => targets.resolve(url, policy) }),
       clock,

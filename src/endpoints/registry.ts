@@ -262,12 +262,6 @@ export class EndpointRegistry {
     return true;
   }
 
-  /** Persists counters changed by recorded attempts (call inside the recording transaction). */
-  saveCounters(id: string): void {
-    const live = this.#live.get(id);
-    if (live) this.#deps.store.save(id, live.state);
-  }
-
   #release(id: string, now: number): void {
     if (this.#deps.store.releaseHeld(id, now) > 0) this.#deps.onReleased(id);
   }

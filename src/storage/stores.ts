@@ -62,19 +62,33 @@ export interface ClaimRequest {
   readonly rateLimit: RateLimit | null;
 }
 
+/** What a claim leased, and what it learned of the rows it left. */
+export interface Claim {
+  readonly leased: LeasedDelivery[];
+  /**
+   * When the endpoint's first pending row not leased falls due (at or before
+   * `now`: more were due than were taken); null when none waits; undefined
+   * when the claim did not read it (ask nextDueAt). Lets a round learn the
+   * next due time without a second query per endpoint.
+   */
+  readonly next: number | null | undefined;
+}
+
 export interface ClaimStore {
   /**
    * Leases up to `limit` of the endpoint's due rows to this node, oldest due
    * first (for FIFO, the due heads of its keys), within its limits. A row is
    * never leased to two holders at once.
    */
-  claim(r: ClaimRequest, now: number): Promise<LeasedDelivery[]>;
+  claim(r: ClaimRequest, now: number): Promise<Claim>;
   /** When the endpoint's next row (for FIFO, its next head) falls due; null when none waits. */
   nextDueAt(endpointId: string, fifo: boolean): Promise<number | null>;
   /** Every endpoint with pending deliveries and when its earliest falls due. */
   dueEndpoints(): Promise<{ id: string; at: number }[]>;
   /** Returns every lease that expired at or before `now` to `pending`; answers how many. */
   reapExpired(now: number): Promise<number>;
+  /** Returns every lease this node holds to `pending`, due as they were (the last step of a drain); answers how many. */
+  releaseOwn(now: number): Promise<number>;
 }
 
 /** One finished attempt, with the lease it ran under. */

@@ -6,7 +6,7 @@
  */
 import type { Database, Statement } from "bun:sqlite";
 import type { Claims } from "../../outbox/claims";
-import type { ClaimRequest, ClaimStore, LeasedDelivery } from "../stores";
+import type { Claim, ClaimRequest, ClaimStore } from "../stores";
 import type { LocalLeases } from "./leases";
 
 export class SqliteClaims implements ClaimStore {
@@ -23,14 +23,15 @@ export class SqliteClaims implements ClaimStore {
     this.#requeue = db.transaction((seqs: readonly number[]) => seqs.reduce((n, seq) => n + this.#requeueOne.run(seq).changes, 0));
   }
 
-  async claim(r: ClaimRequest, now: number): Promise<LeasedDelivery[]> {
+  async claim(r: ClaimRequest, now: number): Promise<Claim> {
     let limit = r.limit;
     if (r.maxInFlight !== null) limit = Math.min(limit, r.maxInFlight - this.#leases.held(r.endpointId));
     if (r.rateLimit !== null) limit = Math.min(limit, this.#leases.tokens(r.endpointId, r.rateLimit, now));
-    if (limit <= 0) return [];
-    const leased = this.#claims.lease(this.#claims.due({ endpointId: r.endpointId, fifo: r.fifo, limit }, now).rows, now);
+    if (limit <= 0) return { leased: [], next: undefined };
+    const due = this.#claims.due({ endpointId: r.endpointId, fifo: r.fifo, limit }, now);
+    const leased = this.#claims.lease(due.rows, now);
     if (r.rateLimit !== null) this.#leases.spend(r.endpointId, leased.length);
-    return leased.map((row) => ({ ...row, lease: this.#leases.grant(row.seq, row.endpointId, now) }));
+    return { leased: leased.map((row) => ({ ...row, lease: this.#leases.grant(row.seq, row.endpointId, now) })), next: due.next };
   }
 
   async nextDueAt(endpointId: string, fifo: boolean): Promise<number | null> {
@@ -44,7 +45,14 @@ export class SqliteClaims implements ClaimStore {
   }
 
   async reapExpired(now: number): Promise<number> {
-    const seqs = this.#leases.expired(now);
+    return this.#requeueLeases(this.#leases.expired(now));
+  }
+
+  async releaseOwn(): Promise<number> {
+    return this.#requeueLeases(this.#leases.expired(Number.POSITIVE_INFINITY));
+  }
+
+  #requeueLeases(seqs: readonly number[]): number {
     if (seqs.length === 0) return 0;
     const n = this.#requeue.immediate(seqs);
     for (const seq of seqs) this.#leases.release(seq);
