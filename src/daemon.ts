@@ -33,9 +33,7 @@ import { Backlog } from "./outbox/backlog";
 import { Claims } from "./outbox/claims";
 import { Controls } from "./outbox/controls";
 import { EndpointStore } from "./outbox/endpoint-store";
-import { EventWriter } from "./outbox/event-writer";
 import { Queries } from "./outbox/queries";
-import { Retention } from "./outbox/retention";
 import { Rollups } from "./outbox/rollups";
 import { createAnnouncements } from "./scheduler/announcements";
 import { ApiEndpoints } from "./endpoints/api-endpoints";
@@ -168,7 +166,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     },
     config.delivery.concurrency,
   );
-  const committer = new GroupCommitter(new EventWriter(db), health, (groups) => scheduler.noteStored(groups));
+  const committer = new GroupCommitter(storage.events, health, (groups) => scheduler.noteStored(groups));
   ingest = new Ingest({
     committer,
     endpoints,
@@ -229,10 +227,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   });
   const checkpointer = await checkpointerStarting;
   const jobs = startJobs({
-    retention: new Retention(db),
+    retention: storage.retention,
     checkpoint: () => checkpointer.checkpoint(),
     storage: () => config.storage,
-    forgetEnded: (now) => sessionStore.pruneEnded(now - FORGET_AFTER_MS) + creates.prune(now - FORGET_AFTER_MS),
+    forgetEnded: async (now) => (await storage.portalSessions.pruneEnded(now - FORGET_AFTER_MS)) + (await storage.endpointCreates.prune(now - FORGET_AFTER_MS)),
     clock,
     log,
     failed: (job) => metrics.jobFailed(job),
@@ -291,7 +289,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       await jobs.stop();
       await checkpointer.close();
       await Promise.all([requests, deliveries]);
-      committer.flushNow();
+      await committer.flushNow();
       // Closes the connections of requests still unanswered: their clients got no 202, so nothing is lost.
       server.stop(true);
       db.close();

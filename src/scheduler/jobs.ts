@@ -11,7 +11,8 @@ import type { Clock } from "../clock";
 import type { Config } from "../config/types";
 import type { Logger } from "../log";
 import type { Checkpoint } from "../db/checkpoint";
-import type { EventCursor, FinishedStatus, Retention } from "../outbox/retention";
+import type { EventCursor, FinishedStatus } from "../outbox/retention";
+import type { RetentionStore } from "../storage/stores";
 import { ROLLUP_RETENTION_MINUTES } from "../stats/window";
 
 /** Rows per pruning transaction: small enough that ingest waits at most a few milliseconds for the lock. */
@@ -28,13 +29,13 @@ export const TIMETABLES: Readonly<Record<JobName, string>> = {
 };
 
 export interface JobDeps {
-  readonly retention: Retention;
+  readonly retention: RetentionStore;
   /** One WAL checkpoint, off the event loop (db/checkpointer.ts). */
   readonly checkpoint: () => Promise<Checkpoint>;
   /** The current storage settings; read at every run, so a reload applies to the next one. */
   readonly storage: () => Pick<Config["storage"], "retentionMs" | "failedRetentionMs">;
   /** Forgets portal sessions and create answers that no longer matter; answers how many. */
-  readonly forgetEnded: (now: number) => number;
+  readonly forgetEnded: (now: number) => Promise<number>;
   readonly clock: Clock;
   readonly log: Logger;
   /** Counts a failed run (hookrelay_job_errors_total{job}). */
@@ -67,7 +68,7 @@ export interface PruneOptions {
  * and attempt rollups no stats window reads any more (stats/window.ts).
  */
 export async function pruneExpired(
-  retention: Retention,
+  retention: RetentionStore,
   storage: Pick<Config["storage"], "retentionMs" | "failedRetentionMs">,
   now: number,
   options: PruneOptions = {},
@@ -75,10 +76,10 @@ export async function pruneExpired(
   const pause = options.pause ?? (() => Promise.resolve());
   const stopping = options.stopping ?? (() => false);
   /** Runs `batch` until it deletes fewer than a full batch; answers the rows deleted. */
-  const drain = async (batch: () => number): Promise<number> => {
+  const drain = async (batch: () => Promise<number>): Promise<number> => {
     let total = 0;
     for (;;) {
-      const n = batch();
+      const n = await batch();
       total += n;
       if (n < PRUNE_BATCH || stopping()) return total;
       await pause();
@@ -91,7 +92,7 @@ export async function pruneExpired(
   let bareEvents = 0;
   let cursor: EventCursor | null = null;
   do {
-    const step = retention.pruneBareEvents(now - storage.retentionMs, cursor, PRUNE_BATCH);
+    const step = await retention.pruneBareEvents(now - storage.retentionMs, cursor, PRUNE_BATCH);
     bareEvents += step.deleted;
     cursor = step.next;
     if (cursor !== null) await pause();
@@ -152,7 +153,7 @@ export function startJobs(deps: JobDeps): Jobs {
       pause: () => new Promise((resolve) => setImmediate(resolve)),
       stopping: () => stopping,
     });
-    const forgotten = deps.forgetEnded(deps.clock.now());
+    const forgotten = await deps.forgetEnded(deps.clock.now());
     const total = counts.delivered + counts.cancelled + counts.failed + counts.bareEvents + counts.rollups + forgotten;
     if (total > 0) deps.log.info("pruned expired history", { ...counts, sessions_and_create_answers: forgotten });
   });

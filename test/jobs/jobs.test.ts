@@ -1,7 +1,7 @@
 /** @module test/jobs/jobs — the croner jobs: they run on their timetable, count their failures, and stop cleanly. */
 import { describe, expect, it } from "bun:test";
 import { createLogger } from "../../src/log";
-import type { Retention } from "../../src/outbox/retention";
+import type { RetentionStore } from "../../src/storage/stores";
 import { type JobName, PRUNE_BATCH, startJobs } from "../../src/scheduler/jobs";
 import { waitFor } from "../helpers/wait";
 
@@ -10,13 +10,13 @@ const STORAGE = { path: ":memory:", retentionMs: 1000, failedRetentionMs: 1000, 
 
 const NOTHING_TO_CHECKPOINT = async () => ({ busy: 0, walPages: 0, checkpointedPages: 0 });
 
-function fakeRetention(overrides: Partial<Retention>): Retention {
+function fakeRetention(overrides: Partial<RetentionStore>): RetentionStore {
   return {
-    pruneDeliveries: () => 0,
-    pruneBareEvents: () => ({ deleted: 0, next: null }),
-    pruneRollups: () => 0,
+    pruneDeliveries: async () => 0,
+    pruneBareEvents: async () => ({ deleted: 0, next: null }),
+    pruneRollups: async () => 0,
     ...overrides,
-  } as unknown as Retention;
+  };
 }
 
 describe("housekeeping jobs", () => {
@@ -31,7 +31,7 @@ describe("housekeeping jobs", () => {
         return { busy: 0, walPages: 0, checkpointedPages: 0 };
       },
       storage: () => STORAGE,
-      forgetEnded: () => 0,
+      forgetEnded: async () => 0,
       clock: { now: () => Date.now() },
       log: createLogger("debug", "json", (l) => logs.push(l)),
       failed: (job) => failures.push(job),
@@ -52,10 +52,10 @@ describe("housekeeping jobs", () => {
     const logs: string[] = [];
     const jobs = startJobs({
       // Always a full batch: the run keeps pruning (and pausing) until the jobs are stopped.
-      retention: fakeRetention({ pruneDeliveries: () => (calls++, PRUNE_BATCH) }),
+      retention: fakeRetention({ pruneDeliveries: async () => (calls++, PRUNE_BATCH) }),
       checkpoint: NOTHING_TO_CHECKPOINT,
       storage: () => (starts++, STORAGE),
-      forgetEnded: () => 0,
+      forgetEnded: async () => 0,
       clock: { now: () => Date.now() },
       log: createLogger("debug", "json", (l) => logs.push(l)),
       failed: () => {},
@@ -74,7 +74,7 @@ describe("housekeeping jobs", () => {
       retention: fakeRetention({}),
       checkpoint: NOTHING_TO_CHECKPOINT,
       storage: () => STORAGE,
-      forgetEnded: () => 0,
+      forgetEnded: async () => 0,
       clock: { now: () => Date.now() },
       log: createLogger("error", "json", () => {}),
       failed: () => {},
