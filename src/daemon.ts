@@ -29,18 +29,13 @@ import { createMetrics, type Metrics } from "./metrics/metrics";
 import { metricsRoutes } from "./metrics/routes";
 import { createAddressPolicy } from "./net/policy";
 import { dnsLookup, type Lookup } from "./net/resolve";
-import { Backlog } from "./outbox/backlog";
 import { Claims } from "./outbox/claims";
-import { Controls } from "./outbox/controls";
 import { EndpointStore } from "./outbox/endpoint-store";
-import { Queries } from "./outbox/queries";
-import { Rollups } from "./outbox/rollups";
 import { createAnnouncements } from "./scheduler/announcements";
 import { ApiEndpoints } from "./endpoints/api-endpoints";
 import { EndpointRegistry } from "./endpoints/registry";
 import { ApiEndpointStore } from "./outbox/api-endpoint-store";
 import { EndpointCreateStore } from "./outbox/endpoint-create-store";
-import { PortalSessionStore } from "./outbox/portal-session-store";
 import { PortalSessions } from "./portal/sessions";
 import { loadKeys } from "./sealing/keys";
 import { Sealer } from "./sealing/sealer";
@@ -145,12 +140,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       policy,
     }),
   });
-  const sessionStore = new PortalSessionStore(db);
-  const sessions = new PortalSessions(sessionStore);
+  const sessions = new PortalSessions(storage.portalSessions);
   const targets = new Targets(options.lookup ?? dnsLookup, () => clock.now());
-  const backlog = new Backlog(db);
-  const rollups = new Rollups(db);
-  const metrics = createMetrics({ endpoints, backlog, clock, version: VERSION });
+  const metrics = createMetrics({ endpoints, backlog: storage.backlog, clock, version: VERSION });
   scheduler = new Scheduler(
     {
       claims: storage.claims,
@@ -208,10 +200,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         endpoints,
         apiEndpoints,
         sessions,
-        queries: new Queries(db),
-        controls: new Controls(db, tx),
-        backlog,
-        rollups,
+        queries: storage.queries,
+        controls: storage.controls,
+        backlog: storage.backlog,
+        rollups: storage.rollups,
         ingest,
         clock,
         noteDue: (id) => scheduler.noteDue(id, clock.now()),

@@ -16,7 +16,7 @@ import { HttpError } from "../http/errors";
 import { EVENT_ID_PATTERN } from "../ingest/schema";
 import { adminGroup, principalOf, scopeOf, TENANT_SECURITY } from "./access";
 import type { AdminDeps } from "./deps";
-import { renderRegistered } from "./endpoint-view";
+import { NO_BACKLOG, renderEndpoint, renderRegistered } from "./endpoint-view";
 import { IdParams } from "./params";
 import { CreatedEndpoint, Endpoint, RotatedSecret } from "./shapes";
 import { iso } from "./render";
@@ -65,7 +65,7 @@ export function endpointWriteRoutes(deps: AdminDeps) {
         if (principal.kind === "tenant") onlyTenantKeys(input, ["tenant"]);
         const key = request.headers.get("idempotency-key");
         if (key !== null && !ID_RE.test(key)) throw new HttpError(400, "invalid_idempotency_key", "Idempotency-Key must match [A-Za-z0-9_-]{1,128}");
-        const created = deps.apiEndpoints.create(input, scopeOf(request), key, deps.clock.now(), (e) => renderRegistered(deps, e));
+        const created = deps.apiEndpoints.create(input, scopeOf(request), key, deps.clock.now(), (e) => renderEndpoint(e, NO_BACKLOG));
         set.status = created.status;
         return created.body as typeof CreatedEndpoint.static;
       },

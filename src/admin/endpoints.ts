@@ -54,8 +54,8 @@ export function endpointRoutes(deps: AdminDeps) {
     )
     .get(
       "/v1/endpoints/:id",
-      ({ params, request }) => {
-        const found = viewEndpoint(deps, params.id, scopeOf(request));
+      async ({ params, request }) => {
+        const found = await viewEndpoint(deps, params.id, scopeOf(request));
         if (!found) throw unknownEndpoint(params.id);
         return found;
       },
@@ -85,7 +85,7 @@ export function endpointRoutes(deps: AdminDeps) {
         const live = registered(deps, params.id, scopeOf(request));
         const tenant = live.config.tenant;
         const event = await deps.ingest.emit(TEST_EVENT_TYPE, { test: true, endpoint_id: params.id }, [params.id], true, tenant);
-        const row = deps.queries.deliveryOf(event.id, params.id);
+        const row = await deps.queries.deliveryOf(event.id, params.id);
         // emit() with an explicit endpoint list always creates its delivery; the boundary logs it if not.
         if (!row) throw new Error(`test event ${event.id} was stored without a delivery to ${params.id}`);
         return { event_id: event.id, delivery_id: deliveryId(row.seq) };
