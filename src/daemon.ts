@@ -11,9 +11,7 @@ import { type Clock, systemClock } from "./clock";
 import type { Config } from "./config/types";
 import { Checkpointer } from "./db/checkpointer";
 import { StorageHealth } from "./db/health";
-import { migrate } from "./db/migrate";
 import { openDatabase } from "./db/open";
-import { transactionRunner } from "./db/transaction";
 import { send } from "./delivery/send";
 import { Targets } from "./delivery/targets";
 import { createApp } from "./http/app";
@@ -30,12 +28,9 @@ import { metricsRoutes } from "./metrics/routes";
 import { createAddressPolicy } from "./net/policy";
 import { dnsLookup, type Lookup } from "./net/resolve";
 import { Claims } from "./outbox/claims";
-import { EndpointStore } from "./outbox/endpoint-store";
 import { createAnnouncements } from "./scheduler/announcements";
 import { ApiEndpoints } from "./endpoints/api-endpoints";
 import { EndpointRegistry } from "./endpoints/registry";
-import { ApiEndpointStore } from "./outbox/api-endpoint-store";
-import { EndpointCreateStore } from "./outbox/endpoint-create-store";
 import { PortalSessions } from "./portal/sessions";
 import { loadKeys } from "./sealing/keys";
 import { Sealer } from "./sealing/sealer";
@@ -60,7 +55,7 @@ export interface Daemon {
   /** The relay's metrics: reload outcome and housekeeping failures are reported through it. */
   readonly metrics: Metrics;
   /** Applies a new, already validated config. Listen address and storage path need a restart. */
-  reload(config: Config): void;
+  reload(config: Config): Promise<void>;
   /** Drains: refuse new events, let deliveries in flight finish within the grace period, cut the rest short, close. */
   stop(): Promise<void>;
 }
@@ -95,17 +90,16 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     db.close();
   };
   /** Runs a start-up step that may refuse to start (a newer schema, a taken id, secrets no key opens), closing what is open if it does. */
-  const orClose = <T>(step: () => T): T => {
+  const orClose = async <T>(step: () => T | Promise<T>): Promise<T> => {
     try {
-      return step();
+      return await step();
     } catch (err) {
       void closeAfterRefusal();
       throw err;
     }
   };
-  orClose(() => migrate(db));
-  const tx = transactionRunner(db);
   const storage = sqliteStorage(db, { nodeId: randomId("node_", 16), leaseMs: config.storage.leaseMs });
+  await orClose(() => storage.migrations.migrate());
   // The thread starts while the rest is assembled; it is awaited before the first request is served.
   checkpointerStarting = Checkpointer.start(CHECKPOINT_THREAD_ENTRY, db, config.storage.path, config.storage.sync);
   const health = new StorageHealth(db);
@@ -117,21 +111,20 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   let ingest: Ingest;
   let scheduler: Scheduler;
   const announcements = createAnnouncements((type, data) => ingest.emit(type, data, null), log);
-  const endpoints = new EndpointRegistry({
-    store: new EndpointStore(db),
-    tx,
-    onTransition: announcements.transition,
-    onReleased: (id) => scheduler.noteDue(id, clock.now()),
-  });
-  const keys = orClose(() => loadKeys(config.storage.encryptionKeys, config.storage.path));
-  const apiStore = new ApiEndpointStore(db);
-  const creates = new EndpointCreateStore(db);
+  const endpoints = new EndpointRegistry(
+    {
+      store: storage.endpointStates,
+      onTransition: announcements.transition,
+      onReleased: (id) => scheduler.noteDue(id, clock.now()),
+    },
+    await storage.endpointStates.loadAll(),
+  );
+  const keys = await orClose(() => loadKeys(config.storage.encryptionKeys, config.storage.path));
   const apiEndpoints = new ApiEndpoints({
     registry: endpoints,
-    store: apiStore,
-    creates,
+    store: storage.apiEndpoints,
+    creates: storage.endpointCreates,
     sealer: new Sealer(keys.keys),
-    tx,
     settings: () => ({
       defaults: config.endpointDefaults,
       concurrency: config.delivery.concurrency,
@@ -168,9 +161,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     onIngested: (count) => metrics.eventsIngested(count),
   });
   // API endpoints first: a config that takes one of their ids is refused, naming it.
-  orClose(() => {
-    apiEndpoints.load(clock.now());
-    reportOrphans(endpoints.apply(config.endpoints, clock.now()), log);
+  await orClose(async () => {
+    await apiEndpoints.load(clock.now());
+    reportOrphans(await endpoints.apply(config.endpoints, clock.now()), log);
   });
   // Loading the endpoints read every row of api_endpoints through SQLite's
   // page cache and parsed each into temporaries. Both are let go now, before
@@ -248,7 +241,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     url,
     db,
     metrics,
-    reload(next) {
+    async reload(next) {
       if (next.server.host !== config.server.host || next.server.port !== config.server.port) {
         log.warn("server.listen changed; restart hookrelay to listen on the new address");
       }
@@ -257,13 +250,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         log.warn("storage encryption keys changed; restart hookrelay to seal secrets under the new key");
       }
       // First, as it may refuse the config (an id the endpoint API owns) before anything changed.
-      const orphans = endpoints.apply(next.endpoints, clock.now());
+      const orphans = await endpoints.apply(next.endpoints, clock.now());
       const defaultsChanged = JSON.stringify(next.endpointDefaults) !== JSON.stringify(config.endpointDefaults);
       config = next;
       policy = createAddressPolicy(next.network.allow);
       log.configure(next.log.level, next.log.format);
       // Endpoints from the API inherit defaults: like the file's, so a change of them reaches them too.
-      if (defaultsChanged) apiEndpoints.load(clock.now());
+      if (defaultsChanged) await apiEndpoints.load(clock.now());
       reportOrphans(orphans, log);
       scheduler.configure(next.delivery.concurrency);
       metrics.configReloaded(true);

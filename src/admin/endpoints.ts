@@ -63,18 +63,18 @@ export function endpointRoutes(deps: AdminDeps) {
     )
     .post(
       "/v1/endpoints/:id/enable",
-      ({ params, request }) => {
+      async ({ params, request }) => {
         const live = switchable(deps, params.id, scopeOf(request));
-        if (deps.endpoints.enable(params.id, deps.clock.now())) deps.noteDue(params.id);
+        if (await deps.endpoints.enable(params.id, deps.clock.now())) deps.noteDue(params.id);
         return renderRegistered(deps, live);
       },
       { parse: "none", params: IdParams, response: { 200: Endpoint }, detail: doc("Enable: reset failure counters, release held deliveries", "enableEndpoint") },
     )
     .post(
       "/v1/endpoints/:id/disable",
-      ({ params, request }) => {
+      async ({ params, request }) => {
         const live = switchable(deps, params.id, scopeOf(request));
-        deps.endpoints.disable(params.id, "disabled", REASON_OPERATOR, deps.clock.now());
+        await deps.endpoints.disable(params.id, "disabled", REASON_OPERATOR, deps.clock.now());
         return renderRegistered(deps, live);
       },
       { parse: "none", params: IdParams, response: { 200: Endpoint }, detail: doc("Disable: hold new and pending deliveries", "disableEndpoint") },

@@ -63,8 +63,8 @@ export const serve: Command = async (argv, io) => {
     process.once("SIGTERM", () => resolve());
     process.once("SIGINT", () => resolve());
   });
-  let reload: ((why: string) => void) | null = null;
-  const onHup = () => reload?.("SIGHUP");
+  let reload: ((why: string) => Promise<boolean>) | null = null;
+  const onHup = () => void reload?.("SIGHUP");
   process.on("SIGHUP", onHup);
 
   let daemon;
@@ -84,7 +84,7 @@ export const serve: Command = async (argv, io) => {
     log,
     outcome: (ok) => running.metrics.configReloaded(ok),
   });
-  const watcher = path === null ? null : watchConfigFile(path, loadedText, () => reload?.("config file changed"));
+  const watcher = path === null ? null : watchConfigFile(path, loadedText, () => void reload?.("config file changed"));
   await stopRequested;
   watcher?.close();
   process.off("SIGHUP", onHup);

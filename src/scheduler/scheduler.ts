@@ -355,7 +355,7 @@ export class Scheduler {
       if (!results[i]!.recorded) continue;
       const id = j.attempt.endpointId;
       if (j.retryAt !== null) this.#due.note(id, j.retryAt);
-      if (j.disable !== null) this.#deps.endpoints.disable(id, "auto_disabled", j.disable, j.attempt.finishedAt);
+      if (j.disable !== null) await this.#deps.endpoints.disable(id, "auto_disabled", j.disable, j.attempt.finishedAt);
       if (j.deadLetter) deadLetters.push(j.deadLetter);
     }
     deadLetters.forEach(this.#deps.onDeadLetter);

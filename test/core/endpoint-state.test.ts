@@ -61,7 +61,7 @@ describe("endpoint state", () => {
     for (let n = 2; n <= 5; n++) await relay.post("/v1/events", { type: "a.b", data: { n } });
     const fixed = startReceiver();
     defer(() => fixed.close());
-    relay.reload(configYaml(tmp.dir, endpointYaml(fixed.url, "    disable_after: 1")));
+    await relay.reload(configYaml(tmp.dir, endpointYaml(fixed.url, "    disable_after: 1")));
     const reqs = await fixed.waitForRequests(5);
     expect(reqs.map((r) => JSON.parse(r.body).data.n)).toEqual([1, 2, 3, 4, 5]);
     expect(endpointState(relay).state).toBe("active");
@@ -100,10 +100,10 @@ describe("endpoint state", () => {
     events: ["*"]
     secret: ${SECRET}`,
     );
-    relay.reload(withoutMain);
+    await relay.reload(withoutMain);
     await waitFor("held", () => statuses(relay)[0] === "held");
     receiver.reply(() => new Response("ok"));
-    relay.reload(configYaml(tmp.dir, endpointYaml(receiver.url)));
+    await relay.reload(configYaml(tmp.dir, endpointYaml(receiver.url)));
     await waitFor("delivered", () => statuses(relay)[0] === "delivered");
   });
 
@@ -112,7 +112,7 @@ describe("endpoint state", () => {
     await relay.post("/v1/events", { type: "a.b", data: {} });
     expect(statuses(relay)).toEqual(["held"]);
     expect(endpointState(relay).state).toBe("disabled");
-    relay.reload(configYaml(tmp.dir, endpointYaml(receiver.url)));
+    await relay.reload(configYaml(tmp.dir, endpointYaml(receiver.url)));
     await receiver.waitForRequests(1);
     await waitFor("delivered", () => statuses(relay)[0] === "delivered");
   });

@@ -57,7 +57,7 @@ export interface InProcessRelay {
   /** Requests with the admin token. */
   admin(method: string, path: string, body?: unknown): Promise<Response>;
   /** Replaces the config (as SIGHUP would after editing the file). */
-  reload(yaml: string): void;
+  reload(yaml: string): Promise<void>;
   stop(): Promise<void>;
 }
 
