@@ -11,7 +11,8 @@ import { type Clock, systemClock } from "./clock";
 import type { Config } from "./config/types";
 import { Checkpointer } from "./db/checkpointer";
 import { StorageHealth } from "./db/health";
-import { openDatabase } from "./db/open";
+import { SchemaTooNewError } from "./db/migrate";
+import { openDatabase, StorageOpenError } from "./db/open";
 import { send } from "./delivery/send";
 import { Targets } from "./delivery/targets";
 import { createApp } from "./http/app";
@@ -37,7 +38,10 @@ import { Sealer } from "./sealing/sealer";
 import { startJobs } from "./scheduler/jobs";
 import { Scheduler } from "./scheduler/scheduler";
 import { randomId } from "./random-id";
+import { postgresStorage } from "./storage/postgres/storage";
+import { Reachability } from "./storage/reachability";
 import { sqliteStorage } from "./storage/sqlite/storage";
+import { redactUrl, scrubUrl } from "./storage/url";
 import { VERSION } from "./version";
 
 export interface DaemonOptions {
@@ -51,7 +55,8 @@ export interface DaemonOptions {
 export interface Daemon {
   /** Base URL the API listens on, e.g. http://127.0.0.1:8787. */
   readonly url: string;
-  readonly db: Database;
+  /** The SQLite database; null on PostgreSQL. */
+  readonly db: Database | null;
   /** The relay's metrics: reload outcome and housekeeping failures are reported through it. */
   readonly metrics: Metrics;
   /** Applies a new, already validated config. Listen address and storage path need a restart. */
@@ -72,6 +77,12 @@ const CHECKPOINT_THREAD_ENTRY = new URL("./db/checkpoint-thread.ts", import.meta
 /** Portal sessions and create answers are forgotten this long after they stop mattering. */
 const FORGET_AFTER_MS = 86_400_000;
 
+/**
+ * How often a node on PostgreSQL checks the database for due rows it heard
+ * nothing of: a wake-up from another node is lost with a dropped connection.
+ */
+const POLL_BACKSTOP_MS = 5_000;
+
 /** How long a drain waits for requests already being answered, at most (and never past the grace). */
 const REQUEST_DRAIN_MS = 2_000;
 
@@ -83,11 +94,16 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   let policy = createAddressPolicy(config.network.allow);
   let draining = false;
 
-  const db = openDatabase(config.storage.path, { sync: config.storage.sync });
+  const nodeId = randomId("node_", 16);
+  // SQLite: a file of this node's own. PostgreSQL: a database other nodes may share.
+  const db = config.storage.driver === "sqlite" ? openDatabase(config.storage.path, { sync: config.storage.sync }) : null;
+  const storage = db
+    ? sqliteStorage(db, { nodeId, leaseMs: config.storage.leaseMs })
+    : postgresStorage({ url: config.storage.url!.reveal(), pool: config.storage.pool, nodeId, leaseMs: config.storage.leaseMs });
   let checkpointerStarting: Promise<Checkpointer> | null = null;
   const closeAfterRefusal = async () => {
     await (await checkpointerStarting)?.close();
-    db.close();
+    await storage.close();
   };
   /** Runs a start-up step that may refuse to start (a newer schema, a taken id, secrets no key opens), closing what is open if it does. */
   const orClose = async <T>(step: () => T | Promise<T>): Promise<T> => {
@@ -98,14 +114,24 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       throw err;
     }
   };
-  const storage = sqliteStorage(db, { nodeId: randomId("node_", 16), leaseMs: config.storage.leaseMs });
-  await orClose(() => storage.migrations.migrate());
-  // The thread starts while the rest is assembled; it is awaited before the first request is served.
-  checkpointerStarting = Checkpointer.start(CHECKPOINT_THREAD_ENTRY, db, config.storage.path, config.storage.sync);
-  const health = new StorageHealth(db);
-  const claims = new Claims(db);
-  const requeued = claims.requeueInFlight();
-  if (requeued > 0) log.warn("requeued deliveries left in flight by an earlier stop", { count: requeued });
+  await orClose(async () => {
+    try {
+      await storage.migrations.migrate();
+    } catch (err) {
+      if (db || err instanceof SchemaTooNewError) throw err;
+      const url = config.storage.url!.reveal();
+      throw new StorageOpenError(`cannot reach the database ${redactUrl(url)}: ${scrubUrl(err instanceof Error ? err.message : String(err), url)}`);
+    }
+  });
+  if (db) {
+    // The thread starts while the rest is assembled; it is awaited before the first request is served.
+    checkpointerStarting = Checkpointer.start(CHECKPOINT_THREAD_ENTRY, db, config.storage.path, config.storage.sync);
+    // This node is the file's only user: whatever is in flight was an earlier run's. Elsewhere the reaper
+    // returns such rows once their lease expires, as it cannot tell a dead node from a slow one.
+    const requeued = new Claims(db).requeueInFlight();
+    if (requeued > 0) log.warn("requeued deliveries left in flight by an earlier stop", { count: requeued });
+  }
+  const health = db ? new StorageHealth(db) : new Reachability(() => storage.migrations.schemaVersion());
 
   // `ingest` and `scheduler` exist before any transition or dead letter can be announced.
   let ingest: Ingest;
@@ -148,6 +174,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       random: Math.random,
       observer: metrics.observer,
       onDeadLetter: announcements.deadLetter,
+      ...(db ? {} : { resyncMs: POLL_BACKSTOP_MS }),
     },
     config.delivery.concurrency,
   );
@@ -170,9 +197,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   // serving: with 100,000 endpoints the process otherwise kept ~285 MB for
   // seconds and settled near 250; after this, ~233 MB from the start.
   if (endpoints.count("api") > 0) {
-    db.run("PRAGMA shrink_memory");
+    db?.run("PRAGMA shrink_memory");
     Bun.gc(true);
   }
+  const stopListening = await storage.signals.listen((ids) => {
+    if (ids === null) return scheduler.rescan();
+    for (const id of ids) scheduler.noteDue(id, clock.now());
+  });
   scheduler.configure(config.delivery.concurrency);
   const auth = { tokens: () => config.auth, session: (token: string) => sessions.resolve(token, clock.now()) };
   let publicUrl = "";
@@ -213,7 +244,15 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const checkpointer = await checkpointerStarting;
   const jobs = startJobs({
     retention: storage.retention,
-    checkpoint: () => checkpointer.checkpoint(),
+    checkpoint: checkpointer && (() => checkpointer.checkpoint()),
+    // On SQLite the start-up requeue did the reaper's work: no other node holds leases there.
+    reap: db
+      ? null
+      : async (now) => {
+          const reaped = await storage.claims.reapExpired(now);
+          if (reaped > 0) scheduler.rescan();
+          return reaped;
+        },
     storage: () => config.storage,
     forgetEnded: async (now) => (await storage.portalSessions.pruneEnded(now - FORGET_AFTER_MS)) + (await storage.endpointCreates.prune(now - FORGET_AFTER_MS)),
     clock,
@@ -233,7 +272,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     url,
     endpoints: config.endpoints.length,
     api_endpoints: endpoints.count("api"),
-    database: config.storage.path,
+    database: db ? config.storage.path : redactUrl(config.storage.url!.reveal()),
+    node: nodeId,
     ...(keys.keyFile ? { key_file: keys.keyFile } : {}),
   });
 
@@ -272,12 +312,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         while (server.pendingRequests > 0 && clock.now() < requestsDeadline) await Bun.sleep(10);
       })();
       await jobs.stop();
-      await checkpointer.close();
+      await stopListening();
+      await checkpointer?.close();
       await Promise.all([requests, deliveries]);
       await committer.flushNow();
       // Closes the connections of requests still unanswered: their clients got no 202, so nothing is lost.
       server.stop(true);
-      db.close();
+      await storage.close();
       log.info("stopped");
     },
   };

@@ -50,9 +50,6 @@ export const serve: Command = async (argv, io) => {
     for (const e of first.errors) io.stderr(`${e.toString()}\n`);
     throw new CliError(`the config has ${first.errors.length} error${first.errors.length === 1 ? "" : "s"}; nothing was started`);
   }
-  if (first.config.storage.driver !== "sqlite") {
-    throw new CliError("this build's daemon runs on sqlite only: storage.driver postgres is accepted by `hookrelay check --connect` but not yet by serve");
-  }
   const settings = (c: Config) => logSettings(c, flags, io.isTTY);
   const initial = settings(first.config);
   const log = createLogger(initial.level, initial.format, (line) => io.stdout(line));

@@ -1,6 +1,7 @@
 /**
  * @module scheduler/jobs
- * Housekeeping on croner timetables: retention pruning and the WAL checkpoint.
+ * Housekeeping on croner timetables: retention pruning, and the WAL
+ * checkpoint on SQLite or the reaper of expired leases on PostgreSQL.
  * Each job is named, never overlaps itself (`protect`), reports its own
  * failures (counted per job, logged once) instead of throwing into the timer,
  * and stops in reverse start order, waiting for a run in progress so nothing
@@ -17,7 +18,7 @@ import { ROLLUP_RETENTION_MINUTES } from "../stats/window";
 
 /** Rows per pruning transaction: small enough that ingest waits at most a few milliseconds for the lock. */
 export const PRUNE_BATCH = 500;
-export type JobName = "retention" | "wal_checkpoint";
+export type JobName = "retention" | "wal_checkpoint" | "lease_reaper";
 
 /** When each job runs (croner patterns with seconds). */
 export const TIMETABLES: Readonly<Record<JobName, string>> = {
@@ -26,12 +27,17 @@ export const TIMETABLES: Readonly<Record<JobName, string>> = {
   // Every second: the daemon's connection never checkpoints itself (db/checkpointer.ts), so this keeps
   // the WAL to about a second of writes; with nothing new to copy a run costs next to nothing.
   wal_checkpoint: "* * * * * *",
+  // Every second: a lease that expired is handed out again within a second, and a run with none
+  // expired costs one probe of the leases index.
+  lease_reaper: "* * * * * *",
 };
 
 export interface JobDeps {
   readonly retention: RetentionStore;
-  /** One WAL checkpoint, off the event loop (db/checkpointer.ts). */
-  readonly checkpoint: () => Promise<Checkpoint>;
+  /** One WAL checkpoint, off the event loop (db/checkpointer.ts); null on a database that has none. */
+  readonly checkpoint: (() => Promise<Checkpoint>) | null;
+  /** Returns expired leases to `pending` (ClaimStore.reapExpired), answering how many; null where no other node can hold a lease. */
+  readonly reap: ((now: number) => Promise<number>) | null;
   /** The current storage settings; read at every run, so a reload applies to the next one. */
   readonly storage: () => Pick<Config["storage"], "retentionMs" | "failedRetentionMs">;
   /** Forgets portal sessions and create answers that no longer matter; answers how many. */
@@ -157,10 +163,19 @@ export function startJobs(deps: JobDeps): Jobs {
     const total = counts.delivered + counts.cancelled + counts.failed + counts.bareEvents + counts.rollups + forgotten;
     if (total > 0) deps.log.info("pruned expired history", { ...counts, sessions_and_create_answers: forgotten });
   });
-  start("wal_checkpoint", async () => {
-    const result = await deps.checkpoint();
-    deps.log.debug("wal checkpoint", { ...result });
-  });
+  const { checkpoint, reap } = deps;
+  if (checkpoint) {
+    start("wal_checkpoint", async () => {
+      const result = await checkpoint();
+      deps.log.debug("wal checkpoint", { ...result });
+    });
+  }
+  if (reap) {
+    start("lease_reaper", async () => {
+      const reaped = await reap(deps.clock.now());
+      if (reaped > 0) deps.log.warn("returned deliveries whose lease expired to pending; the node that held them stopped or lost the database", { count: reaped });
+    });
+  }
 
   return {
     async stop() {

@@ -11,7 +11,9 @@
  * retries, releases, and finished attempts of endpoints that had due rows
  * left when they reached their own limit or whose FIFO keys wait on them; it
  * is rebuilt from storage at start-up and checked against it every
- * MAX_SLEEP_MS, in case a note was missed. With many endpoints most have one
+ * `resyncMs` (MAX_SLEEP_MS by default), in case a note was missed, and
+ * whenever storage says rows fell due that no note announced (leases
+ * reaped, another node's ingest). With many endpoints most have one
  * row at a time, so a finish that noted its endpoint every time doubled the
  * claim queries of a round, each answering nothing.
  *
@@ -40,6 +42,12 @@ import { type Completion, cutShortAttempt, type DeadLetter, type DeliveryObserve
 const CLAIM_BATCH = 256;
 /** Longest sleep between rounds: a safety net for clock jumps, not the way retries are found. */
 const MAX_SLEEP_MS = 30_000;
+/**
+ * When an endpoint the store held back (at a limit it counts over every
+ * node) is asked again at the latest: its own recorded outcomes ask sooner,
+ * other nodes' finishing does not tell this one.
+ */
+const HELD_BACK_MS = 250;
 /** Wait before trying again after storage failed during a round. */
 const STORAGE_RETRY_MS = 1_000;
 
@@ -55,6 +63,8 @@ export interface SchedulerDeps {
   readonly random: () => number;
   readonly observer: DeliveryObserver;
   readonly onDeadLetter: (d: DeadLetter) => void;
+  /** How often the heap is checked against storage; shorter where other nodes write (their wake-ups can be lost). */
+  readonly resyncMs?: number;
 }
 
 export class Scheduler {
@@ -77,6 +87,8 @@ export class Scheduler {
   readonly #due = new DueEndpoints();
   /** Endpoints that reached their own limit with due rows perhaps left: their next finished attempt notes them. */
   readonly #saturated = new Set<string>();
+  /** Endpoints the store gave fewer rows than were due and asked for: a recorded outcome of theirs notes them. */
+  readonly #heldBack = new Set<string>();
   /** When the heap was last checked against storage. */
   #resyncedAt = -Infinity;
 
@@ -110,6 +122,12 @@ export class Scheduler {
       }
     }
     if (first !== Infinity) this.wakeAt(first);
+  }
+
+  /** Rows may be due that no note announced: the next round rebuilds the heap from storage. */
+  rescan(): void {
+    this.#resyncedAt = -Infinity;
+    this.wake();
   }
 
   /** Asks for a round on the next turn of the event loop; many calls in one turn make one round. */
@@ -189,7 +207,8 @@ export class Scheduler {
 
   async #dispatch(): Promise<void> {
     const now = this.#deps.clock.now();
-    if (now - this.#resyncedAt >= MAX_SLEEP_MS) await this.#resync(now);
+    const resyncMs = this.#deps.resyncMs ?? MAX_SLEEP_MS;
+    if (now - this.#resyncedAt >= resyncMs) await this.#resync(now);
     // Each endpoint is asked for what it may take of the slots still free
     // once the endpoints before it have claimed, so slots one endpoint has
     // no rows for go to the next: with many endpoints, most have one due row.
@@ -228,9 +247,14 @@ export class Scheduler {
         continue;
       }
       const next = claim.next === undefined ? await this.#deps.claims.nextDueAt(id, fifo) : claim.next;
-      if (next !== null) this.#due.note(id, next);
+      // Rows due, yet fewer came than asked: the store held it to a limit it counts over every node
+      // (its leases not yet recorded, or other nodes'). Asked again now, it would spin this round.
+      if (next !== null && next <= now) {
+        this.#heldBack.add(id);
+        this.#due.note(id, now + HELD_BACK_MS);
+      } else if (next !== null) this.#due.note(id, next);
     }
-    this.#arm(Math.max(Math.min(this.#due.nextAt() ?? Infinity, this.#resyncedAt + MAX_SLEEP_MS), now + 1));
+    this.#arm(Math.max(Math.min(this.#due.nextAt() ?? Infinity, this.#resyncedAt + resyncMs), now + 1));
   }
 
   /** Rebuilds the heap from storage: at start-up, and as a backstop for a note that was missed. */
@@ -354,6 +378,7 @@ export class Scheduler {
       const j = judged[i]!;
       if (!results[i]!.recorded) continue;
       const id = j.attempt.endpointId;
+      if (this.#heldBack.delete(id)) this.#due.note(id, this.#deps.clock.now());
       if (j.retryAt !== null) this.#due.note(id, j.retryAt);
       if (j.disable !== null) await this.#deps.endpoints.disable(id, "auto_disabled", j.disable, j.attempt.finishedAt);
       if (j.deadLetter) deadLetters.push(j.deadLetter);

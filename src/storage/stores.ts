@@ -196,6 +196,17 @@ export interface PortalSessionStore {
   pruneEnded(before: number): Promise<number>;
 }
 
+/** Wake-ups between the nodes of one database. */
+export interface DueSignals {
+  /**
+   * Calls `onDue` with the endpoints another node just gave due deliveries
+   * (its ingest), or null when it did not say which; answers a function that
+   * stops listening. A signal can be lost (a dropped connection), so callers
+   * keep polling storage as a backstop.
+   */
+  listen(onDue: (endpointIds: readonly string[] | null) => void): Promise<() => Promise<void>>;
+}
+
 /** Every store of one driver, over one database. */
 export interface Storage {
   readonly driver: "sqlite" | "postgres";
@@ -214,6 +225,7 @@ export interface Storage {
   readonly apiEndpoints: ApiEndpointStore;
   readonly endpointCreates: EndpointCreateStore;
   readonly portalSessions: PortalSessionStore;
+  readonly signals: DueSignals;
   close(): Promise<void>;
 }
 

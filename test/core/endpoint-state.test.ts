@@ -30,11 +30,11 @@ async function setup(more = "", options: { retry?: string; reply?: Reply } = {})
 }
 
 const statuses = (relay: InProcessRelay) =>
-  (relay.daemon.db.query("SELECT status FROM deliveries WHERE event_type NOT LIKE 'hookrelay.%' ORDER BY seq").all() as { status: string }[]).map(
+  (relay.db.query("SELECT status FROM deliveries WHERE event_type NOT LIKE 'hookrelay.%' ORDER BY seq").all() as { status: string }[]).map(
     (r) => r.status,
   );
 const endpointState = (relay: InProcessRelay) =>
-  relay.daemon.db.query("SELECT * FROM endpoint_state WHERE endpoint_id = 'main'").get() as Record<string, unknown>;
+  relay.db.query("SELECT * FROM endpoint_state WHERE endpoint_id = 'main'").get() as Record<string, unknown>;
 
 describe("endpoint state", () => {
   it("auto-disables after disable_after consecutive failures and holds pending and new deliveries", async () => {
@@ -45,7 +45,7 @@ describe("endpoint state", () => {
     expect(endpointState(relay).consecutive_failures).toBe(2);
     expect(endpointState(relay).disabled_reason).toBe("2 consecutive failed attempts");
     // The delivery whose attempt tripped it is held, keeping the attempts it used.
-    const row = relay.daemon.db.query("SELECT status, attempts FROM deliveries").get() as { status: string; attempts: number };
+    const row = relay.db.query("SELECT status, attempts FROM deliveries").get() as { status: string; attempts: number };
     expect(row).toEqual({ status: "held", attempts: 2 });
     const res = await relay.post("/v1/events", { type: "a.b", data: { n: 2 } });
     expect(res.status).toBe(202);

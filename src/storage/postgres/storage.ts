@@ -16,6 +16,7 @@ import { PostgresOutcomes } from "./outcomes";
 import { PostgresQueries } from "./queries";
 import { PostgresApiEndpoints, PostgresEndpointCreates, PostgresPortalSessions, PostgresRollups } from "./registry";
 import { PostgresRetention } from "./retention";
+import { PostgresSignals } from "./signals";
 
 export interface PostgresOptions extends StorageOptions {
   readonly url: string;
@@ -30,7 +31,7 @@ export function postgresStorage(options: PostgresOptions): Storage {
     driver: "postgres",
     nodeId: options.nodeId,
     migrations: { migrate: () => migrate(sql), schemaVersion: () => schemaVersion(sql) },
-    events: new PostgresEvents(sql),
+    events: new PostgresEvents(sql, options.nodeId),
     claims: new PostgresClaims(sql, options.nodeId, options.leaseMs),
     outcomes: new PostgresOutcomes(sql),
     endpointStates: new PostgresEndpointStates(sql),
@@ -42,6 +43,7 @@ export function postgresStorage(options: PostgresOptions): Storage {
     apiEndpoints: new PostgresApiEndpoints(sql),
     endpointCreates: new PostgresEndpointCreates(sql),
     portalSessions: new PostgresPortalSessions(sql),
+    signals: new PostgresSignals(sql, options.nodeId),
     close: () => sql.close(),
   };
 }

@@ -28,7 +28,10 @@ import { SqliteEndpointStates } from "./endpoint-states";
 import { LocalLeases } from "./leases";
 import { SqliteOutcomes } from "./outcomes";
 
-type Stores = Omit<Storage, "driver" | "nodeId" | "migrations" | "close">;
+type Stores = Omit<Storage, "driver" | "nodeId" | "migrations" | "signals" | "close">;
+
+/** One node: every write is its own, and the writer tells its scheduler itself. */
+const NO_OTHER_NODES = { listen: async () => async () => {} };
 
 /**
  * The stores of a database opened with db/open.ts. Their statements are
@@ -81,6 +84,7 @@ export function sqliteStorage(db: Database, options: StorageOptions): Storage {
     get portalSessions() {
       return built().portalSessions;
     },
+    signals: NO_OTHER_NODES,
     close: async () => db.close(),
   };
 }
