@@ -6,6 +6,7 @@
  * start it in-process.
  */
 import type { Database } from "bun:sqlite";
+import { hostname } from "node:os";
 import { adminRoutes } from "./admin/routes";
 import { type Clock, systemClock } from "./clock";
 import type { Config } from "./config/types";
@@ -74,7 +75,7 @@ export interface Daemon {
  */
 const CHECKPOINT_THREAD_ENTRY = new URL("./db/checkpoint-thread.ts", import.meta.url).href;
 
-/** Portal sessions and create answers are forgotten this long after they stop mattering. */
+/** Portal sessions, create answers and nodes are forgotten this long after they stop mattering. */
 const FORGET_AFTER_MS = 86_400_000;
 
 /**
@@ -200,6 +201,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     db?.run("PRAGMA shrink_memory");
     Bun.gc(true);
   }
+  const startedAt = clock.now();
+  const heartbeat = async (now: number) => {
+    await storage.nodes.heartbeat({ id: nodeId, hostname: hostname(), version: VERSION, startedAt, lastSeenAt: now, inFlight: scheduler.inFlight });
+    await storage.nodes.forget(now - FORGET_AFTER_MS);
+  };
+  // Listed from the start, not from the first beat of the job.
+  await heartbeat(startedAt);
   const stopListening = await storage.signals.listen((ids) => {
     if (ids === null) return scheduler.rescan();
     for (const id of ids) scheduler.noteDue(id, clock.now());
@@ -228,6 +236,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         controls: storage.controls,
         backlog: storage.backlog,
         rollups: storage.rollups,
+        nodes: storage.nodes,
         ingest,
         clock,
         noteDue: (id) => scheduler.noteDue(id, clock.now()),
@@ -244,6 +253,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const checkpointer = await checkpointerStarting;
   const jobs = startJobs({
     retention: storage.retention,
+    heartbeat,
     checkpoint: checkpointer && (() => checkpointer.checkpoint()),
     // On SQLite the start-up requeue did the reaper's work: no other node holds leases there.
     reap: db

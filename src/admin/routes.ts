@@ -5,6 +5,7 @@ import { deliveryRoutes } from "./deliveries";
 import { endpointRoutes } from "./endpoints";
 import { endpointWriteRoutes } from "./endpoint-writes";
 import { eventRoutes } from "./events";
+import { nodeRoutes } from "./nodes";
 import { statsRoutes } from "./stats";
 import { portalSessionRoutes } from "./portal-sessions";
 
@@ -20,5 +21,6 @@ export function adminRoutes(deps: AdminDeps) {
     deliveryActionRoutes(deps),
     statsRoutes(deps),
     portalSessionRoutes(deps),
+    nodeRoutes(deps),
   ];
 }

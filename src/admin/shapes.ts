@@ -57,6 +57,20 @@ export const DeliveryCount = t.Object({
   capped: t.Boolean({ description: "True when counting stopped at the cap: at least `count` match" }),
 });
 
+export const Node = t.Object({
+  id: t.String(),
+  hostname: t.String(),
+  version: t.String(),
+  started_at: Time,
+  last_seen_at: Time,
+  in_flight: ResponseInteger({ minimum: 0, description: "Attempts it had running at its last heartbeat" }),
+});
+
+export const NodeList = t.Object({
+  items: t.Array(Node),
+  next_cursor: t.Nullable(t.String({ description: "Pass back as `cursor` for the next page" })),
+});
+
 export const DeliveryPage = t.Object({
   items: t.Array(Delivery),
   next_cursor: t.Nullable(t.String({ description: "Pass back as `cursor` for the next page" })),

@@ -1,7 +1,8 @@
 /**
  * @module scheduler/jobs
- * Housekeeping on croner timetables: retention pruning, and the WAL
- * checkpoint on SQLite or the reaper of expired leases on PostgreSQL.
+ * Housekeeping on croner timetables: retention pruning, the node's
+ * heartbeat, and the WAL checkpoint on SQLite or the reaper of expired
+ * leases on PostgreSQL.
  * Each job is named, never overlaps itself (`protect`), reports its own
  * failures (counted per job, logged once) instead of throwing into the timer,
  * and stops in reverse start order, waiting for a run in progress so nothing
@@ -18,7 +19,7 @@ import { ROLLUP_RETENTION_MINUTES } from "../stats/window";
 
 /** Rows per pruning transaction: small enough that ingest waits at most a few milliseconds for the lock. */
 export const PRUNE_BATCH = 500;
-export type JobName = "retention" | "wal_checkpoint" | "lease_reaper";
+export type JobName = "retention" | "wal_checkpoint" | "lease_reaper" | "node_heartbeat";
 
 /** When each job runs (croner patterns with seconds). */
 export const TIMETABLES: Readonly<Record<JobName, string>> = {
@@ -30,12 +31,19 @@ export const TIMETABLES: Readonly<Record<JobName, string>> = {
   // Every second: a lease that expired is handed out again within a second, and a run with none
   // expired costs one probe of the leases index.
   lease_reaper: "* * * * * *",
+  // Every 5 s: GET /v1/nodes lists a node seen within NODE_ALIVE_MS, three heartbeats.
+  node_heartbeat: "*/5 * * * * *",
 };
+
+/** A node is listed as alive this long after its last heartbeat. */
+export const NODE_ALIVE_MS = 15_000;
 
 export interface JobDeps {
   readonly retention: RetentionStore;
   /** One WAL checkpoint, off the event loop (db/checkpointer.ts); null on a database that has none. */
   readonly checkpoint: (() => Promise<Checkpoint>) | null;
+  /** Tells the database this node is alive (NodeStore.heartbeat). */
+  readonly heartbeat: (now: number) => Promise<void>;
   /** Returns expired leases to `pending` (ClaimStore.reapExpired), answering how many; null where no other node can hold a lease. */
   readonly reap: ((now: number) => Promise<number>) | null;
   /** The current storage settings; read at every run, so a reload applies to the next one. */
@@ -163,6 +171,7 @@ export function startJobs(deps: JobDeps): Jobs {
     const total = counts.delivered + counts.cancelled + counts.failed + counts.bareEvents + counts.rollups + forgotten;
     if (total > 0) deps.log.info("pruned expired history", { ...counts, sessions_and_create_answers: forgotten });
   });
+  start("node_heartbeat", () => deps.heartbeat(deps.clock.now()));
   const { checkpoint, reap } = deps;
   if (checkpoint) {
     start("wal_checkpoint", async () => {

@@ -196,6 +196,26 @@ export interface PortalSessionStore {
   pruneEnded(before: number): Promise<number>;
 }
 
+/** A node as it last said it was alive. */
+export interface NodeRow {
+  readonly id: string;
+  readonly hostname: string;
+  readonly version: string;
+  readonly startedAt: number;
+  readonly lastSeenAt: number;
+  /** Attempts it had running then. */
+  readonly inFlight: number;
+}
+
+export interface NodeStore {
+  /** Records the node as alive at its `lastSeenAt`. */
+  heartbeat(node: NodeRow): Promise<void>;
+  /** Up to `limit` nodes seen at or after `since`, in id order after `after`. */
+  alive(since: number, after: string | null, limit: number): Promise<NodeRow[]>;
+  /** Forgets nodes last seen before `before`; answers how many. */
+  forget(before: number): Promise<number>;
+}
+
 /** Wake-ups between the nodes of one database. */
 export interface DueSignals {
   /**
@@ -225,6 +245,7 @@ export interface Storage {
   readonly apiEndpoints: ApiEndpointStore;
   readonly endpointCreates: EndpointCreateStore;
   readonly portalSessions: PortalSessionStore;
+  readonly nodes: NodeStore;
   readonly signals: DueSignals;
   close(): Promise<void>;
 }

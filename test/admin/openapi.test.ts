@@ -34,6 +34,7 @@ const ROUTES = [
   "post /v1/portal/sessions",
   "delete /v1/portal/sessions/{id}",
   "get /v1/portal/session",
+  "get /v1/nodes",
 ];
 
 /** A schema as JSON Schema text, without the error messages meant for the API's own answers. */

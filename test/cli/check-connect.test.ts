@@ -65,13 +65,13 @@ describePostgres("check --connect on postgres", (db) => {
     const fresh = await run(["check", "--config", config, "--connect"]);
     expect(fresh.code).toBe(0);
     const shown = url.replace(PASSWORD, "***");
-    expect(fresh.stdout).toContain(`database ok: postgres ${shown} answers, no schema yet (serve migrates it to version 1)\n`);
+    expect(fresh.stdout).toContain(`database ok: postgres ${shown} answers, no schema yet (serve migrates it to version 2)\n`);
     const storage = postgresStorage({ url: db.url, pool: 1, nodeId: "n", leaseMs: 1 });
     await storage.migrations.migrate();
     await storage.close();
     const migrated = await run(["check", "--config", config, "--connect", "--json"]);
     expect(migrated.code).toBe(0);
-    expect(JSON.parse(migrated.stdout).database).toBe(`database ok: postgres ${shown} answers, schema version 1, current`);
+    expect(JSON.parse(migrated.stdout).database).toBe(`database ok: postgres ${shown} answers, schema version 2, current`);
     expect(fresh.stdout + migrated.stdout + fresh.stderr + migrated.stderr).not.toContain(PASSWORD);
   });
 

@@ -5,7 +5,7 @@ import type { RetentionStore } from "../../src/storage/stores";
 import { type JobName, PRUNE_BATCH, startJobs } from "../../src/scheduler/jobs";
 import { waitFor } from "../helpers/wait";
 
-const EVERY_SECOND: Record<JobName, string> = { retention: "* * * * * *", wal_checkpoint: "* * * * * *", lease_reaper: "* * * * * *" };
+const EVERY_SECOND: Record<JobName, string> = { retention: "* * * * * *", wal_checkpoint: "* * * * * *", lease_reaper: "* * * * * *", node_heartbeat: "* * * * * *" };
 const STORAGE = { path: ":memory:", retentionMs: 1000, failedRetentionMs: 1000, sync: "normal" as const };
 
 const NOTHING_TO_CHECKPOINT = async () => ({ busy: 0, walPages: 0, checkpointedPages: 0 });
@@ -27,6 +27,7 @@ describe("housekeeping jobs", () => {
     const jobs = startJobs({
       retention: fakeRetention({}),
       reap: null,
+      heartbeat: async () => {},
       checkpoint: async () => {
         if (++runs <= 2) throw new Error("disk I/O error");
         return { busy: 0, walPages: 0, checkpointedPages: 0 };
@@ -55,6 +56,7 @@ describe("housekeeping jobs", () => {
       // Always a full batch: the run keeps pruning (and pausing) until the jobs are stopped.
       retention: fakeRetention({ pruneDeliveries: async () => (calls++, PRUNE_BATCH) }),
       reap: null,
+      heartbeat: async () => {},
       checkpoint: NOTHING_TO_CHECKPOINT,
       storage: () => (starts++, STORAGE),
       forgetEnded: async () => 0,
@@ -75,6 +77,7 @@ describe("housekeeping jobs", () => {
     const deps = {
       retention: fakeRetention({}),
       reap: null,
+      heartbeat: async () => {},
       checkpoint: NOTHING_TO_CHECKPOINT,
       storage: () => STORAGE,
       forgetEnded: async () => 0,

@@ -13,7 +13,7 @@ import { Webhook } from "standardwebhooks";
 import { ingestLoad } from "../helpers/load";
 import { describePostgres, type TestDatabase } from "../helpers/postgres";
 import { type Receiver, startReceiver } from "../helpers/receiver";
-import { configYaml, INGEST_TOKEN, type SpawnedRelay, spawnRelay, tempDir, writeConfig } from "../helpers/relay";
+import { ADMIN_TOKEN, configYaml, INGEST_TOKEN, type SpawnedRelay, spawnRelay, tempDir, writeConfig } from "../helpers/relay";
 import { waitFor } from "../helpers/wait";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -85,6 +85,9 @@ describePostgres("serve on PostgreSQL", (db) => {
         return row.n === ids.length;
       });
       expect((await fetch(`${relay.url}/readyz`)).status).toBe(200);
+      const nodes = await (await fetch(`${relay.url}/v1/nodes`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
+      const [me] = await sql`SELECT id FROM nodes`;
+      expect(nodes).toMatchObject({ items: [{ id: me.id, in_flight: 0 }], next_cursor: null });
       expect(relay.stdout() + relay.stderr()).not.toContain(PASSWORD);
     } finally {
       await sql.close();

@@ -8,8 +8,9 @@
 import type { SQL } from "bun";
 import { SchemaTooNewError } from "../../db/migrate";
 import m001 from "./migrations/001_init.sql" with { type: "text" };
+import m002 from "./migrations/002_nodes.sql" with { type: "text" };
 
-const MIGRATIONS: readonly string[] = [m001];
+const MIGRATIONS: readonly string[] = [m001, m002];
 
 /** The schema version this binary migrates a PostgreSQL database to. */
 export const LATEST_PG_SCHEMA = MIGRATIONS.length;

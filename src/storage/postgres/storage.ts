@@ -12,6 +12,7 @@ import { PostgresControls } from "./controls";
 import { PostgresEndpointStates } from "./endpoint-states";
 import { PostgresEvents } from "./events";
 import { migrate, schemaVersion } from "./migrate";
+import { PostgresNodes } from "./nodes";
 import { PostgresOutcomes } from "./outcomes";
 import { PostgresQueries } from "./queries";
 import { PostgresApiEndpoints, PostgresEndpointCreates, PostgresPortalSessions, PostgresRollups } from "./registry";
@@ -43,6 +44,7 @@ export function postgresStorage(options: PostgresOptions): Storage {
     apiEndpoints: new PostgresApiEndpoints(sql),
     endpointCreates: new PostgresEndpointCreates(sql),
     portalSessions: new PostgresPortalSessions(sql),
+    nodes: new PostgresNodes(sql),
     signals: new PostgresSignals(sql, options.nodeId),
     close: () => sql.close(),
   };

@@ -26,9 +26,10 @@ import { SqliteClaims } from "./claims";
 import { SqliteCounters } from "./counters";
 import { SqliteEndpointStates } from "./endpoint-states";
 import { LocalLeases } from "./leases";
+import { LocalNodes } from "./nodes";
 import { SqliteOutcomes } from "./outcomes";
 
-type Stores = Omit<Storage, "driver" | "nodeId" | "migrations" | "signals" | "close">;
+type Stores = Omit<Storage, "driver" | "nodeId" | "migrations" | "nodes" | "signals" | "close">;
 
 /** One node: every write is its own, and the writer tells its scheduler itself. */
 const NO_OTHER_NODES = { listen: async () => async () => {} };
@@ -84,6 +85,7 @@ export function sqliteStorage(db: Database, options: StorageOptions): Storage {
     get portalSessions() {
       return built().portalSessions;
     },
+    nodes: new LocalNodes(),
     signals: NO_OTHER_NODES,
     close: async () => db.close(),
   };
