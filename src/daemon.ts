@@ -296,6 +296,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         log.warn("server.listen changed; restart hookrelay to listen on the new address");
       }
       if (next.storage.path !== config.storage.path) log.warn("storage.path changed; restart hookrelay to use the new database");
+      if (next.storage.driver !== config.storage.driver || next.storage.url?.reveal() !== config.storage.url?.reveal()) {
+        log.warn("storage.driver or storage.url changed; restart hookrelay to use the new database");
+      }
       if (!sameKeys(next.storage.encryptionKeys, config.storage.encryptionKeys)) {
         log.warn("storage encryption keys changed; restart hookrelay to seal secrets under the new key");
       }
