@@ -51,6 +51,15 @@ const HELD_BACK_MS = 250;
 /** Wait before trying again after storage failed during a round. */
 const STORAGE_RETRY_MS = 1_000;
 
+/** An endpoint taken from the heap for a round's claims. */
+interface Asked {
+  readonly id: string;
+  readonly config: EndpointConfig;
+  /** Attempts its own limits let it start now. */
+  readonly own: number;
+  readonly prepared: PreparedEndpoint;
+}
+
 export interface SchedulerDeps {
   readonly claims: ClaimStore;
   /** Records a flush's attempts with the stats API's per-minute rollups that count them, in one transaction. */
@@ -212,47 +221,58 @@ export class Scheduler {
     // Each endpoint is asked for what it may take of the slots still free
     // once the endpoints before it have claimed, so slots one endpoint has
     // no rows for go to the next: with many endpoints, most have one due row.
+    // The endpoints due are claimed together, as many as slots are free, and
+    // again while slots are left.
     const free = this.#concurrency - this.#inFlight;
     let taken = 0;
     while (taken < free) {
-      const id = this.#due.takeDue(now);
-      if (id === null) break;
-      const live = this.#deps.endpoints.get(id);
-      // Gone from the config: its rows are held, and its return notes it again. A disabled
-      // endpoint is still asked: its rows are held, but a test probe goes out all the same.
-      if (!live) continue;
-      const config = live.config;
-      const own = this.#capacity(config, now);
-      // At its own limit: the attempt that finishes first notes it again.
-      if (own <= 0) {
-        if (this.#perEndpoint.has(id)) this.#saturated.add(id);
-        continue;
+      const round: Asked[] = [];
+      while (round.length < free - taken) {
+        const id = this.#due.takeDue(now);
+        if (id === null) break;
+        const live = this.#deps.endpoints.get(id);
+        // Gone from the config: its rows are held, and its return notes it again. A disabled
+        // endpoint is still asked: its rows are held, but a test probe goes out all the same.
+        if (!live) continue;
+        const own = this.#capacity(live.config, now);
+        // At its own limit: the attempt that finishes first notes it again.
+        if (own <= 0) {
+          if (this.#perEndpoint.has(id)) this.#saturated.add(id);
+          continue;
+        }
+        // Taken before the claim: a reload while it runs must not leave leased rows without their endpoint.
+        round.push({ id, config: live.config, own, prepared: this.#deps.endpoints.prepared(id, now)! });
       }
-      const room = free - taken;
-      const limit = Math.min(own, room);
-      const fifo = config.ordering === "fifo";
-      // Taken before the claim: a reload while it runs must not leave leased rows without their endpoint.
-      const prepared = this.#deps.endpoints.prepared(id, now)!;
-      const claim = await this.#deps.claims.claim(
-        { endpointId: id, fifo, limit, maxInFlight: config.maxInFlight, rateLimit: config.rateLimit ?? null },
-        now,
-      );
-      for (const d of claim.leased) this.#start(prepared, d);
-      taken += claim.leased.length;
-      // Every row it asked for came: more may be due. At its own limit, a finished
-      // attempt notes it; held back by the global limit, it waits its turn.
-      if (claim.leased.length >= limit) {
-        if (own > room) this.#due.note(id, now);
-        else this.#saturated.add(id);
-        continue;
+      if (round.length === 0) break;
+      const requests = round.map(({ id, config, own }) => ({
+        endpointId: id,
+        fifo: config.ordering === "fifo",
+        limit: own,
+        maxInFlight: config.maxInFlight,
+        rateLimit: config.rateLimit ?? null,
+      }));
+      const claims = await this.#deps.claims.claimEach(requests, free - taken, now);
+      for (let i = 0; i < round.length; i++) {
+        const { id, config, own, prepared } = round[i]!;
+        const claim = claims[i]!;
+        const room = free - taken;
+        for (const d of claim.leased) this.#start(prepared, d);
+        taken += claim.leased.length;
+        // Every row it could take came: more may be due. At its own limit, a finished
+        // attempt notes it; held back by the global limit, it waits its turn.
+        if (claim.asked === 0 || claim.leased.length >= claim.asked) {
+          if (own > room) this.#due.note(id, now);
+          else this.#saturated.add(id);
+          continue;
+        }
+        const next = claim.next === undefined ? await this.#deps.claims.nextDueAt(id, config.ordering === "fifo") : claim.next;
+        // Rows due, yet fewer came than asked: the store held it to a limit it counts over every node
+        // (its leases not yet recorded, or other nodes'). Asked again now, it would spin this round.
+        if (next !== null && next <= now) {
+          this.#heldBack.add(id);
+          this.#due.note(id, now + HELD_BACK_MS);
+        } else if (next !== null) this.#due.note(id, next);
       }
-      const next = claim.next === undefined ? await this.#deps.claims.nextDueAt(id, fifo) : claim.next;
-      // Rows due, yet fewer came than asked: the store held it to a limit it counts over every node
-      // (its leases not yet recorded, or other nodes'). Asked again now, it would spin this round.
-      if (next !== null && next <= now) {
-        this.#heldBack.add(id);
-        this.#due.note(id, now + HELD_BACK_MS);
-      } else if (next !== null) this.#due.note(id, next);
     }
     this.#arm(Math.max(Math.min(this.#due.nextAt() ?? Infinity, this.#resyncedAt + resyncMs), now + 1));
   }

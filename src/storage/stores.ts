@@ -74,6 +74,12 @@ export interface Claim {
   readonly next: number | null | undefined;
 }
 
+/** One request's share of a round. */
+export interface RoundClaim extends Claim {
+  /** What it could take: its limit, within the slots the requests before it left (0: none were left). */
+  readonly asked: number;
+}
+
 export interface ClaimStore {
   /**
    * Leases up to `limit` of the endpoint's due rows to this node, oldest due
@@ -81,6 +87,13 @@ export interface ClaimStore {
    * never leased to two holders at once.
    */
   claim(r: ClaimRequest, now: number): Promise<Claim>;
+  /**
+   * A round's claims, in order: each request takes what `claim` would, but no
+   * more than the `free` slots the requests before it left. One round of many
+   * endpoints with a row or two each is one write on a driver that can
+   * batch it (SQLite leases them all in one transaction).
+   */
+  claimEach(requests: readonly ClaimRequest[], free: number, now: number): Promise<RoundClaim[]>;
   /** When the endpoint's next row (for FIFO, its next head) falls due; null when none waits. */
   nextDueAt(endpointId: string, fifo: boolean): Promise<number | null>;
   /** Every endpoint with pending deliveries and when its earliest falls due. */

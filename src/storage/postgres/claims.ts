@@ -14,7 +14,7 @@
  */
 import type { SQL } from "bun";
 import type { RateLimit } from "../../config/types";
-import type { Claim, ClaimRequest, ClaimStore, LeasedDelivery } from "../stores";
+import type { Claim, ClaimRequest, ClaimStore, LeasedDelivery, RoundClaim } from "../stores";
 import { num, numOrNull } from "./rows";
 
 const LEASED = `d.seq, d.endpoint_id, d.event_id, d.event_type, e.data, COALESCE(e.occurred_at, e.created_at) AS event_time,
@@ -70,6 +70,19 @@ export class PostgresClaims implements ClaimStore {
   /** The rows left behind are not read: the statement leases and answers only what it took. */
   async claim(r: ClaimRequest, now: number): Promise<Claim> {
     return { leased: await this.#claim(r, now), next: undefined };
+  }
+
+  /** One statement per request, in order: the round needs each one's rows to know the room left for the next. */
+  async claimEach(requests: readonly ClaimRequest[], free: number, now: number): Promise<RoundClaim[]> {
+    const claims: RoundClaim[] = [];
+    let taken = 0;
+    for (const r of requests) {
+      const asked = Math.max(0, Math.min(r.limit, free - taken));
+      const leased = asked > 0 ? await this.#claim({ ...r, limit: asked }, now) : [];
+      taken += leased.length;
+      claims.push({ leased, next: undefined, asked });
+    }
+    return claims;
   }
 
   async #claim(r: ClaimRequest, now: number): Promise<LeasedDelivery[]> {

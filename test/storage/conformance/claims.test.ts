@@ -38,6 +38,31 @@ describeStorage("claims", (fx) => {
     expect(none.next === undefined ? await s.claims.nextDueAt("a", false) : none.next).toBeNull();
   });
 
+  it("claim a round in order, each request within the slots the ones before it left", async () => {
+    const s = await fx.open();
+    await ingest(
+      s,
+      { id: "a1", endpoints: ["a"] },
+      { id: "a2", endpoints: ["a"] },
+      { id: "c1", endpoints: ["c"] },
+      { id: "c2", endpoints: ["c"] },
+      { id: "d1", endpoints: ["d"] },
+    );
+    const round = await s.claims.claimEach([request("a", 5), request("b", 5), request("c", 1), request("d", 5)], 4, NOW);
+    expect(round.map((c) => [ids(c.leased), c.asked])).toEqual([
+      [["a1", "a2"], 4],
+      [[], 2],
+      [["c1"], 1],
+      [["d1"], 1],
+    ]);
+    expect(round.every((c) => c.leased.every((d) => d.lease.owner === s.nodeId))).toBe(true);
+    const full = await s.claims.claimEach([request("c", 5), request("a", 5)], 1, NOW);
+    expect(full.map((c) => [ids(c.leased), c.asked])).toEqual([
+      [["c2"], 1],
+      [[], 0],
+    ]);
+  });
+
   it("list every endpoint with pending rows and its earliest due time", async () => {
     const s = await fx.open();
     await ingest(s, { id: "1", endpoints: ["b"], dueAt: NOW + 5 }, { id: "2", endpoints: ["a", "b"], dueAt: NOW + 9 }, { id: "3", endpoints: ["c"], held: true });
