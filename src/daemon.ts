@@ -12,10 +12,8 @@ import { type Clock, systemClock } from "./clock";
 import type { Config } from "./config/types";
 import { Checkpointer } from "./db/checkpointer";
 import { StorageHealth } from "./db/health";
-import { migrate } from "./db/migrate";
-import { openDatabase } from "./db/open";
-import { relaxedSync } from "./db/relaxed-sync";
-import { transactionRunner } from "./db/transaction";
+import { SchemaTooNewError } from "./db/migrate";
+import { openDatabase, StorageOpenError } from "./db/open";
 import { send } from "./delivery/send";
 import { Targets } from "./delivery/targets";
 import { createApp } from "./http/app";
@@ -31,21 +29,10 @@ import { createMetrics, type Metrics } from "./metrics/metrics";
 import { metricsRoutes } from "./metrics/routes";
 import { createAddressPolicy } from "./net/policy";
 import { dnsLookup, type Lookup } from "./net/resolve";
-import { Backlog } from "./outbox/backlog";
 import { Claims } from "./outbox/claims";
-import { Controls } from "./outbox/controls";
-import { EndpointStore } from "./outbox/endpoint-store";
-import { EventWriter } from "./outbox/event-writer";
-import { Outcomes } from "./outbox/outcomes";
-import { Queries } from "./outbox/queries";
-import { Retention } from "./outbox/retention";
-import { Rollups } from "./outbox/rollups";
 import { createAnnouncements } from "./scheduler/announcements";
 import { ApiEndpoints } from "./endpoints/api-endpoints";
 import { EndpointRegistry } from "./endpoints/registry";
-import { ApiEndpointStore } from "./outbox/api-endpoint-store";
-import { EndpointCreateStore } from "./outbox/endpoint-create-store";
-import { PortalSessionStore } from "./outbox/portal-session-store";
 import { PortalSessions } from "./portal/sessions";
 import { randomId } from "./random-id";
 import { loadKeys } from "./sealing/keys";
@@ -53,7 +40,10 @@ import { Sealer } from "./sealing/sealer";
 import { startJobs } from "./scheduler/jobs";
 import { startNodeHeartbeat } from "./scheduler/node-heartbeat";
 import { Scheduler } from "./scheduler/scheduler";
+import { postgresStorage } from "./storage/postgres/storage";
+import { Reachability } from "./storage/reachability";
 import { sqliteStorage } from "./storage/sqlite/storage";
+import { redactUrl, scrubUrl } from "./storage/url";
 import { VERSION } from "./version";
 
 export interface DaemonOptions {
@@ -67,11 +57,12 @@ export interface DaemonOptions {
 export interface Daemon {
   /** Base URL the API listens on, e.g. http://127.0.0.1:8787. */
   readonly url: string;
-  readonly db: Database;
+  /** The SQLite database; null on PostgreSQL. */
+  readonly db: Database | null;
   /** The relay's metrics: reload outcome and housekeeping failures are reported through it. */
   readonly metrics: Metrics;
   /** Applies a new, already validated config. Listen address and storage path need a restart. */
-  reload(config: Config): void;
+  reload(config: Config): Promise<void>;
   /** Drains: refuse new events, let deliveries in flight finish within the grace period, cut the rest short, close. */
   stop(): Promise<void>;
 }
@@ -85,8 +76,14 @@ export interface Daemon {
  */
 const CHECKPOINT_THREAD_ENTRY = new URL("./db/checkpoint-thread.ts", import.meta.url).href;
 
-/** Portal sessions and create answers are forgotten this long after they stop mattering. */
+/** Portal sessions, create answers and nodes are forgotten this long after they stop mattering. */
 const FORGET_AFTER_MS = 86_400_000;
+
+/**
+ * How often a node on PostgreSQL checks the database for due rows it heard
+ * nothing of: a wake-up from another node is lost with a dropped connection.
+ */
+const POLL_BACKSTOP_MS = 5_000;
 
 /** How long a drain waits for requests already being answered, at most (and never past the grace). */
 const REQUEST_DRAIN_MS = 2_000;
@@ -101,51 +98,62 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const startedAt = clock.now();
   const nodeId = randomId("node_", 16);
 
-  const db = openDatabase(config.storage.path, { sync: config.storage.sync });
-  const storage = sqliteStorage(db, { nodeId, leaseMs: config.storage.leaseMs });
+  // SQLite: a file of this node's own. PostgreSQL: a database other nodes may share.
+  const db = config.storage.driver === "sqlite" ? openDatabase(config.storage.path, { sync: config.storage.sync }) : null;
+  const storage = db
+    ? sqliteStorage(db, { nodeId, leaseMs: config.storage.leaseMs })
+    : postgresStorage({ url: config.storage.url!.reveal(), pool: config.storage.pool, nodeId, leaseMs: config.storage.leaseMs });
   let checkpointerStarting: Promise<Checkpointer> | null = null;
   const closeAfterRefusal = async () => {
     await (await checkpointerStarting)?.close();
-    db.close();
+    await storage.close();
   };
   /** Runs a start-up step that may refuse to start (a newer schema, a taken id, secrets no key opens), closing what is open if it does. */
-  const orClose = <T>(step: () => T): T => {
+  const orClose = async <T>(step: () => T | Promise<T>): Promise<T> => {
     try {
-      return step();
+      return await step();
     } catch (err) {
       void closeAfterRefusal();
       throw err;
     }
   };
-  orClose(() => migrate(db));
-  const tx = transactionRunner(db);
-  const relaxed = relaxedSync(db);
-  // The thread starts while the rest is assembled; it is awaited before the first request is served.
-  checkpointerStarting = Checkpointer.start(CHECKPOINT_THREAD_ENTRY, db, config.storage.path, config.storage.sync);
-  const health = new StorageHealth(db);
-  const claims = new Claims(db);
-  const requeued = claims.requeueInFlight();
-  if (requeued > 0) log.warn("requeued deliveries left in flight by an earlier stop", { count: requeued });
+  await orClose(async () => {
+    try {
+      await storage.migrations.migrate();
+    } catch (err) {
+      if (db || err instanceof SchemaTooNewError) throw err;
+      const url = config.storage.url!.reveal();
+      throw new StorageOpenError(`cannot reach the database ${redactUrl(url)}: ${scrubUrl(err instanceof Error ? err.message : String(err), url)}`);
+    }
+  });
+  if (db) {
+    // The thread starts while the rest is assembled; it is awaited before the first request is served.
+    checkpointerStarting = Checkpointer.start(CHECKPOINT_THREAD_ENTRY, db, config.storage.path, config.storage.sync);
+    // This node is the file's only user: whatever is in flight was an earlier run's. Elsewhere the reaper
+    // returns such rows once their lease expires, as it cannot tell a dead node from a slow one.
+    const requeued = new Claims(db).requeueInFlight();
+    if (requeued > 0) log.warn("requeued deliveries left in flight by an earlier stop", { count: requeued });
+  }
+  const health = db ? new StorageHealth(db) : new Reachability(() => storage.migrations.schemaVersion());
 
   // `ingest` and `scheduler` exist before any transition or dead letter can be announced.
   let ingest: Ingest;
   let scheduler: Scheduler;
   const announcements = createAnnouncements((type, data) => ingest.emit(type, data, null), log);
-  const endpoints = new EndpointRegistry({
-    store: new EndpointStore(db),
-    tx,
-    onTransition: announcements.transition,
-    onReleased: (id) => scheduler.noteDue(id, clock.now()),
-  });
-  const keys = orClose(() => loadKeys(config.storage.encryptionKeys, config.storage.path));
-  const apiStore = new ApiEndpointStore(db);
-  const creates = new EndpointCreateStore(db);
+  const endpoints = new EndpointRegistry(
+    {
+      store: storage.endpointStates,
+      onTransition: announcements.transition,
+      onReleased: (id) => scheduler.noteDue(id, clock.now()),
+    },
+    await storage.endpointStates.loadAll(),
+  );
+  const keys = await orClose(() => loadKeys(config.storage.encryptionKeys, config.storage.path));
   const apiEndpoints = new ApiEndpoints({
     registry: endpoints,
-    store: apiStore,
-    creates,
+    store: storage.apiEndpoints,
+    creates: storage.endpointCreates,
     sealer: new Sealer(keys.keys),
-    tx,
     settings: () => ({
       defaults: config.endpointDefaults,
       concurrency: config.delivery.concurrency,
@@ -154,14 +162,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       policy,
     }),
   });
-  const sessionStore = new PortalSessionStore(db);
-  const sessions = new PortalSessions(sessionStore);
+  const sessions = new PortalSessions(storage.portalSessions);
   const targets = new Targets(options.lookup ?? dnsLookup, () => clock.now());
-  const backlog = new Backlog(db);
-  const rollups = new Rollups(db);
   const metrics = createMetrics({
     endpoints,
-    backlog,
+    backlog: storage.backlog,
     clock,
     version: VERSION,
     node: { id: nodeId, hostname: hostname() },
@@ -169,11 +174,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   });
   scheduler = new Scheduler(
     {
-      claims,
-      outcomes: new Outcomes(db),
-      rollups,
+      claims: storage.claims,
+      outcomes: storage.outcomes,
       endpoints,
-      outcomeTx: (work) => relaxed(() => tx(work)),
       health,
       send: (req) => send(req, { resolve: (url) => targets.resolve(url, policy) }),
       clock,
@@ -181,10 +184,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       random: Math.random,
       observer: metrics.observer,
       onDeadLetter: announcements.deadLetter,
+      ...(db ? {} : { resyncMs: POLL_BACKSTOP_MS }),
     },
     config.delivery.concurrency,
   );
-  const committer = new GroupCommitter(new EventWriter(db), health, (groups) => scheduler.noteStored(groups));
+  const committer = new GroupCommitter(storage.events, health, (groups) => scheduler.noteStored(groups));
   ingest = new Ingest({
     committer,
     endpoints,
@@ -194,18 +198,22 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     onIngested: (count) => metrics.eventsIngested(count),
   });
   // API endpoints first: a config that takes one of their ids is refused, naming it.
-  orClose(() => {
-    apiEndpoints.load(clock.now());
-    reportOrphans(endpoints.apply(config.endpoints, clock.now()), log);
+  await orClose(async () => {
+    await apiEndpoints.load(clock.now());
+    reportOrphans(await endpoints.apply(config.endpoints, clock.now()), log);
   });
   // Loading the endpoints read every row of api_endpoints through SQLite's
   // page cache and parsed each into temporaries. Both are let go now, before
   // serving: with 100,000 endpoints the process otherwise kept ~285 MB for
   // seconds and settled near 250; after this, ~233 MB from the start.
   if (endpoints.count("api") > 0) {
-    db.run("PRAGMA shrink_memory");
+    db?.run("PRAGMA shrink_memory");
     Bun.gc(true);
   }
+  const stopListening = await storage.signals.listen((ids) => {
+    if (ids === null) return scheduler.rescan();
+    for (const id of ids) scheduler.noteDue(id, clock.now());
+  });
   scheduler.configure(config.delivery.concurrency);
   const auth = { tokens: () => config.auth, session: (token: string) => sessions.resolve(token, clock.now()) };
   let publicUrl = "";
@@ -226,12 +234,12 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         endpoints,
         apiEndpoints,
         sessions,
-        queries: new Queries(db),
-        controls: new Controls(db, tx),
-        backlog,
-        rollups,
-        ingest,
+        queries: storage.queries,
+        controls: storage.controls,
+        backlog: storage.backlog,
+        rollups: storage.rollups,
         nodes: storage.nodes,
+        ingest,
         clock,
         noteDue: (id) => scheduler.noteDue(id, clock.now()),
         inFlight: () => scheduler.inFlight,
@@ -254,10 +262,18 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     failed: () => metrics.jobFailed("node_heartbeat"),
   });
   const jobs = startJobs({
-    retention: new Retention(db),
-    checkpoint: () => checkpointer.checkpoint(),
+    retention: storage.retention,
+    checkpoint: checkpointer && (() => checkpointer.checkpoint()),
+    // On SQLite the start-up requeue did the reaper's work: no other node holds leases there.
+    reap: db
+      ? null
+      : async (now) => {
+          const reaped = await storage.claims.reapExpired(now);
+          if (reaped > 0) scheduler.rescan();
+          return reaped;
+        },
     storage: () => config.storage,
-    forgetEnded: (now) => sessionStore.pruneEnded(now - FORGET_AFTER_MS) + creates.prune(now - FORGET_AFTER_MS),
+    forgetEnded: async (now) => (await storage.portalSessions.pruneEnded(now - FORGET_AFTER_MS)) + (await storage.endpointCreates.prune(now - FORGET_AFTER_MS)),
     housekeeper: () => heartbeat.holdsHousekeeping(),
     clock,
     log,
@@ -276,7 +292,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     url,
     endpoints: config.endpoints.length,
     api_endpoints: endpoints.count("api"),
-    database: config.storage.path,
+    database: db ? config.storage.path : redactUrl(config.storage.url!.reveal()),
+    node: nodeId,
     ...(keys.keyFile ? { key_file: keys.keyFile } : {}),
   });
 
@@ -284,22 +301,25 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     url,
     db,
     metrics,
-    reload(next) {
+    async reload(next) {
       if (next.server.host !== config.server.host || next.server.port !== config.server.port) {
         log.warn("server.listen changed; restart hookrelay to listen on the new address");
       }
       if (next.storage.path !== config.storage.path) log.warn("storage.path changed; restart hookrelay to use the new database");
+      if (next.storage.driver !== config.storage.driver || next.storage.url?.reveal() !== config.storage.url?.reveal()) {
+        log.warn("storage.driver or storage.url changed; restart hookrelay to use the new database");
+      }
       if (!sameKeys(next.storage.encryptionKeys, config.storage.encryptionKeys)) {
         log.warn("storage encryption keys changed; restart hookrelay to seal secrets under the new key");
       }
       // First, as it may refuse the config (an id the endpoint API owns) before anything changed.
-      const orphans = endpoints.apply(next.endpoints, clock.now());
+      const orphans = await endpoints.apply(next.endpoints, clock.now());
       const defaultsChanged = JSON.stringify(next.endpointDefaults) !== JSON.stringify(config.endpointDefaults);
       config = next;
       policy = createAddressPolicy(next.network.allow);
       log.configure(next.log.level, next.log.format);
       // Endpoints from the API inherit defaults: like the file's, so a change of them reaches them too.
-      if (defaultsChanged) apiEndpoints.load(clock.now());
+      if (defaultsChanged) await apiEndpoints.load(clock.now());
       reportOrphans(orphans, log);
       scheduler.configure(next.delivery.concurrency);
       metrics.configReloaded(true);
@@ -316,12 +336,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       })();
       await jobs.stop();
       await heartbeat.stop();
-      await checkpointer.close();
+      await stopListening();
+      await checkpointer?.close();
       await Promise.all([requests, deliveries]);
-      committer.flushNow();
+      await committer.flushNow();
       // Closes the connections of requests still unanswered: their clients got no 202, so nothing is lost.
       server.stop(true);
-      db.close();
+      await storage.close();
       log.info("stopped");
     },
   };

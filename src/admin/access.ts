@@ -62,17 +62,17 @@ export function scopeOf(request: Request): Scope {
 
 /** An Elysia instance whose routes all pass the access rules above, and the parse hook for JSON bodies. */
 export function adminGroup(name: string, deps: AdminAccessDeps) {
-  const identify = (request: Request): Principal => {
+  const identify = async (request: Request): Promise<Principal> => {
     let p = principals.get(request);
     if (!p) {
-      p = authenticate(request, deps.auth);
+      p = await authenticate(request, deps.auth);
       if (p.kind === "ingest") throw new HttpError(401, "unauthorized", "the token is not valid for the admin API");
       principals.set(request, p);
     }
     return p;
   };
-  const check = ({ request, route }: { request: Request; route: string }): void => {
-    const p = identify(request);
+  const check = async ({ request, route }: { request: Request; route: string }): Promise<void> => {
+    const p = await identify(request);
     if (p.kind !== "tenant") return;
     const access = TENANT_ROUTES.get(`${request.method} ${route}`);
     if (!access) throw forbidden("this route needs an admin token");
@@ -82,8 +82,8 @@ export function adminGroup(name: string, deps: AdminAccessDeps) {
   // Destructured, not passed on whole: Elysia reads a hook's parameters to
   // decide what to prepare per request, and a context used as a whole makes
   // it parse cookies, the query and every header for every call.
-  const parseJson = ({ request }: { request: Request }) => {
-    identify(request);
+  const parseJson = async ({ request }: { request: Request }) => {
+    await identify(request);
     return readJson({ request });
   };
   const app = new Elysia({ name, normalize: false }).onTransform(check);

@@ -24,7 +24,7 @@ export interface BulkOutcome {
 export async function walkPages(
   filter: DeliveryFilter,
   limit: number | undefined,
-  page: (f: DeliveryFilter, size: number) => PageResult,
+  page: (f: DeliveryFilter, size: number) => Promise<PageResult>,
   afterPage: (page: PageResult) => void,
 ): Promise<BulkOutcome> {
   let f = filter;
@@ -32,7 +32,7 @@ export async function walkPages(
   let budget = limit ?? Infinity;
   for (;;) {
     const size = Math.min(BULK_PAGE, budget);
-    const r = page(f, size);
+    const r = await page(f, size);
     changed += r.changed;
     budget -= r.examined;
     if (r.changed > 0) afterPage(r);

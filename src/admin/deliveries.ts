@@ -25,11 +25,11 @@ export function deliveryRoutes(deps: AdminDeps) {
   return adminGroup("admin-deliveries", deps)
     .app.get(
       "/v1/deliveries",
-      ({ query, request }) => {
+      async ({ query, request }) => {
         const limit = query.limit === undefined ? DEFAULT_PAGE : Number(query.limit);
-        const filter = toFilter(query, filterOptions(deps, request, query.cursor, "desc", "query"), deps.queries);
+        const filter = await toFilter(query, filterOptions(deps, request, query.cursor, "desc", "query"), deps.queries);
         // One row more than asked says whether another page exists without a COUNT.
-        const rows = deps.queries.deliveries(filter, limit + 1);
+        const rows = await deps.queries.deliveries(filter, limit + 1);
         const more = rows.length > limit;
         const items = (more ? rows.slice(0, limit) : rows).map(renderDelivery);
         return { items, next_cursor: more ? String(items.at(-1)!.seq) : null };
@@ -38,9 +38,9 @@ export function deliveryRoutes(deps: AdminDeps) {
     )
     .get(
       "/v1/deliveries/count",
-      ({ query, request }) => {
-        const filter = toFilter(query, filterOptions(deps, request, undefined, "asc", "query"), deps.queries);
-        const count = deps.queries.countDeliveries(filter, COUNT_CAP + 1);
+      async ({ query, request }) => {
+        const filter = await toFilter(query, filterOptions(deps, request, undefined, "asc", "query"), deps.queries);
+        const count = await deps.queries.countDeliveries(filter, COUNT_CAP + 1);
         return { count: Math.min(count, COUNT_CAP), capped: count > COUNT_CAP };
       },
       {
@@ -51,27 +51,27 @@ export function deliveryRoutes(deps: AdminDeps) {
     )
     .get(
       "/v1/deliveries/:id",
-      ({ params, request }) => {
-        const row = findDelivery(deps, params.id, scopeOf(request));
+      async ({ params, request }) => {
+        const row = await findDelivery(deps, params.id, scopeOf(request));
         const policy = deps.endpoints.get(row.endpoint_id)?.config.retry;
         const upcoming =
           row.status === "pending" && policy ? upcomingAttempts(policy, row.attempts, row.next_attempt_at, row.created_at).map(iso) : [];
         const prepared = deps.endpoints.prepared(row.endpoint_id, deps.clock.now());
-        const event = prepared ? deps.queries.event(row.event_id) : null;
+        const event = prepared ? await deps.queries.event(row.event_id) : null;
         const request_body =
           prepared && event
             ? prepared.body({ eventId: event.id, eventType: event.type, eventTime: event.occurred_at ?? event.created_at, eventData: event.data })
             : null;
-        return { ...renderDelivery(row), attempt_log: deps.queries.attempts(row.seq).map(renderAttempt), upcoming, request_body };
+        return { ...renderDelivery(row), attempt_log: (await deps.queries.attempts(row.seq)).map(renderAttempt), upcoming, request_body };
       },
       { params: IdParams, response: { 200: DeliveryDetail }, detail: doc("One delivery with every attempt and when the remaining ones fire", "getDelivery") },
     );
 }
 
 /** The delivery `id` if the caller may see it; 404 otherwise, for another tenant's too. */
-export function findDelivery(deps: AdminDeps, id: string, scope: Scope): DeliveryRow {
+export async function findDelivery(deps: AdminDeps, id: string, scope: Scope): Promise<DeliveryRow> {
   const seq = parseDeliveryId(id);
-  const row = seq === null ? null : deps.queries.delivery(seq);
+  const row = seq === null ? null : await deps.queries.delivery(seq);
   if (!row || !inScope(scope, row.tenant)) throw unknownDelivery(id);
   return row;
 }

@@ -34,10 +34,10 @@ export function deliveryActionRoutes(deps: AdminDeps) {
   });
 
   /** Applies a single-row action to a delivery the caller may see, and answers it as it is now. */
-  const single = (id: string, request: Request, action: "retry" | "cancel", run: (seq: number) => ControlResult) => {
-    const found = findDelivery(deps, id, scopeOf(request));
-    const result = run(found.seq);
-    const row = deps.queries.delivery(found.seq);
+  const single = async (id: string, request: Request, action: "retry" | "cancel", run: (seq: number) => Promise<ControlResult>) => {
+    const found = await findDelivery(deps, id, scopeOf(request));
+    const result = await run(found.seq);
+    const row = await deps.queries.delivery(found.seq);
     if (result === "missing" || !row) throw new HttpError(404, "not_found", `no delivery with id "${id}"`);
     if (result === "other_tenant") {
       throw new HttpError(409, "tenant_changed", `delivery ${id} is of an event of another tenant than endpoint "${row.endpoint_id}" has now; it is not sent there again`);
@@ -56,8 +56,8 @@ export function deliveryActionRoutes(deps: AdminDeps) {
   return app
     .post(
       "/v1/deliveries/:id/retry",
-      ({ params, request }) => {
-        const answer = single(params.id, request, "retry", (seq) => deps.controls.retry(seq, deps.clock.now(), retryTo));
+      async ({ params, request }) => {
+        const answer = await single(params.id, request, "retry", (seq) => deps.controls.retry(seq, deps.clock.now(), retryTo));
         deps.noteDue(answer.endpoint_id);
         return answer;
       },
@@ -77,7 +77,7 @@ export function deliveryActionRoutes(deps: AdminDeps) {
       "/v1/deliveries/retry",
       async ({ body, request }) => {
         const now = deps.clock.now();
-        const filter = toFilter(body, filterOptions(deps, request, body.cursor, "asc", "body"), deps.queries);
+        const filter = await toFilter(body, filterOptions(deps, request, body.cursor, "asc", "body"), deps.queries);
         const done = await walkPages(filter, body.limit, (f, size) => deps.controls.retryPage(f, size, now, retryTo), noteRetried);
         return { retried: done.changed, next_cursor: done.nextCursor };
       },
@@ -92,7 +92,7 @@ export function deliveryActionRoutes(deps: AdminDeps) {
       "/v1/deliveries/cancel",
       async ({ body, request }) => {
         const now = deps.clock.now();
-        const filter = toFilter(body, filterOptions(deps, request, body.cursor, "asc", "body"), deps.queries);
+        const filter = await toFilter(body, filterOptions(deps, request, body.cursor, "asc", "body"), deps.queries);
         const done = await walkPages(filter, body.limit, (f, size) => deps.controls.cancelPage(f, size, now), () => {});
         return { cancelled: done.changed, next_cursor: done.nextCursor };
       },

@@ -3,24 +3,20 @@ import type { Clock } from "../clock";
 import type { ApiEndpoints } from "../endpoints/api-endpoints";
 import type { EndpointRegistry } from "../endpoints/registry";
 import type { Ingest } from "../ingest/accept";
-import type { Backlog } from "../outbox/backlog";
-import type { Controls } from "../outbox/controls";
-import type { Queries } from "../outbox/queries";
-import type { Rollups } from "../outbox/rollups";
 import type { PortalSessions } from "../portal/sessions";
-import type { NodeStore } from "../storage/stores";
+import type { BacklogStore, ControlStore, NodeStore, QueryStore, RollupStore } from "../storage/stores";
 import type { AdminAccessDeps } from "./access";
 
 export interface AdminDeps extends AdminAccessDeps {
   readonly endpoints: EndpointRegistry;
   readonly apiEndpoints: ApiEndpoints;
   readonly sessions: PortalSessions;
-  readonly queries: Queries;
-  readonly controls: Controls;
-  readonly backlog: Backlog;
-  readonly rollups: Rollups;
-  readonly ingest: Ingest;
+  readonly queries: QueryStore;
+  readonly controls: ControlStore;
+  readonly backlog: BacklogStore;
+  readonly rollups: RollupStore;
   readonly nodes: NodeStore;
+  readonly ingest: Ingest;
   readonly clock: Clock;
   /** Tells the scheduler that an endpoint has deliveries due now (retried or released). */
   readonly noteDue: (endpointId: string) => void;

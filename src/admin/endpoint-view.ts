@@ -5,19 +5,24 @@
  * the outbox. Secrets are never part of it, not even masked.
  */
 import type { EndpointRegistry, RegisteredEndpoint } from "../endpoints/registry";
-import type { Backlog } from "../outbox/backlog";
 import type { EndpointState } from "../outbox/types";
 import { inScope, type Scope } from "../scope";
+import type { BacklogStore } from "../storage/stores";
 import { isoOrNull } from "./render";
 import type { EndpointJson } from "./shapes";
 
 export interface EndpointViewDeps {
   readonly endpoints: EndpointRegistry;
-  readonly backlog: Backlog;
+  readonly backlog: BacklogStore;
 }
 
+type BacklogJson = EndpointJson["backlog"];
+
+/** The backlog of an id never used before: a new endpoint's (ids are never reused). */
+export const NO_BACKLOG: BacklogJson = { pending: 0, held: 0, failed: 0, in_flight: 0 };
+
 /** The endpoint with this id in the caller's scope, registered or removed (any id ever seen); null when unknown. */
-export function viewEndpoint(deps: EndpointViewDeps, id: string, scope: Scope): EndpointJson | null {
+export async function viewEndpoint(deps: EndpointViewDeps, id: string, scope: Scope): Promise<EndpointJson | null> {
   const live = deps.endpoints.get(id);
   if (live) return inScope(scope, live.config.tenant) ? renderRegistered(deps, live) : null;
   const stored = deps.endpoints.storedState(id);
@@ -31,7 +36,7 @@ export function viewEndpoint(deps: EndpointViewDeps, id: string, scope: Scope): 
     metadata: null,
     url: null,
     events: [],
-    backlog: backlogOf(deps, id),
+    backlog: await backlogOf(deps, id),
     signature: null,
     timeout_ms: null,
     retry: null,
@@ -41,8 +46,13 @@ export function viewEndpoint(deps: EndpointViewDeps, id: string, scope: Scope): 
   };
 }
 
-/** The §8 Endpoint of a registered endpoint. */
-export function renderRegistered(deps: EndpointViewDeps, live: RegisteredEndpoint): EndpointJson {
+/** The §8 Endpoint of a registered endpoint, with its backlog as it is now. */
+export async function renderRegistered(deps: EndpointViewDeps, live: RegisteredEndpoint): Promise<EndpointJson> {
+  return renderEndpoint(live, await backlogOf(deps, live.config.id));
+}
+
+/** The §8 Endpoint of a registered endpoint with the backlog given. */
+export function renderEndpoint(live: RegisteredEndpoint, backlog: BacklogJson): EndpointJson {
   const c = live.config;
   return {
     ...stateFields(c.id, live.state.state, live.state),
@@ -52,7 +62,7 @@ export function renderRegistered(deps: EndpointViewDeps, live: RegisteredEndpoin
     metadata: c.metadata === null ? null : { ...c.metadata },
     url: c.url,
     events: [...c.events],
-    backlog: backlogOf(deps, c.id),
+    backlog,
     signature: { scheme: c.signature.scheme, header: c.signature.header },
     timeout_ms: c.timeoutMs,
     retry: { delays_ms: [...c.retry.delaysMs], max_age_ms: c.retry.maxAgeMs },
@@ -74,7 +84,7 @@ export interface ListFilter {
  * flight). Walks ids from the cursor, so a page costs what it holds plus the
  * ids the filters pass over, never a sort of every endpoint.
  */
-export function listEndpoints(deps: EndpointViewDeps, scope: Scope, filter: ListFilter, cursor: string | null, limit: number) {
+export async function listEndpoints(deps: EndpointViewDeps, scope: Scope, filter: ListFilter, cursor: string | null, limit: number) {
   const tenant = scope.kind === "tenant" ? scope.tenant : filter.tenant;
   const removedToo = scope.kind === "all" && tenant === null && filter.source !== "api" && (filter.state === null || filter.state === "removed");
   const items: EndpointJson[] = [];
@@ -86,9 +96,9 @@ export function listEndpoints(deps: EndpointViewDeps, scope: Scope, filter: List
       if (tenant !== null && live.config.tenant !== tenant) continue;
       if (filter.source !== null && live.source !== filter.source) continue;
       if (filter.state !== null && live.state.state !== filter.state) continue;
-      items.push(renderRegistered(deps, live));
+      items.push(await renderRegistered(deps, live));
     } else {
-      const view = viewEndpoint(deps, id, scope);
+      const view = await viewEndpoint(deps, id, scope);
       if (!view || view.backlog.pending + view.backlog.held + view.backlog.in_flight === 0) continue;
       items.push(view);
     }
@@ -103,8 +113,8 @@ function* idsAfter(sorted: readonly string[], cursor: string | null): Generator<
   for (const id of sorted) if (cursor === null || id > cursor) yield id;
 }
 
-function backlogOf(deps: EndpointViewDeps, id: string) {
-  const counts = deps.backlog.counts(id);
+async function backlogOf(deps: EndpointViewDeps, id: string): Promise<BacklogJson> {
+  const counts = await deps.backlog.counts(id);
   return { pending: counts.pending, held: counts.held, failed: counts.failed, in_flight: counts.inFlight };
 }
 

@@ -16,7 +16,7 @@ import { HttpError } from "../http/errors";
 import { EVENT_ID_PATTERN } from "../ingest/schema";
 import { adminGroup, principalOf, scopeOf, TENANT_SECURITY } from "./access";
 import type { AdminDeps } from "./deps";
-import { renderRegistered } from "./endpoint-view";
+import { NO_BACKLOG, renderEndpoint, renderRegistered } from "./endpoint-view";
 import { IdParams } from "./params";
 import { CreatedEndpoint, Endpoint, RotatedSecret } from "./shapes";
 import { iso } from "./render";
@@ -59,13 +59,13 @@ export function endpointWriteRoutes(deps: AdminDeps) {
   return app
     .post(
       "/v1/endpoints",
-      ({ body, request, set }) => {
+      async ({ body, request, set }) => {
         const input = objectBody(body);
         const principal = principalOf(request);
         if (principal.kind === "tenant") onlyTenantKeys(input, ["tenant"]);
         const key = request.headers.get("idempotency-key");
         if (key !== null && !ID_RE.test(key)) throw new HttpError(400, "invalid_idempotency_key", "Idempotency-Key must match [A-Za-z0-9_-]{1,128}");
-        const created = deps.apiEndpoints.create(input, scopeOf(request), key, deps.clock.now(), (e) => renderRegistered(deps, e));
+        const created = await deps.apiEndpoints.create(input, scopeOf(request), key, deps.clock.now(), (e) => renderEndpoint(e, NO_BACKLOG));
         set.status = created.status;
         return created.body as typeof CreatedEndpoint.static;
       },
@@ -77,10 +77,10 @@ export function endpointWriteRoutes(deps: AdminDeps) {
     )
     .patch(
       "/v1/endpoints/:id",
-      ({ body, params, request }) => {
+      async ({ body, params, request }) => {
         const patch = objectBody(body);
         if (principalOf(request).kind === "tenant") onlyTenantKeys(patch, []);
-        return renderRegistered(deps, deps.apiEndpoints.update(params.id, patch, scopeOf(request), deps.clock.now()));
+        return renderRegistered(deps, await deps.apiEndpoints.update(params.id, patch, scopeOf(request), deps.clock.now()));
       },
       {
         parse: parseJson,
@@ -91,8 +91,8 @@ export function endpointWriteRoutes(deps: AdminDeps) {
     )
     .delete(
       "/v1/endpoints/:id",
-      ({ params, request }) => {
-        deps.apiEndpoints.remove(params.id, scopeOf(request), deps.clock.now());
+      async ({ params, request }) => {
+        await deps.apiEndpoints.remove(params.id, scopeOf(request), deps.clock.now());
         return new Response(null, { status: 204 });
       },
       {
@@ -106,9 +106,9 @@ export function endpointWriteRoutes(deps: AdminDeps) {
     )
     .post(
       "/v1/endpoints/:id/rotate-secret",
-      ({ body, params, request }) => {
+      async ({ body, params, request }) => {
         if (principalOf(request).kind === "tenant" && body.secret !== undefined) throw forbidden("a portal session rotates to a generated secret; setting one needs an admin token");
-        const rotated = deps.apiEndpoints.rotate(params.id, body, scopeOf(request), deps.clock.now());
+        const rotated = await deps.apiEndpoints.rotate(params.id, body, scopeOf(request), deps.clock.now());
         return { secret: rotated.secret, previous_expires_at: iso(rotated.previousExpiresAt) };
       },
       {

@@ -54,8 +54,8 @@ export function endpointRoutes(deps: AdminDeps) {
     )
     .get(
       "/v1/endpoints/:id",
-      ({ params, request }) => {
-        const found = viewEndpoint(deps, params.id, scopeOf(request));
+      async ({ params, request }) => {
+        const found = await viewEndpoint(deps, params.id, scopeOf(request));
         if (!found) throw unknownEndpoint(params.id);
         return found;
       },
@@ -63,18 +63,18 @@ export function endpointRoutes(deps: AdminDeps) {
     )
     .post(
       "/v1/endpoints/:id/enable",
-      ({ params, request }) => {
+      async ({ params, request }) => {
         const live = switchable(deps, params.id, scopeOf(request));
-        if (deps.endpoints.enable(params.id, deps.clock.now())) deps.noteDue(params.id);
+        if (await deps.endpoints.enable(params.id, deps.clock.now())) deps.noteDue(params.id);
         return renderRegistered(deps, live);
       },
       { parse: "none", params: IdParams, response: { 200: Endpoint }, detail: doc("Enable: reset failure counters, release held deliveries", "enableEndpoint") },
     )
     .post(
       "/v1/endpoints/:id/disable",
-      ({ params, request }) => {
+      async ({ params, request }) => {
         const live = switchable(deps, params.id, scopeOf(request));
-        deps.endpoints.disable(params.id, "disabled", REASON_OPERATOR, deps.clock.now());
+        await deps.endpoints.disable(params.id, "disabled", REASON_OPERATOR, deps.clock.now());
         return renderRegistered(deps, live);
       },
       { parse: "none", params: IdParams, response: { 200: Endpoint }, detail: doc("Disable: hold new and pending deliveries", "disableEndpoint") },
@@ -85,7 +85,7 @@ export function endpointRoutes(deps: AdminDeps) {
         const live = registered(deps, params.id, scopeOf(request));
         const tenant = live.config.tenant;
         const event = await deps.ingest.emit(TEST_EVENT_TYPE, { test: true, endpoint_id: params.id }, [params.id], true, tenant);
-        const row = deps.queries.deliveryOf(event.id, params.id);
+        const row = await deps.queries.deliveryOf(event.id, params.id);
         // emit() with an explicit endpoint list always creates its delivery; the boundary logs it if not.
         if (!row) throw new Error(`test event ${event.id} was stored without a delivery to ${params.id}`);
         return { event_id: event.id, delivery_id: deliveryId(row.seq) };

@@ -10,11 +10,11 @@ import { Event } from "./shapes";
 export function eventRoutes(deps: AdminDeps) {
   return adminGroup("admin-events", deps).app.get(
     "/v1/events/:id",
-    ({ params, request }) => {
-      const event = deps.queries.event(params.id);
+    async ({ params, request }) => {
+      const event = await deps.queries.event(params.id);
       if (!event || !inScope(scopeOf(request), event.tenant)) throw new HttpError(404, "not_found", `no event with id "${params.id}"`);
       // A Response of our own text: Elysia would serialise an object, and with it `data`, anew.
-      const text = renderEvent(event, deps.queries.eventDeliveries(event.id));
+      const text = renderEvent(event, await deps.queries.eventDeliveries(event.id));
       return new Response(text, { headers: { "content-type": "application/json" } });
     },
     {

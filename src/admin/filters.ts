@@ -7,7 +7,7 @@
 import { parseDuration } from "../config/duration";
 import { HttpError } from "../http/errors";
 import { type DeliveryFilter, NO_UPPER_SEQ } from "../outbox/delivery-filter";
-import type { Queries } from "../outbox/queries";
+import type { QueryStore } from "../storage/stores";
 import type { DeliveryStatus } from "../outbox/types";
 import type { Scope } from "../scope";
 
@@ -51,11 +51,11 @@ export interface FilterOptions {
 }
 
 /** The outbox filter for a listing query or a bulk body. */
-export function toFilter(input: FilterInput, options: FilterOptions, queries: Queries): DeliveryFilter {
+export async function toFilter(input: FilterInput, options: FilterOptions, queries: QueryStore): Promise<DeliveryFilter> {
   const { cursor, direction, source, now, scope } = options;
-  let fromSeq = input.since === undefined ? 0 : queries.seqAt(parseTimeBound(input.since, now, "since", source));
+  let fromSeq = input.since === undefined ? 0 : await queries.seqAt(parseTimeBound(input.since, now, "since", source));
   // `until` is inclusive: everything created after it starts at the seq of until + 1 ms.
-  let toSeq = input.until === undefined ? NO_UPPER_SEQ : queries.seqAt(parseTimeBound(input.until, now, "until", source) + 1);
+  let toSeq = input.until === undefined ? NO_UPPER_SEQ : await queries.seqAt(parseTimeBound(input.until, now, "until", source) + 1);
   if (cursor !== undefined) {
     const at = Number(cursor);
     if (direction === "desc") toSeq = Math.min(toSeq, at);

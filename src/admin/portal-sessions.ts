@@ -38,12 +38,12 @@ export function portalSessionRoutes(deps: AdminDeps) {
   return app
     .post(
       "/v1/portal/sessions",
-      ({ body, set }) => {
+      async ({ body, set }) => {
         const ttlMs = body.ttl === undefined ? DEFAULT_TTL_MS : parseDuration(body.ttl);
         if (ttlMs === null || ttlMs <= 0 || ttlMs > MAX_TTL_MS) {
           throw new HttpError(400, "invalid_body", "ttl must be a duration above 0s and at most 7d, like 1h", [{ field: "/ttl", message: "expected a duration up to 7d" }]);
         }
-        const { session, token } = deps.sessions.create(body.tenant, ttlMs, body.read_only ?? false, deps.clock.now());
+        const { session, token } = await deps.sessions.create(body.tenant, ttlMs, body.read_only ?? false, deps.clock.now());
         set.status = 201;
         return { id: session.id, token, url: portalUrl(deps.publicUrl(), token), expires_at: iso(session.expiresAt) };
       },
@@ -51,8 +51,8 @@ export function portalSessionRoutes(deps: AdminDeps) {
     )
     .delete(
       "/v1/portal/sessions/:id",
-      ({ params }) => {
-        if (!deps.sessions.revoke(params.id, deps.clock.now())) throw new HttpError(404, "not_found", `no portal session with id "${params.id}"`);
+      async ({ params }) => {
+        if (!(await deps.sessions.revoke(params.id, deps.clock.now()))) throw new HttpError(404, "not_found", `no portal session with id "${params.id}"`);
         return new Response(null, { status: 204 });
       },
       {

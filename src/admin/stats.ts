@@ -26,22 +26,22 @@ export function statsRoutes(deps: AdminDeps) {
     tags: [tag],
     security: tenants ? TENANT_SECURITY : ADMIN_SECURITY,
   });
-  const figures = (scope: string, window: StatsWindow | undefined) => {
+  const figures = async (scope: string, window: StatsWindow | undefined) => {
     const w = window ?? DEFAULT_STATS_WINDOW;
     const range = windowRange(w, deps.clock.now());
-    return statsAnswer(w, range, deps.rollups.read(scope, range.fromMinute, range.toMinute, range.stepMinutes));
+    return statsAnswer(w, range, await deps.rollups.read(scope, range.fromMinute, range.toMinute, range.stepMinutes));
   };
   /** Backlog counts summed over `ids`, and the oldest creation time of a delivery still on its way. */
-  const waiting = (ids: readonly string[]) => {
+  const waiting = async (ids: readonly string[]) => {
     const backlog = { pending: 0, in_flight: 0, held: 0, failed: 0 };
     let oldest: number | null = null;
     for (const id of ids) {
-      const c = deps.backlog.counts(id);
+      const c = await deps.backlog.counts(id);
       backlog.pending += c.pending;
       backlog.in_flight += c.inFlight;
       backlog.held += c.held;
       backlog.failed += c.failed;
-      const since = deps.backlog.oldestWaitingSince(id);
+      const since = await deps.backlog.oldestWaitingSince(id);
       if (since !== null && (oldest === null || since < oldest)) oldest = since;
     }
     return { backlog, oldest_pending_at: isoOrNull(oldest) };
@@ -49,12 +49,14 @@ export function statsRoutes(deps: AdminDeps) {
   return adminGroup("admin-stats", deps)
     .app.get(
       "/v1/stats",
-      ({ query }) => {
+      async ({ query }) => {
         // A tenant's backlog sums its own endpoints; the relay's comes from counts over every endpoint at once.
-        if (query.tenant !== undefined) return { ...figures(tenantScopeKey(query.tenant), query.window), ...waiting(deps.endpoints.idsOfTenant(query.tenant)) };
-        const totals = deps.backlog.totals();
+        if (query.tenant !== undefined) {
+          return { ...(await figures(tenantScopeKey(query.tenant), query.window)), ...(await waiting(deps.endpoints.idsOfTenant(query.tenant))) };
+        }
+        const totals = await deps.backlog.totals();
         const backlog = { pending: totals.pending, in_flight: deps.inFlight(), held: totals.held, failed: totals.failed };
-        return { ...figures(RELAY_SCOPE, query.window), backlog, oldest_pending_at: isoOrNull(deps.backlog.oldestPendingSince()) };
+        return { ...(await figures(RELAY_SCOPE, query.window)), backlog, oldest_pending_at: isoOrNull(await deps.backlog.oldestPendingSince()) };
       },
       {
         query: RelayStatsQuery,
@@ -64,9 +66,9 @@ export function statsRoutes(deps: AdminDeps) {
     )
     .get(
       "/v1/endpoints/:id/stats",
-      ({ params, query, request }) => {
+      async ({ params, query, request }) => {
         registered(deps, params.id, scopeOf(request));
-        return { ...figures(params.id, query.window), ...waiting([params.id]) };
+        return { ...(await figures(params.id, query.window)), ...(await waiting([params.id])) };
       },
       {
         params: IdParams,

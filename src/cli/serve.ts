@@ -50,9 +50,6 @@ export const serve: Command = async (argv, io) => {
     for (const e of first.errors) io.stderr(`${e.toString()}\n`);
     throw new CliError(`the config has ${first.errors.length} error${first.errors.length === 1 ? "" : "s"}; nothing was started`);
   }
-  if (first.config.storage.driver !== "sqlite") {
-    throw new CliError("this build's daemon runs on sqlite only: storage.driver postgres is accepted by `hookrelay check --connect` but not yet by serve");
-  }
   const settings = (c: Config) => logSettings(c, flags, io.isTTY);
   const initial = settings(first.config);
   const log = createLogger(initial.level, initial.format, (line) => io.stdout(line));
@@ -63,8 +60,8 @@ export const serve: Command = async (argv, io) => {
     process.once("SIGTERM", () => resolve());
     process.once("SIGINT", () => resolve());
   });
-  let reload: ((why: string) => void) | null = null;
-  const onHup = () => reload?.("SIGHUP");
+  let reload: ((why: string) => Promise<boolean>) | null = null;
+  const onHup = () => void reload?.("SIGHUP");
   process.on("SIGHUP", onHup);
 
   let daemon;
@@ -84,7 +81,7 @@ export const serve: Command = async (argv, io) => {
     log,
     outcome: (ok) => running.metrics.configReloaded(ok),
   });
-  const watcher = path === null ? null : watchConfigFile(path, loadedText, () => reload?.("config file changed"));
+  const watcher = path === null ? null : watchConfigFile(path, loadedText, () => void reload?.("config file changed"));
   await stopRequested;
   watcher?.close();
   process.off("SIGHUP", onHup);

@@ -2,7 +2,7 @@
  * @module endpoints/api-endpoints
  * Endpoints created over the endpoint API (interface.md §9): create, edit,
  * delete and rotate-secret, each checked in full before anything is stored,
- * then stored and registered in one transaction. The document is checked by
+ * then stored, then registered. The document is checked by
  * the same schema and checks as the config file's endpoints
  * (config/endpoint-document.ts); secrets are sealed before they reach the
  * database and are shown once, in the answer that creates or rotates them.
@@ -12,15 +12,14 @@ import { parseDuration } from "../config/duration";
 import { SharedSettings } from "../config/resolve";
 import { checkEndpointDocument, type FieldProblem } from "../config/endpoint-document";
 import type { RawPolicy } from "../config/schema";
-import type { RunInTransaction } from "../db/transaction";
 import { HttpError } from "../http/errors";
 import { parseIp } from "../net/ip";
 import type { AddressPolicy } from "../net/policy";
-import type { ApiEndpointRow, ApiEndpointStore, SealedSecrets } from "../outbox/api-endpoint-store";
-import type { EndpointCreateStore } from "../outbox/endpoint-create-store";
+import type { ApiEndpointRow, SealedSecrets } from "../outbox/api-endpoint-store";
 import { randomId } from "../random-id";
 import type { Sealer } from "../sealing/sealer";
 import { inScope, type Scope } from "../scope";
+import type { ApiEndpointStore, EndpointCreateStore } from "../storage/stores";
 import { type Document, mergePatch, resolveRow, ROW_KEYS, storedPart } from "./api-document";
 import type { EndpointRegistry, RegisteredEndpoint } from "./registry";
 
@@ -38,7 +37,6 @@ export interface ApiEndpointsDeps {
   readonly store: ApiEndpointStore;
   readonly creates: EndpointCreateStore;
   readonly sealer: Sealer;
-  readonly tx: RunInTransaction;
   readonly settings: () => ApiSettings;
 }
 
@@ -72,13 +70,13 @@ export class ApiEndpoints {
    * `defaults:`), and seals again under the newest key the secrets sealed
    * under an older one (`encryption_keys: [new, old]`).
    */
-  load(now: number): void {
-    const { registry, store, sealer, tx } = this.#deps;
+  async load(now: number): Promise<void> {
+    const { registry, store, sealer } = this.#deps;
     const defaults = this.#deps.settings().defaults;
     const entries: ReturnType<typeof resolveRow>[] = [];
     const shared = new SharedSettings();
     const stale: ApiEndpointRow[] = [];
-    for (const row of store.each()) {
+    for await (const row of store.each()) {
       if (row.deleted_at !== null) {
         registry.rememberDeleted(row.id, row.tenant);
         continue;
@@ -88,12 +86,12 @@ export class ApiEndpoints {
       entries.push(resolveRow(row, defaults, sealer, shared));
     }
     // Resealed after the walk, not during it: the walk reads the table being written.
-    if (stale.length > 0) tx(() => stale.forEach((row) => this.#reseal(row)));
-    registry.loadApi(entries, now);
+    for (const row of stale) await this.#reseal(row);
+    await registry.loadApi(entries, now);
   }
 
   /** Seals a row's secrets again under the newest key; they open as before. */
-  #reseal(row: ApiEndpointRow): void {
+  async #reseal(row: ApiEndpointRow): Promise<void> {
     const { sealer, store } = this.#deps;
     const reseal = (s: string) => sealer.seal(sealer.open(s));
     const fresh: SealedSecrets = {
@@ -101,20 +99,19 @@ export class ApiEndpoints {
       previous: row.previous_secret === null ? null : reseal(row.previous_secret),
       previousExpiresAt: row.previous_expires_at,
     };
-    store.updateSecrets(row.id, fresh, row.updated_at);
+    await store.updateSecrets(row.id, fresh, row.updated_at);
   }
 
   /**
-   * `POST /v1/endpoints`. `render` builds the Endpoint answer inside the
-   * transaction, so a create and the answer its Idempotency-Key repeats are
-   * stored together.
+   * `POST /v1/endpoints`. `render` builds the Endpoint answer, which an
+   * Idempotency-Key's repeats answer as stored.
    */
-  create(body: Document, scope: Scope, idempotencyKey: string | null, now: number, render: (e: RegisteredEndpoint) => Record<string, unknown>): Created {
-    const { store, creates, sealer, tx, registry } = this.#deps;
+  async create(body: Document, scope: Scope, idempotencyKey: string | null, now: number, render: (e: RegisteredEndpoint) => Record<string, unknown>): Promise<Created> {
+    const { store, creates, sealer, registry } = this.#deps;
     const scopeKey = scope.kind === "tenant" ? scope.tenant : "";
     const bodyHash = hashOf(body);
     if (idempotencyKey !== null) {
-      const earlier = creates.find(scopeKey, idempotencyKey, now - IDEMPOTENCY_MS);
+      const earlier = await creates.find(scopeKey, idempotencyKey, now - IDEMPOTENCY_MS);
       if (earlier) return repeated(earlier.body_hash, bodyHash, sealer.open(earlier.answer));
     }
     const tenant = tenantFor(body, scope);
@@ -124,7 +121,7 @@ export class ApiEndpoints {
     this.#check({ ...stored, id, ...(tenant === null ? {} : { tenant }), secrets }, null);
     if (registry.isTaken(id)) throw new HttpError(409, "id_taken", `endpoint id "${id}" is in use or was used before; ids are never reused`);
     const settings = this.#deps.settings();
-    if (store.countLive(tenant) >= settings.maxPerTenant) {
+    if ((await store.countLive(tenant)) >= settings.maxPerTenant) {
       const whose = tenant === null ? "endpoints without a tenant" : `tenant "${tenant}"`;
       throw new HttpError(422, "limit_reached", `${whose} already has ${settings.maxPerTenant} endpoints (endpoint_api.max_per_tenant)`);
     }
@@ -141,47 +138,44 @@ export class ApiEndpoints {
       updated_at: now,
       deleted_at: null,
     };
-    let answer: Record<string, unknown> = {};
-    tx(() => {
-      this.#register(row, now, () => store.insert(id, tenant, document, sealed, now));
-      answer = { ...render(registry.get(id)!), secret: secrets[0] };
-      if (idempotencyKey !== null) creates.insert(scopeKey, idempotencyKey, bodyHash, sealer.seal(JSON.stringify(answer)), now);
-    });
+    await this.#register(row, now, () => store.insert(id, tenant, document, sealed, now));
+    const answer = { ...render(registry.get(id)!), secret: secrets[0] };
+    if (idempotencyKey !== null) await creates.insert(scopeKey, idempotencyKey, bodyHash, sealer.seal(JSON.stringify(answer)), now);
     return { status: 201, body: answer };
   }
 
   /** `PATCH /v1/endpoints/:id`: a JSON merge patch of the stored document. */
-  update(id: string, patch: Document, scope: Scope, now: number): RegisteredEndpoint {
+  async update(id: string, patch: Document, scope: Scope, now: number): Promise<RegisteredEndpoint> {
     const entry = this.#editable(id, scope);
     const fixed = ROW_KEYS.filter((k) => k in patch);
     if (fixed.length > 0) {
       const problems = fixed.map((k) => ({ field: `/${k}`, message: k === "id" || k === "tenant" ? `${k} cannot be changed` : "use rotate-secret to change the secret" }));
       throw invalid(problems);
     }
-    const row = this.#deps.store.get(id)!;
+    const row = (await this.#deps.store.get(id))!;
     const merged = mergePatch(JSON.parse(row.document), patch) as Document;
     const secrets = entry.config.secrets.map((s) => s.reveal());
     this.#check({ ...merged, id, ...(row.tenant === null ? {} : { tenant: row.tenant }), secrets }, entry.config.url);
     const document = JSON.stringify(merged);
-    this.#register({ ...row, document, updated_at: now }, now, () => this.#deps.store.updateDocument(id, document, now));
+    await this.#register({ ...row, document, updated_at: now }, now, () => this.#deps.store.updateDocument(id, document, now));
     return this.#deps.registry.get(id)!;
   }
 
   /** `DELETE /v1/endpoints/:id`. */
-  remove(id: string, scope: Scope, now: number): void {
+  async remove(id: string, scope: Scope, now: number): Promise<void> {
     this.#editable(id, scope);
-    this.#deps.registry.deleteApi(id, now, () => this.#deps.store.markDeleted(id, now));
+    await this.#deps.registry.deleteApi(id, now, () => this.#deps.store.markDeleted(id, now));
   }
 
   /** `POST /v1/endpoints/:id/rotate-secret`: the new secret signs from now on, the previous one until its grace ends. */
-  rotate(id: string, input: { secret?: string | undefined; grace?: string | undefined }, scope: Scope, now: number): Rotated {
+  async rotate(id: string, input: { secret?: string | undefined; grace?: string | undefined }, scope: Scope, now: number): Promise<Rotated> {
     const entry = this.#editable(id, scope);
     const graceMs = input.grace === undefined ? DEFAULT_GRACE_MS : parseDuration(input.grace);
     if (graceMs === null || graceMs > MAX_GRACE_MS) {
       throw invalid([{ field: "/grace", message: "expected a duration from 0s to 7d, like 24h" }]);
     }
     const secret = input.secret ?? generateSecret();
-    const row = this.#deps.store.get(id)!;
+    const row = (await this.#deps.store.get(id))!;
     const problems = checkEndpointDocument(
       { ...JSON.parse(row.document), id, ...(row.tenant === null ? {} : { tenant: row.tenant }), secret },
       this.#context(),
@@ -197,13 +191,13 @@ export class ApiEndpoints {
       previousExpiresAt: graceMs === 0 ? null : expiresAt,
     };
     const rotated = { ...row, secrets: JSON.stringify(sealed.current), previous_secret: sealed.previous, previous_expires_at: sealed.previousExpiresAt, updated_at: now };
-    this.#register(rotated, now, () => this.#deps.store.updateSecrets(id, sealed, now));
+    await this.#register(rotated, now, () => this.#deps.store.updateSecrets(id, sealed, now));
     return { secret, previousExpiresAt: expiresAt };
   }
 
-  #register(row: ApiEndpointRow, now: number, persist: () => void): void {
+  async #register(row: ApiEndpointRow, now: number, persist: () => Promise<unknown>): Promise<void> {
     const { config, details } = resolveRow(row, this.#deps.settings().defaults, this.#deps.sealer);
-    this.#deps.registry.putApi(config, details, now, persist);
+    await this.#deps.registry.putApi(config, details, now, persist);
   }
 
   /** The API endpoint `id` as the caller may change it: 404 outside its scope, 409 for the config's own. */

@@ -5,8 +5,10 @@
  * by every load) and the endpoint API (one endpoint at a time); apart from
  * `source`, nothing downstream tells them apart. Each endpoint is paired with
  * its durable state; every state change (disable, enable, config apply)
- * writes the state and moves deliveries between `pending` and `held` in one
- * transaction, then reports the transition so it can be announced.
+ * writes the state and moves deliveries between `pending` and `held`
+ * (EndpointStateStore), then reports the transition so it can be announced.
+ * A disable moves both in one step; elsewhere the rows move first and the
+ * state after, each its own write.
  *
  * Fan-out asks the match index (match-index.ts), never every endpoint; the
  * delivery path's prepared form of an endpoint is built on first use and kept
@@ -15,10 +17,9 @@
  * at hand, not the number of endpoints registered.
  */
 import type { EndpointConfig } from "../config/types";
-import type { RunInTransaction } from "../db/transaction";
 import type { PreparedEndpoint } from "../delivery/endpoint";
-import type { EndpointStore } from "../outbox/endpoint-store";
 import type { EndpointState } from "../outbox/types";
+import type { EndpointStateStore } from "../storage/stores";
 import { MatchIndex } from "./match-index";
 import { PreparedCache } from "./prepared-cache";
 import { SortedIds } from "./sorted-ids";
@@ -54,8 +55,7 @@ export type Transition =
   | { readonly kind: "enabled"; readonly id: string };
 
 export interface RegistryDeps {
-  readonly store: EndpointStore;
-  readonly tx: RunInTransaction;
+  readonly store: EndpointStateStore;
   readonly onTransition: (t: Transition) => void;
   /** Held deliveries of the endpoint were made due now (it was enabled, or came back to the config). */
   readonly onReleased: (id: string) => void;
@@ -89,9 +89,10 @@ export class EndpointRegistry {
    */
   readonly #unregistered: Map<string, EndpointState>;
 
-  constructor(deps: RegistryDeps) {
+  /** `stored`: every endpoint state in storage (EndpointStateStore.loadAll), taken over by the registry. */
+  constructor(deps: RegistryDeps, stored: Map<string, EndpointState>) {
     this.#deps = deps;
-    this.#unregistered = deps.store.loadAll();
+    this.#unregistered = stored;
   }
 
   /**
@@ -99,70 +100,61 @@ export class EndpointRegistry {
    * ids no longer configured that still have a backlog. Refuses, changing
    * nothing, a config that declares an id of the endpoint API.
    */
-  apply(configs: readonly EndpointConfig[], now: number): string[] {
+  async apply(configs: readonly EndpointConfig[], now: number): Promise<string[]> {
     const taken = configs.filter((c) => this.#ownedByApi(c.id)).map((c) => c.id);
     if (taken.length > 0) throw new EndpointIdTakenError(taken);
     const transitions: Transition[] = [];
     const orphans: string[] = [];
-    this.#deps.tx(() => {
-      const next = new Set(configs.map((c) => c.id));
-      for (const id of this.#ids.config.all()) if (!next.has(id)) this.#unregister(id);
-      for (const config of configs) {
-        const { state, transition } = this.#register(config, "config", null, now);
-        if (transition) transitions.push(transition);
-        // Held because the endpoint had been removed: it is back, so they resume.
-        if (state.state === "active") this.#release(config.id, now);
-      }
-      this.#ids.removed = new SortedIds();
-      for (const id of this.#unregistered.keys()) {
-        if (this.#deleted.has(id)) continue;
-        this.#ids.removed.add(id);
-        this.#deps.store.holdPending(id, now);
-        if (this.#deps.store.hasBacklog(id)) orphans.push(id);
-      }
-    });
+    const next = new Set(configs.map((c) => c.id));
+    for (const id of this.#ids.config.all()) if (!next.has(id)) this.#unregister(id);
+    for (const config of configs) {
+      const { state, transition } = await this.#register(config, "config", null, now);
+      if (transition) transitions.push(transition);
+      // Held because the endpoint had been removed: it is back, so they resume.
+      if (state.state === "active") await this.#release(config.id, now);
+    }
+    this.#ids.removed = new SortedIds();
+    for (const id of this.#unregistered.keys()) {
+      if (this.#deleted.has(id)) continue;
+      this.#ids.removed.add(id);
+      await this.#deps.store.holdPending(id, now);
+      if (await this.#deps.store.hasBacklog(id)) orphans.push(id);
+    }
     transitions.forEach(this.#deps.onTransition);
     return orphans;
   }
 
   /**
    * Registers or replaces an endpoint of the endpoint API (start-up, create,
-   * edit, rotation); `persist` stores it in the same transaction.
+   * edit, rotation) once `persist` has stored it.
    */
-  putApi(config: EndpointConfig, details: ApiDetails, now: number, persist: () => void): void {
-    let transition: Transition | null = null;
-    this.#deps.tx(() => {
-      persist();
-      transition = this.#register(config, "api", details, now).transition;
-      if (transition?.kind === "enabled") this.#release(config.id, now);
-    });
+  async putApi(config: EndpointConfig, details: ApiDetails, now: number, persist: () => Promise<unknown>): Promise<void> {
+    await persist();
+    const { transition } = await this.#register(config, "api", details, now);
+    if (transition?.kind === "enabled") await this.#release(config.id, now);
     if (transition) this.#deps.onTransition(transition);
   }
 
-  /** Registers the stored API endpoints at start-up, in one transaction. */
-  loadApi(entries: Iterable<{ config: EndpointConfig; details: ApiDetails }>, now: number): void {
+  /** Registers the stored API endpoints at start-up. */
+  async loadApi(entries: Iterable<{ config: EndpointConfig; details: ApiDetails }>, now: number): Promise<void> {
     const transitions: Transition[] = [];
-    this.#deps.tx(() => {
-      for (const { config, details } of entries) {
-        const { transition } = this.#register(config, "api", details, now, true);
-        if (!transition) continue;
-        transitions.push(transition);
-        if (transition.kind === "enabled") this.#release(config.id, now);
-      }
-    });
+    for (const { config, details } of entries) {
+      const { transition } = await this.#register(config, "api", details, now, true);
+      if (!transition) continue;
+      transitions.push(transition);
+      if (transition.kind === "enabled") await this.#release(config.id, now);
+    }
     transitions.forEach(this.#deps.onTransition);
   }
 
   /**
-   * Takes an API endpoint out for good: its pending and held deliveries are
-   * cancelled and its id stays taken; `persist` marks it deleted in the same
-   * transaction. Attempts in flight finish as they started.
+   * Takes an API endpoint out for good once `persist` has marked it deleted:
+   * its pending and held deliveries are cancelled and its id stays taken.
+   * Attempts in flight finish as they started.
    */
-  deleteApi(id: string, now: number, persist: () => void): void {
-    this.#deps.tx(() => {
-      persist();
-      this.#deps.store.cancelBacklog(id, now);
-    });
+  async deleteApi(id: string, now: number, persist: () => Promise<unknown>): Promise<void> {
+    await persist();
+    await this.#deps.store.cancelBacklog(id, now);
     this.#unregister(id);
     this.#deleted.add(id);
   }
@@ -235,41 +227,34 @@ export class EndpointRegistry {
     return this.#ids.removed.after(null);
   }
 
-  /** Disables the endpoint and holds its pending deliveries; false when it was not active. Call inside a transaction when other writes go with it. */
-  disable(id: string, kind: "disabled" | "auto_disabled", reason: string, now: number): boolean {
+  /**
+   * Disables the endpoint and holds its pending deliveries, in one step;
+   * false when it was not active, or when storage says another caller
+   * disabled it first (then that caller announces it).
+   */
+  async disable(id: string, kind: "disabled" | "auto_disabled", reason: string, now: number): Promise<boolean> {
     const live = this.#live.get(id);
     if (!live || live.state.state !== "active") return false;
-    this.#deps.tx(() => {
-      live.state.state = kind;
-      live.state.disabledReason = reason;
-      this.#deps.store.save(id, live.state);
-      this.#deps.store.holdPending(id, now);
-    });
+    live.state.state = kind;
+    live.state.disabledReason = reason;
+    if (!(await this.#deps.store.disable(id, kind, reason, now))) return false;
     this.#deps.onTransition({ kind: "disabled", id, state: { ...live.state } });
     return true;
   }
 
   /** Enables the endpoint, resets its failure counters and releases held deliveries; false when already active. */
-  enable(id: string, now: number): boolean {
+  async enable(id: string, now: number): Promise<boolean> {
     const live = this.#live.get(id);
     if (!live || live.state.state === "active") return false;
-    this.#deps.tx(() => {
-      resetToActive(live.state);
-      this.#deps.store.save(id, live.state);
-      this.#release(id, now);
-    });
+    resetToActive(live.state);
+    await this.#deps.store.save(id, live.state);
+    await this.#release(id, now);
     this.#deps.onTransition({ kind: "enabled", id });
     return true;
   }
 
-  /** Persists counters changed by recorded attempts (call inside the recording transaction). */
-  saveCounters(id: string): void {
-    const live = this.#live.get(id);
-    if (live) this.#deps.store.save(id, live.state);
-  }
-
-  #release(id: string, now: number): void {
-    if (this.#deps.store.releaseHeld(id, now) > 0) this.#deps.onReleased(id);
+  async #release(id: string, now: number): Promise<void> {
+    if ((await this.#deps.store.releaseHeld(id, now)) > 0) this.#deps.onReleased(id);
   }
 
   #ownedByApi(id: string): boolean {
@@ -284,20 +269,21 @@ export class EndpointRegistry {
    * they were made. Only `defaults:` could have changed meanwhile, which
    * re-enables nothing, and could have turned on FIFO, which is checked.
    */
-  #register(config: EndpointConfig, source: EndpointSource, api: ApiDetails | null, now: number, stored = false) {
+  async #register(config: EndpointConfig, source: EndpointSource, api: ApiDetails | null, now: number, stored = false) {
     const previous = this.#live.get(config.id);
     const known = previous !== undefined || this.#unregistered.has(config.id);
     const state = previous?.state ?? this.#stateOf(config.id);
     const hash = stored && state.configHash !== null ? state.configHash : configHash(config);
-    const transition = this.#reconcile(config, source === "config" ? REASON_CONFIG : REASON_API_SETTING, state, hash, now);
+    const transition = this.#reconcile(config, source === "config" ? REASON_CONFIG : REASON_API_SETTING, state, hash);
+    if (transition?.kind === "disabled") await this.#deps.store.holdPending(config.id, now);
     const edited = state.configHash !== hash;
     // Only an edited endpoint can have just switched to FIFO; skip the backlog walk otherwise.
-    if (config.ordering === "fifo" && (edited || stored)) this.#deps.store.assignFifoKeys(config.id);
+    if (config.ordering === "fifo" && (edited || stored)) await this.#deps.store.assignFifoKeys(config.id);
     // Likewise only an edit can give an endpoint another tenant: the earlier tenant's backlog then goes nowhere.
-    if (known && edited) this.#deps.store.cancelOtherTenants(config.id, config.tenant, now);
+    if (known && edited) await this.#deps.store.cancelOtherTenants(config.id, config.tenant, now);
     state.configHash = hash;
     // An unchanged endpoint writes nothing: a start-up with 100,000 of them stays a read.
-    if (!known || edited || transition) this.#deps.store.save(config.id, state);
+    if (!known || edited || transition) await this.#deps.store.save(config.id, state);
     if (previous?.config !== config) {
       if (previous) this.#index.remove(previous.config);
       this.#index.add(config);
@@ -334,13 +320,12 @@ export class EndpointRegistry {
     return s;
   }
 
-  /** `reason` is what `enabled: false` reads as for this endpoint's source. */
-  #reconcile(config: EndpointConfig, reason: string, state: EndpointState, hash: string, now: number): Transition | null {
+  /** `reason` is what `enabled: false` reads as for this endpoint's source; a disable's pending rows are the caller's to hold. */
+  #reconcile(config: EndpointConfig, reason: string, state: EndpointState, hash: string): Transition | null {
     if (!config.enabled) {
       if (state.state === "disabled" && state.disabledReason === reason) return null;
       state.state = "disabled";
       state.disabledReason = reason;
-      this.#deps.store.holdPending(config.id, now);
       return { kind: "disabled", id: config.id, state: { ...state } };
     }
     const switchedBackOn = state.state === "disabled" && state.disabledReason === reason;

@@ -24,7 +24,7 @@ export type Principal =
 export interface AuthDeps {
   readonly tokens: () => TokenSets;
   /** Looks up a portal session's token. */
-  readonly session: (token: string) => Resolution;
+  readonly session: (token: string) => Promise<Resolution>;
 }
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
@@ -32,14 +32,14 @@ const ADMIN: Principal = Object.freeze({ kind: "admin" });
 const INGEST: Principal = Object.freeze({ kind: "ingest" });
 
 /** The caller of `request`; 401 when it presents no valid token. */
-export function authenticate(request: Request, deps: AuthDeps): Principal {
+export async function authenticate(request: Request, deps: AuthDeps): Promise<Principal> {
   const token = bearer(request);
   const sets = deps.tokens();
   const bytes = Buffer.from(token, "utf8");
   if (matchesAny(sets.adminTokens, bytes)) return ADMIN;
   if (matchesAny(sets.ingestTokens, bytes)) return INGEST;
   if (token.startsWith(TOKEN_PREFIX)) {
-    const found = deps.session(token);
+    const found = await deps.session(token);
     if (found.ok) {
       const { session } = found;
       return { kind: "tenant", tenant: session.tenant, sessionId: session.id, readOnly: session.readOnly, expiresAt: session.expiresAt };
@@ -55,14 +55,19 @@ export function authenticate(request: Request, deps: AuthDeps): Principal {
  * checked first, so ingest never waits on a session lookup.
  */
 export function requireIngestToken(deps: AuthDeps) {
-  return ({ request }: { request: Request }): void => {
+  return ({ request }: { request: Request }): Promise<never> | undefined => {
     const token = bearer(request);
     const sets = deps.tokens();
     const bytes = Buffer.from(token, "utf8");
-    if (matchesAny(sets.adminTokens, bytes) || matchesAny(sets.ingestTokens, bytes)) return;
-    if (token.startsWith(TOKEN_PREFIX) && deps.session(token).ok) throw forbidden("a portal session cannot ingest events");
-    throw new HttpError(401, "unauthorized", "the token is not valid for ingest");
+    if (matchesAny(sets.adminTokens, bytes) || matchesAny(sets.ingestTokens, bytes)) return undefined;
+    return refuseIngest(token, deps);
   };
+}
+
+/** 403 for a live portal session's token, which is no ingest token; 401 for anything else. */
+async function refuseIngest(token: string, deps: AuthDeps): Promise<never> {
+  if (token.startsWith(TOKEN_PREFIX) && (await deps.session(token)).ok) throw forbidden("a portal session cannot ingest events");
+  throw new HttpError(401, "unauthorized", "the token is not valid for ingest");
 }
 
 export function forbidden(message: string): HttpError {

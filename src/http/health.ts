@@ -7,7 +7,7 @@ import { Elysia } from "elysia";
 
 export interface HealthDeps {
   /** Null when ready, else why not. */
-  readonly notReadyReason: () => string | null;
+  readonly notReadyReason: () => string | null | Promise<string | null>;
 }
 
 export function healthRoutes(deps: HealthDeps) {
@@ -15,8 +15,8 @@ export function healthRoutes(deps: HealthDeps) {
     .get("/healthz", () => ({ status: "ok" }), { detail: { summary: "The process is alive", operationId: "getHealth", tags: ["health"] } })
     .get(
       "/readyz",
-      ({ set }) => {
-        const reason = deps.notReadyReason();
+      async ({ set }) => {
+        const reason = await deps.notReadyReason();
         if (reason === null) return { status: "ready" };
         set.status = 503;
         return { status: "not_ready", reason };

@@ -11,11 +11,14 @@
  * next turn split them into groups of about half the clients; waiting for a
  * quiet turn lets them fill, and each commit writes each index's edge page
  * once for more events. When one request arrives alone, the next turn is
- * already quiet, so it waits no longer than before.
+ * already quiet, so it waits no longer than before. A group is written
+ * while the one before it may still be committing (on a database over the
+ * network, a commit takes a round trip that the next group need not wait for).
  */
-import type { EventWriter, GroupResult } from "../outbox/event-writer";
 import type { StorageHealth } from "../db/health";
+import type { GroupResult } from "../outbox/event-writer";
 import type { NewEvent } from "../outbox/types";
+import type { EventStore } from "../storage/stores";
 
 interface Waiting {
   readonly events: readonly NewEvent[];
@@ -33,13 +36,15 @@ export class GroupCommitter {
   #scheduled = false;
   #arrived = false;
   #firstAt = 0;
-  readonly #writer: EventWriter;
-  readonly #health: StorageHealth;
+  /** Groups being written: what a drain waits for. */
+  readonly #writing = new Set<Promise<void>>();
+  readonly #events: EventStore;
+  readonly #health: Pick<StorageHealth, "ok" | "failed">;
   readonly #onCommit: (groups: readonly (readonly NewEvent[])[]) => void;
 
   /** `onCommit` is handed every group just committed, so the scheduler can note what fell due. */
-  constructor(writer: EventWriter, health: StorageHealth, onCommit: (groups: readonly (readonly NewEvent[])[]) => void) {
-    this.#writer = writer;
+  constructor(events: EventStore, health: Pick<StorageHealth, "ok" | "failed">, onCommit: (groups: readonly (readonly NewEvent[])[]) => void) {
+    this.#events = events;
     this.#health = health;
     this.#onCommit = onCommit;
   }
@@ -71,18 +76,25 @@ export class GroupCommitter {
     this.#flush();
   }
 
-  /** Writes whatever is queued right away (the last step of a drain). */
-  flushNow(): void {
-    if (this.#queue.length > 0) this.#flush();
+  /** Writes whatever is queued right away and waits for every group being written (the last step of a drain). */
+  async flushNow(): Promise<void> {
+    this.#flush();
+    await Promise.all(this.#writing);
   }
 
   #flush(): void {
     if (this.#queue.length === 0) return;
     const batch = this.#queue;
     this.#queue = [];
+    const writing = this.#write(batch).finally(() => this.#writing.delete(writing));
+    this.#writing.add(writing);
+  }
+
+  async #write(batch: readonly Waiting[]): Promise<void> {
+    const groups = batch.map((w) => w.events);
     let results: GroupResult[];
     try {
-      results = this.#writer.writeGroups(batch.map((w) => w.events));
+      results = await this.#events.writeGroups(groups);
     } catch (err) {
       this.#health.failed(err);
       for (const w of batch) w.reject(err);
@@ -90,6 +102,6 @@ export class GroupCommitter {
     }
     this.#health.ok();
     batch.forEach((w, i) => w.resolve(results[i]!));
-    this.#onCommit(batch.map((w) => w.events));
+    this.#onCommit(groups);
   }
 }

@@ -39,7 +39,9 @@ export function ingestRoutes(deps: IngestRouteDeps) {
   const parseKeeping =
     (data: JsonPath) =>
     async ({ request }: { request: Request }) => {
-      guard({ request });
+      // A configured token passes without a promise; only a refusal may need a session lookup.
+      const refused = guard({ request });
+      if (refused) await refused;
       notDraining();
       const body = await readJson(request, deps.maxBodyBytes(), data);
       dataTexts.set(request, body.kept);

@@ -2,7 +2,8 @@
  * @module metrics/metrics
  * The one declared block of hookrelay's metrics (contract §7, names fixed in
  * §8). Counters move as things happen; backlog, age and endpoint state are
- * computed at each scrape from indexed counts, so they are never stale.
+ * computed at each scrape from indexed counts, so they are never stale: the
+ * counts are read first, then the text is rendered from them.
  *
  * Endpoints from the config file have series of their own; endpoints created
  * over the API are summed into series with `endpoint=""` (§9), so the series
@@ -16,9 +17,10 @@
  */
 import type { Clock } from "../clock";
 import type { ResultLabel } from "../delivery/classify";
-import type { Backlog, BacklogCounts } from "../outbox/backlog";
+import type { BacklogCounts } from "../outbox/backlog";
 import type { EndpointRegistry } from "../endpoints/registry";
 import type { DeliveryObserver } from "../scheduler/record";
+import type { BacklogStore } from "../storage/stores";
 import { ComputedGauge, Counter, Gauge, Histogram, type LabelValues, Registry } from "./registry";
 
 /** Attempt durations in seconds: a local receiver answers in milliseconds, the default timeout is 30s. */
@@ -26,7 +28,7 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 1
 
 export interface MetricsDeps {
   readonly endpoints: EndpointRegistry;
-  readonly backlog: Backlog;
+  readonly backlog: BacklogStore;
   readonly clock: Clock;
   readonly version: string;
   readonly node: { readonly id: string; readonly hostname: string };
@@ -44,11 +46,13 @@ export interface Metrics {
   /** Counts one failed run of the housekeeping job `job` (its name, e.g. "retention"). */
   jobFailed(job: string): void;
   /** The Prometheus text exposition, computed now. */
-  render(): string;
+  render(): Promise<string>;
 }
 
 export function createMetrics(deps: MetricsDeps): Metrics {
   const r = new Registry();
+  /** The counts read for the scrape being rendered. */
+  let reported: readonly Reported[] = [];
   const ingested = r.add(new Counter("hookrelay_events_ingested_total", "Events accepted from applications.", []));
   const attempts = r.add(new Counter("hookrelay_attempts_total", "Delivery attempts by result.", ["endpoint", "result"]));
   const duration = r.add(
@@ -59,7 +63,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   );
   r.add(
     new ComputedGauge("hookrelay_backlog", "Deliveries per endpoint waiting (pending), held, or dead (failed).", ["endpoint", "status"], () =>
-      backlogSeries(deps),
+      backlogSeries(reported),
     ),
   );
   r.add(
@@ -67,7 +71,7 @@ export function createMetrics(deps: MetricsDeps): Metrics {
       "hookrelay_oldest_pending_age_seconds",
       "Age of the endpoint's oldest delivery still on its way (0 when none).",
       ["endpoint"],
-      () => oldestSeries(deps),
+      () => oldestSeries(reported, deps.clock.now()),
     ),
   );
   r.add(
@@ -98,7 +102,10 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     eventsIngested: (count) => ingested.inc([], count),
     configReloaded: (ok) => reload.set([], ok ? 1 : 0),
     jobFailed: (job) => jobErrors.inc([job]),
-    render: () => r.render(),
+    render: async () => {
+      reported = await reportedEndpoints(deps);
+      return r.render();
+    },
   };
 }
 
@@ -114,27 +121,36 @@ function configured(deps: MetricsDeps) {
  * (so old ids fade out), then the API endpoints' sum, live and deleted ones
  * together: every endpoint's totals less the ones counted by name.
  */
-function* reportedEndpoints(deps: MetricsDeps): Iterable<{ id: string; counts: BacklogCounts }> {
-  const named: BacklogCounts[] = [];
-  for (const e of configured(deps)) {
-    const counts = deps.backlog.counts(e.config.id);
-    named.push(counts);
-    yield { id: e.config.id, counts };
-  }
-  for (const id of deps.endpoints.removedIds()) {
-    const counts = deps.backlog.counts(id);
-    named.push(counts);
-    if (counts.pending + counts.held + counts.failed + counts.inFlight > 0) yield { id, counts };
-  }
-  // Deleted API endpoints keep their failed deliveries until retention, as removed config endpoints do.
-  if (deps.endpoints.count("api") === 0 && deps.endpoints.deletedCount() === 0) return;
-  const totals = deps.backlog.totals();
-  const less = (key: "pending" | "held" | "failed") => totals[key] - named.reduce((sum, c) => sum + c[key], 0);
-  yield { id: API_ENDPOINTS, counts: { pending: less("pending"), held: less("held"), failed: less("failed"), inFlight: 0 } };
+interface Reported {
+  readonly id: string;
+  readonly counts: BacklogCounts;
+  /** When its oldest delivery on its way was created; undefined for the API endpoints' sum. */
+  readonly oldestSince: number | null | undefined;
 }
 
-function* backlogSeries(deps: MetricsDeps): Iterable<readonly [LabelValues, number]> {
-  for (const { id, counts } of reportedEndpoints(deps)) {
+async function reportedEndpoints(deps: MetricsDeps): Promise<Reported[]> {
+  const reported: Reported[] = [];
+  const named: BacklogCounts[] = [];
+  for (const e of configured(deps)) {
+    const counts = await deps.backlog.counts(e.config.id);
+    named.push(counts);
+    reported.push({ id: e.config.id, counts, oldestSince: await deps.backlog.oldestWaitingSince(e.config.id) });
+  }
+  for (const id of deps.endpoints.removedIds()) {
+    const counts = await deps.backlog.counts(id);
+    named.push(counts);
+    if (counts.pending + counts.held + counts.failed + counts.inFlight > 0) reported.push({ id, counts, oldestSince: await deps.backlog.oldestWaitingSince(id) });
+  }
+  // Deleted API endpoints keep their failed deliveries until retention, as removed config endpoints do.
+  if (deps.endpoints.count("api") === 0 && deps.endpoints.deletedCount() === 0) return reported;
+  const totals = await deps.backlog.totals();
+  const less = (key: "pending" | "held" | "failed") => totals[key] - named.reduce((sum, c) => sum + c[key], 0);
+  reported.push({ id: API_ENDPOINTS, counts: { pending: less("pending"), held: less("held"), failed: less("failed"), inFlight: 0 }, oldestSince: undefined });
+  return reported;
+}
+
+function* backlogSeries(reported: readonly Reported[]): Iterable<readonly [LabelValues, number]> {
+  for (const { id, counts } of reported) {
     yield [[id, "pending"], counts.pending];
     yield [[id, "held"], counts.held];
     yield [[id, "failed"], counts.failed];
@@ -142,11 +158,9 @@ function* backlogSeries(deps: MetricsDeps): Iterable<readonly [LabelValues, numb
 }
 
 /** Per config endpoint: an age over many endpoints has no index to come from, and each API endpoint's is in its stats. */
-function* oldestSeries(deps: MetricsDeps): Iterable<readonly [LabelValues, number]> {
-  const now = deps.clock.now();
-  for (const { id } of reportedEndpoints(deps)) {
-    if (id === API_ENDPOINTS) continue;
-    const since = deps.backlog.oldestWaitingSince(id);
-    yield [[id], since === null ? 0 : Math.max(0, (now - since) / 1000)];
+function* oldestSeries(reported: readonly Reported[], now: number): Iterable<readonly [LabelValues, number]> {
+  for (const { id, oldestSince } of reported) {
+    if (oldestSince === undefined) continue;
+    yield [[id], oldestSince === null ? 0 : Math.max(0, (now - oldestSince) / 1000)];
   }
 }

@@ -6,8 +6,8 @@
  * cannot sign anyone in. A session ends when it expires or is revoked.
  */
 import { createHash, randomBytes } from "node:crypto";
-import type { PortalSessionStore } from "../outbox/portal-session-store";
 import { randomId } from "../random-id";
+import type { PortalSessionStore } from "../storage/stores";
 
 /** Tenant tokens start with this, so a token's kind is known before any lookup. */
 export const TOKEN_PREFIX = "hrp_";
@@ -33,22 +33,22 @@ export class PortalSessions {
   }
 
   /** A new session and its token (the only time the token exists outside the caller). */
-  create(tenant: string, ttlMs: number, readOnly: boolean, now: number): { session: PortalSession; token: string } {
+  async create(tenant: string, ttlMs: number, readOnly: boolean, now: number): Promise<{ session: PortalSession; token: string }> {
     const token = `${TOKEN_PREFIX}${randomBytes(32).toString("base64url")}`;
     const session: PortalSession = { id: randomId("ps_", 24), tenant, readOnly, expiresAt: now + ttlMs };
-    this.#store.insert({ id: session.id, tenant, token_hash: hashToken(token), read_only: readOnly ? 1 : 0, created_at: now, expires_at: session.expiresAt });
+    await this.#store.insert({ id: session.id, tenant, token_hash: hashToken(token), read_only: readOnly ? 1 : 0, created_at: now, expires_at: session.expiresAt });
     return { session, token };
   }
 
   /** Ends a session at once; false when there is no such session. */
-  revoke(id: string, now: number): boolean {
-    if (!this.#store.byId(id)) return false;
-    this.#store.revoke(id, now);
+  async revoke(id: string, now: number): Promise<boolean> {
+    if (!(await this.#store.byId(id))) return false;
+    await this.#store.revoke(id, now);
     return true;
   }
 
-  resolve(token: string, now: number): Resolution {
-    const row = this.#store.byTokenHash(hashToken(token));
+  async resolve(token: string, now: number): Promise<Resolution> {
+    const row = await this.#store.byTokenHash(hashToken(token));
     if (!row) return { ok: false, why: "unknown" };
     if (row.revoked_at !== null) return { ok: false, why: "revoked" };
     if (row.expires_at <= now) return { ok: false, why: "expired" };

@@ -1,9 +1,10 @@
 /**
  * @module scheduler/jobs
- * Housekeeping on croner timetables: retention pruning and the WAL checkpoint.
+ * Housekeeping on croner timetables: retention pruning, and the WAL
+ * checkpoint on SQLite or the reaper of expired leases on PostgreSQL.
  * Retention skips its turn unless this node holds the housekeeping lease, so
- * of several nodes on one database one prunes; the checkpoint is of this
- * node's own SQLite file.
+ * of several nodes on one database one prunes; the reaper may run on every
+ * node (returning an expired lease twice changes nothing).
  * Each job is named, never overlaps itself (`protect`), reports its own
  * failures (counted per job, logged once) instead of throwing into the timer,
  * and stops in reverse start order, waiting for a run in progress so nothing
@@ -14,12 +15,13 @@ import type { Clock } from "../clock";
 import type { Config } from "../config/types";
 import type { Logger } from "../log";
 import type { Checkpoint } from "../db/checkpoint";
-import type { EventCursor, FinishedStatus, Retention } from "../outbox/retention";
+import type { EventCursor, FinishedStatus } from "../outbox/retention";
+import type { RetentionStore } from "../storage/stores";
 import { ROLLUP_RETENTION_MINUTES } from "../stats/window";
 
 /** Rows per pruning transaction: small enough that ingest waits at most a few milliseconds for the lock. */
 export const PRUNE_BATCH = 500;
-export type JobName = "retention" | "wal_checkpoint";
+export type JobName = "retention" | "wal_checkpoint" | "lease_reaper";
 
 /** When each job runs (croner patterns with seconds). */
 export const TIMETABLES: Readonly<Record<JobName, string>> = {
@@ -28,16 +30,21 @@ export const TIMETABLES: Readonly<Record<JobName, string>> = {
   // Every second: the daemon's connection never checkpoints itself (db/checkpointer.ts), so this keeps
   // the WAL to about a second of writes; with nothing new to copy a run costs next to nothing.
   wal_checkpoint: "* * * * * *",
+  // Every second: a lease that expired is handed out again within a second, and a run with none
+  // expired costs one probe of the leases index.
+  lease_reaper: "* * * * * *",
 };
 
 export interface JobDeps {
-  readonly retention: Retention;
-  /** One WAL checkpoint, off the event loop (db/checkpointer.ts). */
-  readonly checkpoint: () => Promise<Checkpoint>;
+  readonly retention: RetentionStore;
+  /** One WAL checkpoint, off the event loop (db/checkpointer.ts); null on a database that has none. */
+  readonly checkpoint: (() => Promise<Checkpoint>) | null;
+  /** Returns expired leases to `pending` (ClaimStore.reapExpired), answering how many; null where no other node can hold a lease. */
+  readonly reap: ((now: number) => Promise<number>) | null;
   /** The current storage settings; read at every run, so a reload applies to the next one. */
   readonly storage: () => Pick<Config["storage"], "retentionMs" | "failedRetentionMs">;
   /** Forgets portal sessions and create answers that no longer matter; answers how many. */
-  readonly forgetEnded: (now: number) => number;
+  readonly forgetEnded: (now: number) => Promise<number>;
   /** Whether this node holds the housekeeping lease (scheduler/node-heartbeat.ts): retention runs on one node at a time. */
   readonly housekeeper: () => boolean;
   readonly clock: Clock;
@@ -72,7 +79,7 @@ export interface PruneOptions {
  * and attempt rollups no stats window reads any more (stats/window.ts).
  */
 export async function pruneExpired(
-  retention: Retention,
+  retention: RetentionStore,
   storage: Pick<Config["storage"], "retentionMs" | "failedRetentionMs">,
   now: number,
   options: PruneOptions = {},
@@ -80,10 +87,10 @@ export async function pruneExpired(
   const pause = options.pause ?? (() => Promise.resolve());
   const stopping = options.stopping ?? (() => false);
   /** Runs `batch` until it deletes fewer than a full batch; answers the rows deleted. */
-  const drain = async (batch: () => number): Promise<number> => {
+  const drain = async (batch: () => Promise<number>): Promise<number> => {
     let total = 0;
     for (;;) {
-      const n = batch();
+      const n = await batch();
       total += n;
       if (n < PRUNE_BATCH || stopping()) return total;
       await pause();
@@ -96,7 +103,7 @@ export async function pruneExpired(
   let bareEvents = 0;
   let cursor: EventCursor | null = null;
   do {
-    const step = retention.pruneBareEvents(now - storage.retentionMs, cursor, PRUNE_BATCH);
+    const step = await retention.pruneBareEvents(now - storage.retentionMs, cursor, PRUNE_BATCH);
     bareEvents += step.deleted;
     cursor = step.next;
     if (cursor !== null) await pause();
@@ -159,14 +166,23 @@ export function startJobs(deps: JobDeps): Jobs {
       // A lease lost mid-run (a missed heartbeat) is another node's to prune with: this run ends at the next batch.
       stopping: () => stopping || !deps.housekeeper(),
     });
-    const forgotten = deps.forgetEnded(deps.clock.now());
+    const forgotten = await deps.forgetEnded(deps.clock.now());
     const total = counts.delivered + counts.cancelled + counts.failed + counts.bareEvents + counts.rollups + forgotten;
     if (total > 0) deps.log.info("pruned expired history", { ...counts, sessions_and_create_answers: forgotten });
   });
-  start("wal_checkpoint", async () => {
-    const result = await deps.checkpoint();
-    deps.log.debug("wal checkpoint", { ...result });
-  });
+  const { checkpoint, reap } = deps;
+  if (checkpoint) {
+    start("wal_checkpoint", async () => {
+      const result = await checkpoint();
+      deps.log.debug("wal checkpoint", { ...result });
+    });
+  }
+  if (reap) {
+    start("lease_reaper", async () => {
+      const reaped = await reap(deps.clock.now());
+      if (reaped > 0) deps.log.warn("returned deliveries whose lease expired to pending; the node that held them stopped or lost the database", { count: reaped });
+    });
+  }
 
   return {
     async stop() {

@@ -1,20 +1,21 @@
 /**
  * @module scheduler/record
  * What one finished attempt changes: classify it, update the endpoint's
- * failure counters, store the attempt and the delivery's new state (held when
- * its endpoint cannot receive; failed when out of attempts, even if the same
- * attempt disabled the endpoint), disable the endpoint if it must, and report
- * metrics and logs, adding the attempt to the flush's tally for the stats
- * rollups; and what an attempt cut short by a drain changes. Runs inside the
- * scheduler's outcome transaction.
+ * failure counters, decide the delivery's new state (held when its endpoint
+ * cannot receive; failed when out of attempts, even if the same attempt
+ * disabled the endpoint) and whether the endpoint must be disabled, and
+ * report metrics and logs, adding the attempt to the flush's tally for the
+ * stats rollups; and what an attempt cut short by a drain changes. The
+ * scheduler stores a flush's attempts together (OutcomeStore) and acts on
+ * what was stored.
  */
 import { classify, type ResultLabel } from "../delivery/classify";
 import type { PreparedEndpoint } from "../delivery/endpoint";
 import type { SendResult } from "../delivery/send";
 import type { Logger } from "../log";
-import type { Outcomes } from "../outbox/outcomes";
 import { type ClaimedDelivery, deliveryId } from "../outbox/types";
 import type { AttemptTally } from "../stats/tally";
+import type { LeasedAttempt, LeasedDelivery } from "../storage/stores";
 import type { EndpointRegistry } from "../endpoints/registry";
 
 export interface DeliveryObserver {
@@ -32,7 +33,7 @@ export interface DeadLetter {
 
 /** One attempt as it was sent, with what it was built from. */
 export interface Started {
-  readonly delivery: ClaimedDelivery;
+  readonly delivery: LeasedDelivery;
   readonly prepared: PreparedEndpoint;
   readonly startedAt: number;
   readonly headers: Record<string, string>;
@@ -45,23 +46,25 @@ export interface Completion extends Started {
 }
 
 export interface RecordDeps {
-  readonly outcomes: Outcomes;
   readonly endpoints: EndpointRegistry;
   readonly log: Logger;
   readonly random: () => number;
   readonly observer: DeliveryObserver;
 }
 
-/** What a recorded attempt leaves for the scheduler to act on. */
-export interface Recorded {
+/** A finished attempt as it is to be stored, and what the scheduler does once it is. */
+export interface Judged {
+  readonly attempt: LeasedAttempt;
   /** The delivery just failed for good, to be announced. */
   readonly deadLetter: DeadLetter | null;
   /** When the delivery's next attempt is due, if it stays pending. */
   readonly retryAt: number | null;
+  /** Why the endpoint is to be disabled, or null. */
+  readonly disable: string | null;
 }
 
-/** Records one finished attempt. */
-export function recordCompletion(c: Completion, deps: RecordDeps, tally: AttemptTally): Recorded {
+/** Judges one finished attempt. */
+export function judgeCompletion(c: Completion, deps: RecordDeps, tally: AttemptTally): Judged {
   const { delivery: d, sent } = c;
   const endpointId = d.endpointId;
   const live = deps.endpoints.get(endpointId);
@@ -92,8 +95,11 @@ export function recordCompletion(c: Completion, deps: RecordDeps, tally: Attempt
   const hold = verdict.status === "pending" && (!live || live.state.state !== "active" || decision.disable !== null);
   const status = verdict.status === "pending" && retired ? "cancelled" : hold ? "held" : verdict.status;
   const nextAttemptAt = status === "pending" && verdict.status === "pending" ? verdict.nextAttemptAt : null;
-  deps.outcomes.record({
+  const attempt: LeasedAttempt = {
     seq: d.seq,
+    endpointId,
+    token: d.lease.token,
+    verdict: decision.label === "success" ? "success" : "failure",
     n,
     startedAt: c.startedAt,
     durationMs: c.finishedAt - c.startedAt,
@@ -104,8 +110,8 @@ export function recordCompletion(c: Completion, deps: RecordDeps, tally: Attempt
     status,
     nextAttemptAt,
     finishedAt: c.finishedAt,
-  });
-  if (decision.disable && live) deps.endpoints.disable(endpointId, "auto_disabled", decision.disable, c.finishedAt);
+  };
+  const disable = live ? decision.disable : null;
   const durationMs = c.finishedAt - c.startedAt;
   tally.add(endpointId, config.tenant, c.finishedAt, decision.label, durationMs, status === "delivered" || status === "failed" ? status : null);
   deps.observer.attempt(endpointId, decision.label, durationMs / 1000);
@@ -116,12 +122,12 @@ export function recordCompletion(c: Completion, deps: RecordDeps, tally: Attempt
   } else if (status === "failed") {
     deps.observer.finished(endpointId, "failed");
     deps.log.warn("delivery failed: timetable exhausted", { ...fields, error: sent.error });
-    return { deadLetter: { delivery: d, attempts: n, lastStatusCode: sent.statusCode, lastError: sent.error }, retryAt: null };
+    return { attempt, deadLetter: { delivery: d, attempts: n, lastStatusCode: sent.statusCode, lastError: sent.error }, retryAt: null, disable };
   } else {
     const next = nextAttemptAt === null ? {} : { next_attempt_at: new Date(nextAttemptAt).toISOString() };
     deps.log.info(`attempt failed; delivery ${status}`, { ...fields, error: sent.error, ...next });
   }
-  return { deadLetter: null, retryAt: nextAttemptAt };
+  return { attempt, deadLetter: null, retryAt: nextAttemptAt, disable };
 }
 
 /**
@@ -135,18 +141,27 @@ function isRetired(a: Pick<Started, "delivery" | "prepared">, deps: Pick<RecordD
 }
 
 /**
- * Records an attempt a drain cut short at the end of `server.shutdown_grace`.
- * The receiver was not given its full timeout, so this is no verdict on it: the
- * endpoint's failure counters do not move and the delivery goes back to
- * `pending`, due at once, even if this was its timetable's last attempt. It
- * still counts as an attempt made, as the receiver may have acted on it.
+ * An attempt a drain cut short at the end of `server.shutdown_grace`, as it
+ * is to be stored. The receiver was not given its full timeout, so this is no
+ * verdict on it: the endpoint's failure counters do not move and the delivery
+ * goes back to `pending`, due at once, even if this was its timetable's last
+ * attempt. It still counts as an attempt made, as the receiver may have acted on it.
  */
-export function recordCutShort(a: Started, now: number, graceMs: number, deps: Pick<RecordDeps, "outcomes" | "log" | "endpoints">): void {
+export function cutShortAttempt(a: Started, now: number, graceMs: number, deps: Pick<RecordDeps, "log" | "endpoints">): LeasedAttempt {
   const d = a.delivery;
   const n = d.attempts + 1;
   const retired = isRetired(a, deps);
-  deps.outcomes.record({
+  deps.log.warn(`attempt cut short by shutdown; delivery ${retired ? "cancelled" : "pending"}`, {
+    event_id: d.eventId,
+    delivery_id: deliveryId(d.seq),
+    endpoint_id: d.endpointId,
+    attempt: n,
+  });
+  return {
     seq: d.seq,
+    endpointId: d.endpointId,
+    token: d.lease.token,
+    verdict: null,
     n,
     startedAt: a.startedAt,
     durationMs: now - a.startedAt,
@@ -159,11 +174,5 @@ export function recordCutShort(a: Started, now: number, graceMs: number, deps: P
     status: retired ? "cancelled" : "pending",
     nextAttemptAt: retired ? null : now,
     finishedAt: now,
-  });
-  deps.log.warn(`attempt cut short by shutdown; delivery ${retired ? "cancelled" : "pending"}`, {
-    event_id: d.eventId,
-    delivery_id: deliveryId(d.seq),
-    endpoint_id: d.endpointId,
-    attempt: n,
-  });
+  };
 }

@@ -11,56 +11,69 @@
  * retries, releases, and finished attempts of endpoints that had due rows
  * left when they reached their own limit or whose FIFO keys wait on them; it
  * is rebuilt from storage at start-up and checked against it every
- * MAX_SLEEP_MS, in case a note was missed. With many endpoints most have one
+ * `resyncMs` (MAX_SLEEP_MS by default), in case a note was missed, and
+ * whenever storage says rows fell due that no note announced (leases
+ * reaped, another node's ingest). With many endpoints most have one
  * row at a time, so a finish that noted its endpoint every time doubled the
  * claim queries of a round, each answering nothing.
+ *
+ * Storage is reached through its interfaces (storage/stores.ts), so a round
+ * is async; one round runs at a time, and a wake-up during a round asks for
+ * another after it. An endpoint's limits are counted here for this node, to
+ * know when to ask again, and passed to the claim, which holds them over
+ * every node.
  */
 import type { Clock } from "../clock";
 import type { RateLimit } from "../config/types";
 import type { StorageHealth } from "../db/health";
-import type { RunInTransaction } from "../db/transaction";
 import type { EndpointConfig } from "../config/types";
 import type { PreparedEndpoint } from "../delivery/endpoint";
 import type { OutgoingRequest, SendResult } from "../delivery/send";
 import type { EndpointRegistry } from "../endpoints/registry";
 import type { Logger } from "../log";
-import type { Claims } from "../outbox/claims";
-import type { Outcomes } from "../outbox/outcomes";
-import type { Rollups } from "../outbox/rollups";
-import { type ClaimedDelivery, deliveryId, type NewEvent } from "../outbox/types";
+import { deliveryId, type NewEvent } from "../outbox/types";
 import { AttemptTally } from "../stats/tally";
+import type { ClaimStore, LeasedDelivery, OutcomeStore } from "../storage/stores";
 import { DueEndpoints } from "./due-endpoints";
 import { TokenBucket } from "./rate-limit";
-import { type Completion, type DeadLetter, type DeliveryObserver, recordCompletion, recordCutShort, type Started } from "./record";
-
+import { type Completion, cutShortAttempt, type DeadLetter, type DeliveryObserver, type Judged, judgeCompletion, type Started } from "./record";
 
 /** Rows claimed per endpoint per round at most: bounds memory however large the backlog. */
 const CLAIM_BATCH = 256;
 /** Longest sleep between rounds: a safety net for clock jumps, not the way retries are found. */
 const MAX_SLEEP_MS = 30_000;
+/**
+ * When an endpoint the store held back (at a limit it counts over every
+ * node) is asked again at the latest: its own recorded outcomes ask sooner,
+ * other nodes' finishing does not tell this one.
+ */
+const HELD_BACK_MS = 250;
 /** Wait before trying again after storage failed during a round. */
 const STORAGE_RETRY_MS = 1_000;
 
+/** An endpoint taken from the heap for a round's claims. */
+interface Asked {
+  readonly id: string;
+  readonly config: EndpointConfig;
+  /** Attempts its own limits let it start now. */
+  readonly own: number;
+  readonly prepared: PreparedEndpoint;
+}
+
 export interface SchedulerDeps {
-  readonly claims: Claims;
-  readonly outcomes: Outcomes;
-  /** The stats API's per-minute rollups, written in the same transaction as the outcomes they count. */
-  readonly rollups: Rollups;
+  readonly claims: ClaimStore;
+  /** Records a flush's attempts with the stats API's per-minute rollups that count them, in one transaction. */
+  readonly outcomes: OutcomeStore;
   readonly endpoints: EndpointRegistry;
-  /**
-   * Runs the transaction that records finished attempts. The daemon's commits
-   * without an fsync (db/relaxed-sync.ts): an outcome lost to a power cut only
-   * means its attempt is made again, and an fsync after every round of
-   * completions blocked the event loop (end to end gained 2–12% without it).
-   */
-  readonly outcomeTx: RunInTransaction;
-  readonly health: StorageHealth;
+  readonly health: Pick<StorageHealth, "ok" | "failed">;
   readonly send: (req: OutgoingRequest) => Promise<SendResult>;
   readonly clock: Clock;
   readonly log: Logger;
   readonly random: () => number;
   readonly observer: DeliveryObserver;
   readonly onDeadLetter: (d: DeadLetter) => void;
+  /** How often the heap is checked against storage; shorter where other nodes write (their wake-ups can be lost). */
+  readonly resyncMs?: number;
 }
 
 export class Scheduler {
@@ -74,12 +87,17 @@ export class Scheduler {
   readonly #unanswered = new Map<number, Started & { readonly abort: AbortController }>();
   #done: Completion[] = [];
   #pumpQueued = false;
+  /** The round running, if any; a wake-up meanwhile sets #pumpAgain. */
+  #round: Promise<void> | null = null;
+  #pumpAgain = false;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #timerAt = Infinity;
   #stopping = false;
   readonly #due = new DueEndpoints();
   /** Endpoints that reached their own limit with due rows perhaps left: their next finished attempt notes them. */
   readonly #saturated = new Set<string>();
+  /** Endpoints the store gave fewer rows than were due and asked for: a recorded outcome of theirs notes them. */
+  readonly #heldBack = new Set<string>();
   /** When the heap was last checked against storage. */
   #resyncedAt = -Infinity;
 
@@ -113,6 +131,12 @@ export class Scheduler {
       }
     }
     if (first !== Infinity) this.wakeAt(first);
+  }
+
+  /** Rows may be due that no note announced: the next round rebuilds the heap from storage. */
+  rescan(): void {
+    this.#resyncedAt = -Infinity;
+    this.wake();
   }
 
   /** Asks for a round on the next turn of the event loop; many calls in one turn make one round. */
@@ -153,19 +177,36 @@ export class Scheduler {
     const cut = [...this.#unanswered.values()];
     this.#unanswered.clear();
     for (const a of cut) a.abort.abort();
-    this.#flush();
+    await this.#round;
+    await this.#flush();
     if (cut.length > 0) {
       const now = this.#deps.clock.now();
-      this.#deps.outcomeTx(() => cut.forEach((a) => recordCutShort(a, now, graceMs, this.#deps)));
+      await this.#deps.outcomes.record(
+        cut.map((a) => cutShortAttempt(a, now, graceMs, this.#deps)),
+        null,
+      );
     }
-    this.#deps.claims.requeueInFlight();
+    await this.#deps.claims.releaseOwn(this.#deps.clock.now());
   }
 
   #pump(): void {
+    if (this.#round) {
+      this.#pumpAgain = true;
+      return;
+    }
+    this.#round = this.#runRound().finally(() => {
+      this.#round = null;
+      if (!this.#pumpAgain) return;
+      this.#pumpAgain = false;
+      this.wake();
+    });
+  }
+
+  async #runRound(): Promise<void> {
     try {
-      this.#flush();
+      await this.#flush();
       if (this.#stopping) return;
-      this.#dispatch();
+      await this.#dispatch();
     } catch (err) {
       this.#deps.health.failed(err);
       this.#deps.log.error("delivery round failed; retrying shortly", { error: String(err) });
@@ -173,57 +214,73 @@ export class Scheduler {
     }
   }
 
-  #dispatch(): void {
+  async #dispatch(): Promise<void> {
     const now = this.#deps.clock.now();
-    if (now - this.#resyncedAt >= MAX_SLEEP_MS) this.#resync(now);
+    const resyncMs = this.#deps.resyncMs ?? MAX_SLEEP_MS;
+    if (now - this.#resyncedAt >= resyncMs) await this.#resync(now);
     // Each endpoint is asked for what it may take of the slots still free
-    // once the endpoints before it have been read, so slots one endpoint has
+    // once the endpoints before it have claimed, so slots one endpoint has
     // no rows for go to the next: with many endpoints, most have one due row.
+    // The endpoints due are claimed together, as many as slots are free, and
+    // again while slots are left.
     const free = this.#concurrency - this.#inFlight;
-    const asked: { readonly id: string; readonly limit: number; readonly bound: "endpoint" | "global"; readonly next: number | null }[] = [];
-    const rows: ClaimedDelivery[] = [];
-    while (rows.length < free) {
-      const id = this.#due.takeDue(now);
-      if (id === null) break;
-      const live = this.#deps.endpoints.get(id);
-      // Gone from the config: its rows are held, and its return notes it again. A disabled
-      // endpoint is still asked: its rows are held, but a test probe goes out all the same.
-      if (!live) continue;
-      const own = this.#capacity(live.config, now);
-      // At its own limit: the attempt that finishes first notes it again.
-      if (own <= 0) {
-        if (this.#perEndpoint.has(id)) this.#saturated.add(id);
-        continue;
+    let taken = 0;
+    while (taken < free) {
+      const round: Asked[] = [];
+      while (round.length < free - taken) {
+        const id = this.#due.takeDue(now);
+        if (id === null) break;
+        const live = this.#deps.endpoints.get(id);
+        // Gone from the config: its rows are held, and its return notes it again. A disabled
+        // endpoint is still asked: its rows are held, but a test probe goes out all the same.
+        if (!live) continue;
+        const own = this.#capacity(live.config, now);
+        // At its own limit: the attempt that finishes first notes it again.
+        if (own <= 0) {
+          if (this.#perEndpoint.has(id)) this.#saturated.add(id);
+          continue;
+        }
+        // Taken before the claim: a reload while it runs must not leave leased rows without their endpoint.
+        round.push({ id, config: live.config, own, prepared: this.#deps.endpoints.prepared(id, now)! });
       }
-      const room = free - rows.length;
-      const request = { endpointId: id, fifo: live.config.ordering === "fifo", limit: Math.min(own, room) };
-      const due = this.#deps.claims.due(request, now);
-      for (const row of due.rows) rows.push(row);
-      asked.push({ id, limit: request.limit, bound: own <= room ? "endpoint" : "global", next: due.next });
-    }
-    const counts = new Map<string, number>();
-    for (const d of this.#deps.claims.lease(rows, now)) {
-      counts.set(d.endpointId, (counts.get(d.endpointId) ?? 0) + 1);
-      this.#start(this.#deps.endpoints.prepared(d.endpointId, now)!, d);
-    }
-    for (const r of asked) {
-      const got = counts.get(r.id) ?? 0;
-      // Every row it asked for came: more may be due. At its own limit, a finished
-      // attempt notes it; held back by the global limit, it waits its turn.
-      if (got >= r.limit) {
-        if (r.bound === "global") this.#due.note(r.id, now);
-        else this.#saturated.add(r.id);
-        continue;
+      if (round.length === 0) break;
+      const requests = round.map(({ id, config, own }) => ({
+        endpointId: id,
+        fifo: config.ordering === "fifo",
+        limit: own,
+        maxInFlight: config.maxInFlight,
+        rateLimit: config.rateLimit ?? null,
+      }));
+      const claims = await this.#deps.claims.claimEach(requests, free - taken, now);
+      for (let i = 0; i < round.length; i++) {
+        const { id, config, own, prepared } = round[i]!;
+        const claim = claims[i]!;
+        const room = free - taken;
+        for (const d of claim.leased) this.#start(prepared, d);
+        taken += claim.leased.length;
+        // Every row it could take came: more may be due. At its own limit, a finished
+        // attempt notes it; held back by the global limit, it waits its turn.
+        if (claim.asked === 0 || claim.leased.length >= claim.asked) {
+          if (own > room) this.#due.note(id, now);
+          else this.#saturated.add(id);
+          continue;
+        }
+        const next = claim.next === undefined ? await this.#deps.claims.nextDueAt(id, config.ordering === "fifo") : claim.next;
+        // Rows due, yet fewer came than asked: the store held it to a limit it counts over every node
+        // (its leases not yet recorded, or other nodes'). Asked again now, it would spin this round.
+        if (next !== null && next <= now) {
+          this.#heldBack.add(id);
+          this.#due.note(id, now + HELD_BACK_MS);
+        } else if (next !== null) this.#due.note(id, next);
       }
-      if (r.next !== null) this.#due.note(r.id, r.next);
     }
-    this.#arm(Math.max(Math.min(this.#due.nextAt() ?? Infinity, this.#resyncedAt + MAX_SLEEP_MS), now + 1));
+    this.#arm(Math.max(Math.min(this.#due.nextAt() ?? Infinity, this.#resyncedAt + resyncMs), now + 1));
   }
 
   /** Rebuilds the heap from storage: at start-up, and as a backstop for a note that was missed. */
-  #resync(now: number): void {
+  async #resync(now: number): Promise<void> {
     this.#resyncedAt = now;
-    for (const { id, at } of this.#deps.claims.dueEndpoints()) this.#due.note(id, at);
+    for (const { id, at } of await this.#deps.claims.dueEndpoints()) this.#due.note(id, at);
   }
 
   /** How many attempts this endpoint may start now, by its own limits. */
@@ -267,7 +324,7 @@ export class Scheduler {
     this.#timerAt = Infinity;
   }
 
-  #start(prepared: PreparedEndpoint, d: ClaimedDelivery): void {
+  #start(prepared: PreparedEndpoint, d: LeasedDelivery): void {
     const id = prepared.config.id;
     this.#inFlight++;
     this.#perEndpoint.set(id, (this.#perEndpoint.get(id) ?? 0) + 1);
@@ -286,7 +343,7 @@ export class Scheduler {
     this.#running.add(run);
   }
 
-  async #attempt(prepared: PreparedEndpoint, d: ClaimedDelivery): Promise<void> {
+  async #attempt(prepared: PreparedEndpoint, d: LeasedDelivery): Promise<void> {
     const startedAt = this.#deps.clock.now();
     const timestampSec = Math.floor(startedAt / 1000);
     const body = prepared.body(d);
@@ -310,37 +367,42 @@ export class Scheduler {
     this.#done.push({ delivery: d, prepared, startedAt, finishedAt: this.#deps.clock.now(), headers, sent });
   }
 
-  /** Records every finished attempt in one transaction; on failure keeps them to try again. */
-  #flush(): void {
+  /**
+   * Records every finished attempt in one transaction, each endpoint's
+   * counters and each rollup row written once however many attempts they
+   * count; on failure keeps them to try again. Then acts on those recorded:
+   * an attempt whose lease was taken over meanwhile changed nothing.
+   */
+  async #flush(): Promise<void> {
     if (this.#done.length === 0) return;
     const done = this.#done;
     this.#done = [];
-    const deadLetters: DeadLetter[] = [];
-    const retries: { id: string; at: number }[] = [];
+    const tally = new AttemptTally();
+    const judged: Judged[] = [];
+    const attempts = [];
+    for (const c of done) {
+      const j = judgeCompletion(c, this.#deps, tally);
+      judged.push(j);
+      attempts.push(j.attempt);
+    }
+    let results;
     try {
-      this.#deps.outcomeTx(() => {
-        deadLetters.length = 0;
-        retries.length = 0;
-        const touched = new Set<string>();
-        const tally = new AttemptTally();
-        for (const c of done) {
-          const { deadLetter, retryAt } = recordCompletion(c, this.#deps, tally);
-          if (deadLetter) deadLetters.push(deadLetter);
-          if (retryAt !== null) retries.push({ id: c.delivery.endpointId, at: retryAt });
-          touched.add(c.delivery.endpointId);
-        }
-        // Counters live in memory and only their final value matters, so each
-        // endpoint's row is written once per flush, not once per attempt.
-        for (const id of touched) this.#deps.endpoints.saveCounters(id);
-        // Likewise one rollup row per endpoint and minute, however many attempts it counts.
-        this.#deps.rollups.save(tally);
-      });
+      results = await this.#deps.outcomes.record(attempts, tally);
     } catch (err) {
       this.#done = done.concat(this.#done);
       throw err;
     }
-    for (const r of retries) this.#due.note(r.id, r.at);
     this.#deps.health.ok();
+    const deadLetters: DeadLetter[] = [];
+    for (let i = 0; i < judged.length; i++) {
+      const j = judged[i]!;
+      if (!results[i]!.recorded) continue;
+      const id = j.attempt.endpointId;
+      if (this.#heldBack.delete(id)) this.#due.note(id, this.#deps.clock.now());
+      if (j.retryAt !== null) this.#due.note(id, j.retryAt);
+      if (j.disable !== null) await this.#deps.endpoints.disable(id, "auto_disabled", j.disable, j.attempt.finishedAt);
+      if (j.deadLetter) deadLetters.push(j.deadLetter);
+    }
     deadLetters.forEach(this.#deps.onDeadLetter);
   }
 }

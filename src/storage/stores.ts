@@ -62,19 +62,46 @@ export interface ClaimRequest {
   readonly rateLimit: RateLimit | null;
 }
 
+/** What a claim leased, and what it learned of the rows it left. */
+export interface Claim {
+  readonly leased: LeasedDelivery[];
+  /**
+   * When the endpoint's first pending row not leased falls due (at or before
+   * `now`: more were due than were taken); null when none waits; undefined
+   * when the claim did not read it (ask nextDueAt). Lets a round learn the
+   * next due time without a second query per endpoint.
+   */
+  readonly next: number | null | undefined;
+}
+
+/** One request's share of a round. */
+export interface RoundClaim extends Claim {
+  /** What it could take: its limit, within the slots the requests before it left (0: none were left). */
+  readonly asked: number;
+}
+
 export interface ClaimStore {
   /**
    * Leases up to `limit` of the endpoint's due rows to this node, oldest due
    * first (for FIFO, the due heads of its keys), within its limits. A row is
    * never leased to two holders at once.
    */
-  claim(r: ClaimRequest, now: number): Promise<LeasedDelivery[]>;
+  claim(r: ClaimRequest, now: number): Promise<Claim>;
+  /**
+   * A round's claims, in order: each request takes what `claim` would, but no
+   * more than the `free` slots the requests before it left. One round of many
+   * endpoints with a row or two each is one write on a driver that can
+   * batch it (SQLite leases them all in one transaction).
+   */
+  claimEach(requests: readonly ClaimRequest[], free: number, now: number): Promise<RoundClaim[]>;
   /** When the endpoint's next row (for FIFO, its next head) falls due; null when none waits. */
   nextDueAt(endpointId: string, fifo: boolean): Promise<number | null>;
   /** Every endpoint with pending deliveries and when its earliest falls due. */
   dueEndpoints(): Promise<{ id: string; at: number }[]>;
   /** Returns every lease that expired at or before `now` to `pending`; answers how many. */
   reapExpired(now: number): Promise<number>;
+  /** Returns every lease this node holds to `pending`, due as they were (the last step of a drain); answers how many. */
+  releaseOwn(now: number): Promise<number>;
 }
 
 /** One finished attempt, with the lease it ran under. */
@@ -212,6 +239,17 @@ export interface HousekeepingLease {
   release(): Promise<void>;
 }
 
+/** Wake-ups between the nodes of one database. */
+export interface DueSignals {
+  /**
+   * Calls `onDue` with the endpoints another node just gave due deliveries
+   * (its ingest), or null when it did not say which; answers a function that
+   * stops listening. A signal can be lost (a dropped connection), so callers
+   * keep polling storage as a backstop.
+   */
+  listen(onDue: (endpointIds: readonly string[] | null) => void): Promise<() => Promise<void>>;
+}
+
 /** Every store of one driver, over one database. */
 export interface Storage {
   readonly driver: "sqlite" | "postgres";
@@ -232,6 +270,7 @@ export interface Storage {
   readonly portalSessions: PortalSessionStore;
   readonly nodes: NodeStore;
   readonly housekeeping: HousekeepingLease;
+  readonly signals: DueSignals;
   close(): Promise<void>;
 }
 

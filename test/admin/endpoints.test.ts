@@ -106,7 +106,7 @@ describe("admin endpoints", () => {
       async (relay) => {
         await adminJson(relay, "POST", "/v1/endpoints/goes/disable");
         await ingest(relay, "order.created");
-        relay.reload(configYaml(relay.dir, stays));
+        await relay.reload(configYaml(relay.dir, stays));
         const list = await adminJson(relay, "GET", "/v1/endpoints");
         const removed = list.items.find((e: { id: string }) => e.id === "goes");
         expect(removed).toMatchObject({ id: "goes", state: "removed", url: null, backlog: { held: 1 } });

@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 const deliveryStatus = (id: string) =>
-  relay.daemon.db.query<{ status: string }, [number]>("SELECT status FROM deliveries WHERE seq = ?").get(Number(id.slice(4)))?.status;
+  relay.db.query<{ status: string }, [number]>("SELECT status FROM deliveries WHERE seq = ?").get(Number(id.slice(4)))?.status;
 
 describe("hookrelay send", () => {
   it("prints the event id on stdout and the delivery count on stderr", async () => {
@@ -128,7 +128,7 @@ describe("hookrelay deliveries", () => {
     const out = await runInProcess(send, ["order.created", "--endpoint", "broken", "--json"], env);
     const eventId = JSON.parse(out.stdout).id as string;
     const row = await waitFor("the delivery to fail", () =>
-      relay.daemon.db.query<{ seq: number }, [string]>("SELECT seq FROM deliveries WHERE event_id = ? AND status = 'failed'").get(eventId),
+      relay.db.query<{ seq: number }, [string]>("SELECT seq FROM deliveries WHERE event_id = ? AND status = 'failed'").get(eventId),
     );
     failedId = `dlv_${row.seq}`;
   });
@@ -151,7 +151,7 @@ describe("hookrelay deliveries", () => {
   it("lists when each remaining attempt of a retrying delivery will fire", async () => {
     const sent = JSON.parse((await runInProcess(send, ["retry.me", "--json"], env)).stdout) as { id: string };
     const row = await waitFor("the first attempt to fail", () =>
-      relay.daemon.db
+      relay.db
         .query<{ seq: number }, [string]>("SELECT seq FROM deliveries WHERE event_id = ? AND status = 'pending' AND attempts = 1")
         .get(sent.id),
     );

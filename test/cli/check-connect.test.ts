@@ -1,8 +1,7 @@
 /**
  * `hookrelay check --connect` as a user runs it: a real subprocess against a
- * real SQLite file and a real PostgreSQL server; and `serve` refusing the
- * postgres driver this build's daemon does not run on. The database URL is
- * never printed with its password.
+ * real SQLite file and a real PostgreSQL server. The database URL is never
+ * printed with its password.
  */
 import { describe, expect, it } from "bun:test";
 import { existsSync, writeFileSync } from "node:fs";
@@ -89,14 +88,18 @@ describePostgres("check --connect on postgres", (db) => {
     expect(result.stdout + result.stderr).not.toContain(PASSWORD);
   });
 
-  it("serve refuses the postgres driver in one sentence, before touching anything", async () => {
-    const config = configWith(`  driver: postgres\n  url: ${withPassword(db.url)}\n`);
+  it("serve exits 1 in one sentence when the database does not answer, the password hidden, touching no local file", async () => {
+    const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+    const port = probe.port;
+    probe.stop(true);
+    const url = `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/nothing`;
+    const config = configWith(`  driver: postgres\n  url: ${url}\n  encryption_key: ${"ab".repeat(32)}\n`);
     const result = await run(["serve", "--config", config]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(
-      "hookrelay serve: this build's daemon runs on sqlite only: storage.driver postgres is accepted by `hookrelay check --connect` but not yet by serve\n",
-    );
+    expect(result.stderr).toStartWith(`hookrelay serve: cannot reach the database postgres://postgres:***@127.0.0.1:${port}/nothing: `);
+    expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(result.stdout + result.stderr).not.toContain(PASSWORD);
+    // Nothing of SQLite's is made on the way: no data folder beside the config.
     expect(existsSync(join(dirname(config), "data"))).toBe(false);
   });
 });

@@ -47,7 +47,7 @@ beforeAll(async () => {
   await create({ id: "api-gone" });
   expect((await relay.admin("DELETE", "/v1/endpoints/api-gone")).status).toBe(204);
   expect((await relay.post("/v1/events", { type: "order.paid", data: {} })).status).toBe(202);
-  const held = (id: string) => relay.daemon.db.query<{ n: number }, [string]>("SELECT COUNT(*) AS n FROM deliveries WHERE endpoint_id = ? AND status = 'held'").get(id)!.n;
+  const held = (id: string) => relay.db.query<{ n: number }, [string]>("SELECT COUNT(*) AS n FROM deliveries WHERE endpoint_id = ? AND status = 'held'").get(id)!.n;
   await waitFor("held deliveries for old-crm and api-live", () => held("old-crm") === 1 && held("api-live") === 1);
   await relay.stop();
 });

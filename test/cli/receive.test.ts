@@ -29,7 +29,7 @@ describe("hookrelay receive", () => {
     expect(line).toContain(`type=scan.completed  id=${posted.id}  verified=yes`);
     expect(line).toContain('"score":85');
     const row = await waitFor("the delivery to be recorded", () =>
-      relay.daemon.db.query<{ status: string; last_status_code: number }, []>("SELECT status, last_status_code FROM deliveries WHERE status = 'delivered'").get(),
+      relay.db.query<{ status: string; last_status_code: number }, []>("SELECT status, last_status_code FROM deliveries WHERE status = 'delivered'").get(),
     );
     expect(row).toEqual({ status: "delivered", last_status_code: 200 });
   });

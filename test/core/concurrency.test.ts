@@ -20,7 +20,7 @@ describe("concurrency limits", () => {
     defer(tmp.remove, () => relay.stop(), () => a.close(), () => b.close());
     await relay.post("/v1/events/batch", { events: Array.from({ length: 10 }, (_, i) => ({ type: "t", data: { i } })) });
     await waitFor("four attempts in flight", () => a.requests.length + b.requests.length === 4);
-    const inFlight = relay.daemon.db
+    const inFlight = relay.db
       .query("SELECT endpoint_id, COUNT(*) AS n FROM deliveries WHERE status = 'in_flight' GROUP BY endpoint_id")
       .all() as { endpoint_id: string; n: number }[];
     expect(inFlight.reduce((sum, r) => sum + r.n, 0)).toBe(4);

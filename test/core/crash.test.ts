@@ -2,7 +2,8 @@ import { Database } from "bun:sqlite";
 import { afterAll, describe, expect, it } from "bun:test";
 import { join } from "node:path";
 import { startReceiver } from "../helpers/receiver";
-import { configYaml, INGEST_TOKEN, type SpawnedRelay, spawnRelay, tempDir, writeConfig } from "../helpers/relay";
+import { ingestLoad } from "../helpers/load";
+import { configYaml, type SpawnedRelay, spawnRelay, tempDir, writeConfig } from "../helpers/relay";
 import { waitFor } from "../helpers/wait";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -12,31 +13,6 @@ const CLIENTS = 16;
 
 const tmp = tempDir();
 afterAll(() => tmp.remove());
-
-/** Posts events from CLIENTS concurrent clients until `stop()` resolves; returns the ids answered 202. */
-function ingestLoad(url: string, prefix: string, total: number) {
-  const accepted: string[] = [];
-  let next = 0;
-  let stopped = false;
-  const client = async () => {
-    while (!stopped && next < total) {
-      const id = `${prefix}-${next++}`;
-      try {
-        const res = await fetch(`${url}/v1/events`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${INGEST_TOKEN}`, "content-type": "application/json" },
-          body: JSON.stringify({ id, type: "load.tick", data: { id } }),
-        });
-        if (res.status === 202) accepted.push(id);
-      } catch {
-        // The daemon was killed mid-request: that event was never answered 202.
-        return;
-      }
-    }
-  };
-  const done = Promise.all(Array.from({ length: CLIENTS }, client));
-  return { accepted, done, stop: () => (stopped = true) };
-}
 
 describe("crash safety", () => {
   it(
@@ -53,7 +29,7 @@ describe("crash safety", () => {
       try {
         for (let run = 0; run <= KILLS; run++) {
           relay = await spawnRelay(configPath);
-          const load = ingestLoad(relay.url, `r${run}`, EVENTS_PER_RUN);
+          const load = ingestLoad(relay.url, `r${run}`, EVENTS_PER_RUN, CLIENTS);
           if (run < KILLS) {
             // Kill at a random moment once some events are in: mid-ingest and mid-delivery.
             const killAfter = 250 + Math.floor(Math.random() * 500);

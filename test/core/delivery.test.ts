@@ -27,7 +27,7 @@ const basic = (r: Receiver, more = "") => `  - id: main
 ${more}`;
 
 async function deliveryRows(relay: InProcessRelay) {
-  return relay.daemon.db.query("SELECT * FROM deliveries ORDER BY seq").all() as Record<string, unknown>[];
+  return relay.db.query("SELECT * FROM deliveries ORDER BY seq").all() as Record<string, unknown>[];
 }
 
 describe("delivery", () => {
@@ -66,7 +66,7 @@ describe("delivery", () => {
     expect(reqs[2]!.at - reqs[1]!.at).toBeGreaterThanOrEqual(195);
     const row = await waitFor("delivered", async () => (await deliveryRows(relay)).find((d) => d.status === "delivered"));
     expect(row.attempts).toBe(3);
-    const attempts = relay.daemon.db.query("SELECT * FROM attempts ORDER BY n").all() as Record<string, unknown>[];
+    const attempts = relay.db.query("SELECT * FROM attempts ORDER BY n").all() as Record<string, unknown>[];
     expect(attempts.map((a) => a.status_code)).toEqual([500, 500, 200]);
     expect(attempts[0]!.error).toBe("the receiver answered 500 Internal Server Error");
     expect(attempts[0]!.response_excerpt).toBe("nope");
@@ -92,7 +92,7 @@ describe("delivery", () => {
     receiver.reply(() => new Response(null, { status: 302, headers: { location: "http://169.254.169.254/latest" } }));
     await relay.post("/v1/events", { type: "a.b", data: {} });
     await waitFor("failed", async () => (await deliveryRows(relay)).find((d) => d.status === "failed"));
-    const attempt = relay.daemon.db.query("SELECT error FROM attempts LIMIT 1").get() as { error: string };
+    const attempt = relay.db.query("SELECT error FROM attempts LIMIT 1").get() as { error: string };
     expect(attempt.error).toContain("redirect");
     expect(receiver.requests.every((r) => r.path === "/hook")).toBe(true);
   });

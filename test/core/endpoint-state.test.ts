@@ -30,11 +30,11 @@ async function setup(more = "", options: { retry?: string; reply?: Reply } = {})
 }
 
 const statuses = (relay: InProcessRelay) =>
-  (relay.daemon.db.query("SELECT status FROM deliveries WHERE event_type NOT LIKE 'hookrelay.%' ORDER BY seq").all() as { status: string }[]).map(
+  (relay.db.query("SELECT status FROM deliveries WHERE event_type NOT LIKE 'hookrelay.%' ORDER BY seq").all() as { status: string }[]).map(
     (r) => r.status,
   );
 const endpointState = (relay: InProcessRelay) =>
-  relay.daemon.db.query("SELECT * FROM endpoint_state WHERE endpoint_id = 'main'").get() as Record<string, unknown>;
+  relay.db.query("SELECT * FROM endpoint_state WHERE endpoint_id = 'main'").get() as Record<string, unknown>;
 
 describe("endpoint state", () => {
   it("auto-disables after disable_after consecutive failures and holds pending and new deliveries", async () => {
@@ -45,7 +45,7 @@ describe("endpoint state", () => {
     expect(endpointState(relay).consecutive_failures).toBe(2);
     expect(endpointState(relay).disabled_reason).toBe("2 consecutive failed attempts");
     // The delivery whose attempt tripped it is held, keeping the attempts it used.
-    const row = relay.daemon.db.query("SELECT status, attempts FROM deliveries").get() as { status: string; attempts: number };
+    const row = relay.db.query("SELECT status, attempts FROM deliveries").get() as { status: string; attempts: number };
     expect(row).toEqual({ status: "held", attempts: 2 });
     const res = await relay.post("/v1/events", { type: "a.b", data: { n: 2 } });
     expect(res.status).toBe(202);
@@ -61,7 +61,7 @@ describe("endpoint state", () => {
     for (let n = 2; n <= 5; n++) await relay.post("/v1/events", { type: "a.b", data: { n } });
     const fixed = startReceiver();
     defer(() => fixed.close());
-    relay.reload(configYaml(tmp.dir, endpointYaml(fixed.url, "    disable_after: 1")));
+    await relay.reload(configYaml(tmp.dir, endpointYaml(fixed.url, "    disable_after: 1")));
     const reqs = await fixed.waitForRequests(5);
     expect(reqs.map((r) => JSON.parse(r.body).data.n)).toEqual([1, 2, 3, 4, 5]);
     expect(endpointState(relay).state).toBe("active");
@@ -100,10 +100,10 @@ describe("endpoint state", () => {
     events: ["*"]
     secret: ${SECRET}`,
     );
-    relay.reload(withoutMain);
+    await relay.reload(withoutMain);
     await waitFor("held", () => statuses(relay)[0] === "held");
     receiver.reply(() => new Response("ok"));
-    relay.reload(configYaml(tmp.dir, endpointYaml(receiver.url)));
+    await relay.reload(configYaml(tmp.dir, endpointYaml(receiver.url)));
     await waitFor("delivered", () => statuses(relay)[0] === "delivered");
   });
 
@@ -112,7 +112,7 @@ describe("endpoint state", () => {
     await relay.post("/v1/events", { type: "a.b", data: {} });
     expect(statuses(relay)).toEqual(["held"]);
     expect(endpointState(relay).state).toBe("disabled");
-    relay.reload(configYaml(tmp.dir, endpointYaml(receiver.url)));
+    await relay.reload(configYaml(tmp.dir, endpointYaml(receiver.url)));
     await receiver.waitForRequests(1);
     await waitFor("delivered", () => statuses(relay)[0] === "delivered");
   });
@@ -157,7 +157,7 @@ describe("ordering: fifo", () => {
     for (let n = 1; n <= 3; n++) await relay.post("/v1/events", { type: "t", data: { key: "a", n }, ordering_key: "a" });
     const sent = () => receiver.requests.map((r) => JSON.parse(r.body).data).map((d) => `${d.key}${d.n}`);
     await waitFor("a1 failed and a2 in flight", () => sent().includes("a2"));
-    const [first] = relay.daemon.db.query("SELECT seq FROM deliveries ORDER BY seq LIMIT 1").all() as { seq: number }[];
+    const [first] = relay.daemon.db!.query("SELECT seq FROM deliveries ORDER BY seq LIMIT 1").all() as { seq: number }[];
     expect((await relay.admin("POST", `/v1/deliveries/dlv_${first!.seq}/retry`)).status).toBe(200);
     // Another key delivered after the retry: the scheduler has had its rounds, and left key a alone.
     await relay.post("/v1/events", { type: "t", data: { key: "b", n: 1 }, ordering_key: "b" });

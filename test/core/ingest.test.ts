@@ -23,7 +23,7 @@ async function relayWith(
 // hookrelay's own events (the endpoint below starts disabled, which is announced) are not what these tests count.
 const count = (relay: InProcessRelay, table: "events" | "deliveries") =>
   (
-    relay.daemon.db
+    relay.db
       .query(`SELECT COUNT(*) AS n FROM ${table} WHERE ${table === "events" ? "type" : "event_type"} NOT LIKE 'hookrelay.%'`)
       .get() as { n: number }
   ).n;
@@ -39,7 +39,7 @@ describe("ingest", () => {
     expect(res.status).toBe(202);
     const body = (await res.json()) as { id: string; deliveries: number };
     expect(body.id).toMatch(/^evt_[0-9A-Z]{26}$/);
-    const event = relay.daemon.db.query("SELECT * FROM events WHERE id = ?").get(body.id) as Record<string, unknown>;
+    const event = relay.db.query("SELECT * FROM events WHERE id = ?").get(body.id) as Record<string, unknown>;
     expect(event).toMatchObject({ type: "a.b", data: '{"x":1}', ordering_key: "k", occurred_at: Date.parse("2026-03-08T12:34:56.789Z") });
     expect(count(relay, "deliveries")).toBe(1);
   });
@@ -92,7 +92,7 @@ describe("ingest", () => {
     ]);
     expect(bad.status).toBe(409);
     expect(good.status).toBe(202);
-    const ids = (relay.daemon.db.query("SELECT id FROM events WHERE type NOT LIKE 'hookrelay.%' ORDER BY id").all() as { id: string }[]).map((r) => r.id);
+    const ids = (relay.db.query("SELECT id FROM events WHERE type NOT LIKE 'hookrelay.%' ORDER BY id").all() as { id: string }[]).map((r) => r.id);
     expect(ids).toEqual(["new-2", "taken"]);
   });
 

@@ -67,7 +67,7 @@ describe("payload fidelity", () => {
     const { id } = (await res.json()) as { id: string };
     expectDataIn(await delivered(receiver, id), DATA);
     expect(await eventText(relay, id)).toContain(`,"data":${DATA},"ordering_key":null,`);
-    expect(relay.daemon.db.query("SELECT data FROM events WHERE id = ?").get(id)).toEqual({ data: DATA });
+    expect(relay.db.query("SELECT data FROM events WHERE id = ?").get(id)).toEqual({ data: DATA });
   });
 
   it("keeps each batch event's data as posted", async () => {

@@ -5,6 +5,7 @@
  * `spawnRelay` runs `hookrelay serve` as a subprocess, for signals, crashes and
  * the CLI.
  */
+import type { Database } from "bun:sqlite";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,15 +27,17 @@ export function tempDir(): { dir: string; remove: () => void } {
 
 /**
  * A full config around `endpointsYaml` (the YAML list under `endpoints:`,
- * indented by two spaces), listening on port 0 with a database in `dir`.
+ * indented by two spaces), listening on port 0 with a database in `dir`;
+ * `storage` adds lines to the storage section (each indented two spaces,
+ * ending in a newline).
  */
-export function configYaml(dir: string, endpointsYaml: string, extra = ""): string {
+export function configYaml(dir: string, endpointsYaml: string, extra = "", storage = ""): string {
   return `server:
   listen: 127.0.0.1:0
   shutdown_grace: 5s
 storage:
   path: ${join(dir, "hookrelay.db")}
-auth:
+${storage}auth:
   ingest_tokens: [${INGEST_TOKEN}]
   admin_tokens: [${ADMIN_TOKEN}]
 network:
@@ -49,6 +52,8 @@ ${endpointsYaml}
 
 export interface InProcessRelay {
   readonly daemon: Daemon;
+  /** The relay's SQLite database, to look at what it stored. */
+  readonly db: Database;
   readonly url: string;
   readonly dir: string;
   readonly logs: string[];
@@ -57,7 +62,7 @@ export interface InProcessRelay {
   /** Requests with the admin token. */
   admin(method: string, path: string, body?: unknown): Promise<Response>;
   /** Replaces the config (as SIGHUP would after editing the file). */
-  reload(yaml: string): void;
+  reload(yaml: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -83,8 +88,10 @@ export async function startRelay(
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
       ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
     });
+  if (!daemon.db) throw new Error("startRelay runs on SQLite; a PostgreSQL relay is spawned (spawnRelay)");
   return {
     daemon,
+    db: daemon.db,
     url: daemon.url,
     dir: options.dir,
     logs,

@@ -1,22 +1,22 @@
 /** @module test/jobs/jobs — the croner jobs: they run on their timetable, count their failures, and stop cleanly. */
 import { describe, expect, it } from "bun:test";
 import { createLogger } from "../../src/log";
-import type { Retention } from "../../src/outbox/retention";
+import type { RetentionStore } from "../../src/storage/stores";
 import { type JobName, PRUNE_BATCH, startJobs } from "../../src/scheduler/jobs";
 import { waitFor } from "../helpers/wait";
 
-const EVERY_SECOND: Record<JobName, string> = { retention: "* * * * * *", wal_checkpoint: "* * * * * *" };
+const EVERY_SECOND: Record<JobName, string> = { retention: "* * * * * *", wal_checkpoint: "* * * * * *", lease_reaper: "* * * * * *" };
 const STORAGE = { path: ":memory:", retentionMs: 1000, failedRetentionMs: 1000, sync: "normal" as const };
 
 const NOTHING_TO_CHECKPOINT = async () => ({ busy: 0, walPages: 0, checkpointedPages: 0 });
 
-function fakeRetention(overrides: Partial<Retention>): Retention {
+function fakeRetention(overrides: Partial<RetentionStore>): RetentionStore {
   return {
-    pruneDeliveries: () => 0,
-    pruneBareEvents: () => ({ deleted: 0, next: null }),
-    pruneRollups: () => 0,
+    pruneDeliveries: async () => 0,
+    pruneBareEvents: async () => ({ deleted: 0, next: null }),
+    pruneRollups: async () => 0,
     ...overrides,
-  } as unknown as Retention;
+  };
 }
 
 describe("housekeeping jobs", () => {
@@ -26,12 +26,13 @@ describe("housekeeping jobs", () => {
     let runs = 0;
     const jobs = startJobs({
       retention: fakeRetention({}),
+      reap: null,
       checkpoint: async () => {
         if (++runs <= 2) throw new Error("disk I/O error");
         return { busy: 0, walPages: 0, checkpointedPages: 0 };
       },
       storage: () => STORAGE,
-      forgetEnded: () => 0,
+      forgetEnded: async () => 0,
       housekeeper: () => true,
       clock: { now: () => Date.now() },
       log: createLogger("debug", "json", (l) => logs.push(l)),
@@ -53,10 +54,11 @@ describe("housekeeping jobs", () => {
     const logs: string[] = [];
     const jobs = startJobs({
       // Always a full batch: the run keeps pruning (and pausing) until the jobs are stopped.
-      retention: fakeRetention({ pruneDeliveries: () => (calls++, PRUNE_BATCH) }),
+      retention: fakeRetention({ pruneDeliveries: async () => (calls++, PRUNE_BATCH) }),
+      reap: null,
       checkpoint: NOTHING_TO_CHECKPOINT,
       storage: () => (starts++, STORAGE),
-      forgetEnded: () => 0,
+      forgetEnded: async () => 0,
       housekeeper: () => true,
       clock: { now: () => Date.now() },
       log: createLogger("debug", "json", (l) => logs.push(l)),
@@ -77,10 +79,11 @@ describe("housekeeping jobs", () => {
     let pruned = 0;
     let checkpoints = 0;
     const jobs = startJobs({
-      retention: fakeRetention({ pruneDeliveries: () => (pruned++, 0) }),
+      retention: fakeRetention({ pruneDeliveries: async () => (pruned++, 0) }),
+      reap: null,
       checkpoint: async () => (checkpoints++, { busy: 0, walPages: 0, checkpointedPages: 0 }),
       storage: () => STORAGE,
-      forgetEnded: () => 0,
+      forgetEnded: async () => 0,
       housekeeper: () => (asked++, housekeeper),
       clock: { now: () => Date.now() },
       log: createLogger("error", "json", () => {}),
@@ -102,10 +105,11 @@ describe("housekeeping jobs", () => {
     let ended = false;
     const jobs = startJobs({
       // Always a full batch: only the lost lease can end the run before the jobs stop.
-      retention: fakeRetention({ pruneDeliveries: () => (batches++, PRUNE_BATCH) }),
+      retention: fakeRetention({ pruneDeliveries: async () => (batches++, PRUNE_BATCH) }),
+      reap: null,
       checkpoint: NOTHING_TO_CHECKPOINT,
       storage: () => STORAGE,
-      forgetEnded: () => ((ended = true), 0),
+      forgetEnded: async () => ((ended = true), 0),
       housekeeper: () => housekeeper,
       clock: { now: () => Date.now() },
       log: createLogger("error", "json", () => {}),
@@ -122,12 +126,13 @@ describe("housekeeping jobs", () => {
     }
   });
 
-    it("gives the jobs of two daemons in one process distinct names", async () => {
+  it("gives the jobs of two daemons in one process distinct names", async () => {
     const deps = {
       retention: fakeRetention({}),
+      reap: null,
       checkpoint: NOTHING_TO_CHECKPOINT,
       storage: () => STORAGE,
-      forgetEnded: () => 0,
+      forgetEnded: async () => 0,
       housekeeper: () => true,
       clock: { now: () => Date.now() },
       log: createLogger("error", "json", () => {}),

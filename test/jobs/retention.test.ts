@@ -4,8 +4,10 @@ import { afterEach, beforeEach, describe, expect, it } from "bun:test";
 import { join } from "node:path";
 import { migrate } from "../../src/db/migrate";
 import { openDatabase } from "../../src/db/open";
-import { FINISHED_SQL, OLD_EVENTS_SQL, Retention } from "../../src/outbox/retention";
+import { FINISHED_SQL, OLD_EVENTS_SQL } from "../../src/outbox/retention";
 import { PRUNE_BATCH, pruneExpired } from "../../src/scheduler/jobs";
+import { sqliteStorage } from "../../src/storage/sqlite/storage";
+import type { RetentionStore } from "../../src/storage/stores";
 import { tempDir } from "../helpers/relay";
 
 const DAY = 86_400_000;
@@ -14,11 +16,13 @@ const STORAGE = { retentionMs: 7 * DAY, failedRetentionMs: 30 * DAY };
 
 let tmp: ReturnType<typeof tempDir>;
 let db: Database;
+let retention: RetentionStore;
 
 beforeEach(() => {
   tmp = tempDir();
   db = openDatabase(join(tmp.dir, "hookrelay.db"), { sync: "normal" });
   migrate(db);
+  retention = sqliteStorage(db, { nodeId: "test", leaseMs: 60_000 }).retention;
 });
 afterEach(() => {
   db.close();
@@ -47,7 +51,7 @@ describe("retention pruning", () => {
     seed("old-delivered", 8 * DAY, ["delivered"]);
     seed("old-cancelled", 8 * DAY, ["cancelled"]);
     seed("young-delivered", 6 * DAY, ["delivered"]);
-    const counts = await pruneExpired(new Retention(db), STORAGE, NOW);
+    const counts = await pruneExpired(retention, STORAGE, NOW);
     expect(counts).toEqual({ delivered: 1, cancelled: 1, failed: 0, bareEvents: 0, rollups: 0 });
     expect(events()).toEqual(["young-delivered"]);
     expect(count("SELECT COUNT(*) AS n FROM deliveries")).toBe(1);
@@ -57,21 +61,21 @@ describe("retention pruning", () => {
   it("keeps failed deliveries until failed_retention, and their events with them", async () => {
     seed("failed-10d", 10 * DAY, ["failed"]);
     seed("failed-31d", 31 * DAY, ["failed"]);
-    const counts = await pruneExpired(new Retention(db), STORAGE, NOW);
+    const counts = await pruneExpired(retention, STORAGE, NOW);
     expect(counts.failed).toBe(1);
     expect(events()).toEqual(["failed-10d"]);
   });
 
   it("never touches pending, in-flight or held deliveries, however old", async () => {
     seed("backlog", 400 * DAY, ["pending", "in_flight", "held"]);
-    await pruneExpired(new Retention(db), STORAGE, NOW);
+    await pruneExpired(retention, STORAGE, NOW);
     expect(events()).toEqual(["backlog"]);
     expect(count("SELECT COUNT(*) AS n FROM deliveries")).toBe(3);
   });
 
   it("keeps an event while any of its deliveries remains", async () => {
     seed("mixed", 8 * DAY, ["delivered", "held"]);
-    await pruneExpired(new Retention(db), STORAGE, NOW);
+    await pruneExpired(retention, STORAGE, NOW);
     expect(events()).toEqual(["mixed"]);
     expect(db.query("SELECT status FROM deliveries").all()).toEqual([{ status: "held" }]);
   });
@@ -79,7 +83,7 @@ describe("retention pruning", () => {
   it("removes old events that matched no endpoint", async () => {
     seed("bare-old", 8 * DAY, []);
     seed("bare-young", 1 * DAY, []);
-    const counts = await pruneExpired(new Retention(db), STORAGE, NOW);
+    const counts = await pruneExpired(retention, STORAGE, NOW);
     expect(counts.bareEvents).toBe(1);
     expect(events()).toEqual(["bare-young"]);
   });
@@ -92,7 +96,7 @@ describe("retention pruning", () => {
       seed("old-after-young", 8 * DAY, []);
     })();
     let pauses = 0;
-    const counts = await pruneExpired(new Retention(db), STORAGE, NOW, { pause: async () => void pauses++ });
+    const counts = await pruneExpired(retention, STORAGE, NOW, { pause: async () => void pauses++ });
     expect(counts.bareEvents).toBe(total);
     expect(pauses).toBe(2);
     // Rowids follow creation time; an older event stored after a younger one
@@ -106,7 +110,7 @@ describe("retention pruning", () => {
       for (let i = 0; i < total; i++) seed(`e${String(i).padStart(5, "0")}`, 8 * DAY + i, ["delivered"]);
     })();
     let pauses = 0;
-    const counts = await pruneExpired(new Retention(db), STORAGE, NOW, { pause: async () => void pauses++ });
+    const counts = await pruneExpired(retention, STORAGE, NOW, { pause: async () => void pauses++ });
     expect(counts.delivered).toBe(total);
     expect(pauses).toBe(2);
     expect(count("SELECT COUNT(*) AS n FROM events")).toBe(0);
@@ -116,7 +120,7 @@ describe("retention pruning", () => {
     db.transaction(() => {
       for (let i = 0; i < PRUNE_BATCH * 3; i++) seed(`e${i}`, 8 * DAY, ["delivered"]);
     })();
-    const counts = await pruneExpired(new Retention(db), STORAGE, NOW, { stopping: () => true });
+    const counts = await pruneExpired(retention, STORAGE, NOW, { stopping: () => true });
     expect(counts.delivered).toBe(PRUNE_BATCH);
   });
 

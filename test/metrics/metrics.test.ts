@@ -89,7 +89,7 @@ describe("metrics", () => {
         m = await scrape(relay.url);
         expect(valueOf(m, "hookrelay_config_last_reload_successful")).toBe(0);
         expect(valueOf(m, "hookrelay_job_errors_total", { job: "retention" })).toBe(1);
-        relay.reload(configYaml(relay.dir, endpoints));
+        await relay.reload(configYaml(relay.dir, endpoints));
         m = await scrape(relay.url);
         expect(valueOf(m, "hookrelay_config_last_reload_successful")).toBe(1);
       },

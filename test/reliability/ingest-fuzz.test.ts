@@ -207,9 +207,9 @@ async function send(p: Posted): Promise<Response> {
   });
 }
 
-const storedEvent = (id: string) => relay.daemon.db.query<{ data: string }, [string]>("SELECT data FROM events WHERE id = ?").get(id);
+const storedEvent = (id: string) => relay.db.query<{ data: string }, [string]>("SELECT data FROM events WHERE id = ?").get(id);
 const storedDeliveries = (ids: readonly string[]) =>
-  relay.daemon.db.query<{ n: number }, string[]>(`SELECT COUNT(*) AS n FROM deliveries WHERE event_id IN (${ids.map(() => "?").join(",")})`).get(...ids)!.n;
+  relay.db.query<{ n: number }, string[]>(`SELECT COUNT(*) AS n FROM deliveries WHERE event_id IN (${ids.map(() => "?").join(",")})`).get(...ids)!.n;
 
 async function check(p: Posted): Promise<void> {
   const res = await send(p);

@@ -96,9 +96,9 @@ afterAll(async () => {
 
 type Row = { status: string; attempts: number; next_attempt_at: number | null; created_at: number };
 const delivery = (id: string) =>
-  relay.daemon.db.query("SELECT * FROM deliveries WHERE endpoint_id = ? AND event_type = 'fault.test'").get(id) as Row;
+  relay.db.query("SELECT * FROM deliveries WHERE endpoint_id = ? AND event_type = 'fault.test'").get(id) as Row;
 const attempt = (id: string) =>
-  relay.daemon.db
+  relay.db
     .query("SELECT a.* FROM attempts a JOIN deliveries d ON d.seq = a.delivery_seq WHERE d.endpoint_id = ? ORDER BY n LIMIT 1")
     .get(id) as { error: string | null; status_code: number | null; response_excerpt: string | null } | null;
 
@@ -142,7 +142,7 @@ describe("receiver faults", () => {
   it("gone: 410 disables the endpoint and holds the delivery", async () => {
     const a = await settled("gone", "held");
     expect(a.status_code).toBe(410);
-    const state = relay.daemon.db.query("SELECT state FROM endpoint_state WHERE endpoint_id = 'gone'").get() as { state: string };
+    const state = relay.db.query("SELECT state FROM endpoint_state WHERE endpoint_id = 'gone'").get() as { state: string };
     expect(state.state).toBe("auto_disabled");
   });
 
@@ -156,7 +156,7 @@ describe("receiver faults", () => {
     it(`${id}: schedules the next attempt accordingly`, async () => {
       await settled(id, "pending");
       const row = delivery(id);
-      const first = relay.daemon.db
+      const first = relay.db
         .query("SELECT started_at + duration_ms AS ended FROM attempts a JOIN deliveries d ON d.seq = a.delivery_seq WHERE d.endpoint_id = ?")
         .get(id) as { ended: number };
       const wait = row.next_attempt_at! - first.ended;

@@ -14,7 +14,7 @@ describe("storage faults", () => {
   it("answers 503 while the disk is full, stores nothing half-written, and recovers without a restart", async () => {
     const yaml = configYaml(tmp.dir, `  - id: main\n    url: http://127.0.0.1:9/hook\n    events: ["*"]\n    secret: s3cret\n    signature: { scheme: hmac-sha256-hex }\n    enabled: false`);
     const relay = await startRelay(yaml, { dir: tmp.dir });
-    const db = relay.daemon.db;
+    const db = relay.db;
     const appEvents = () => (db.query("SELECT COUNT(*) AS n FROM events WHERE type = 'big'").get() as { n: number }).n;
     const deliveries = () => (db.query("SELECT COUNT(*) AS n FROM deliveries WHERE event_type = 'big'").get() as { n: number }).n;
     const big = (i: number) => ({ type: "big", data: { i, pad: "x".repeat(200_000) } });

@@ -115,7 +115,7 @@ describe("delivery to refused addresses", () => {
     defer(tmp.remove, () => relay.stop(), () => receiver.close());
     await relay.post("/v1/events", { type: "a", data: {} });
     const row = await waitFor("failed", () =>
-      relay.daemon.db.query("SELECT status, last_error FROM deliveries WHERE event_type = 'a' AND status = 'failed'").get(),
+      relay.db.query("SELECT status, last_error FROM deliveries WHERE event_type = 'a' AND status = 'failed'").get(),
     );
     expect(row).toEqual({
       status: "failed",

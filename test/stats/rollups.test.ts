@@ -2,8 +2,8 @@
 import { Database } from "bun:sqlite";
 import { describe, expect, it } from "bun:test";
 import { migrate } from "../../src/db/migrate";
-import { Retention } from "../../src/outbox/retention";
 import { Rollups } from "../../src/outbox/rollups";
+import { sqliteStorage } from "../../src/storage/sqlite/storage";
 import { pruneExpired } from "../../src/scheduler/jobs";
 import { statsAnswer } from "../../src/stats/answer";
 import { LATENCY_BOUNDS_MS, latencyBucket, latencyQuantile } from "../../src/stats/latency";
@@ -94,7 +94,7 @@ describe("tally and rollups", () => {
     const week = windowRange("7d", NOW);
     tally.add("ep0", null, week.fromMinute * MINUTE, "success", 1, "delivered");
     rollups.save(tally);
-    const counts = await pruneExpired(new Retention(db), { retentionMs: 86_400_000, failedRetentionMs: 86_400_000 }, NOW);
+    const counts = await pruneExpired(sqliteStorage(db, { nodeId: "test", leaseMs: 60_000 }).retention, { retentionMs: 86_400_000, failedRetentionMs: 86_400_000 }, NOW);
     // 1,200 old minutes, each with an endpoint row and the relay's, in batches of 500.
     expect(counts.rollups).toBe(2_400);
     const left = statsAnswer("7d", week, rollups.read("ep0", week.fromMinute, week.toMinute, week.stepMinutes));

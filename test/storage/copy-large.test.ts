@@ -59,7 +59,7 @@ describePostgres("hookrelay storage copy of a large database", (pg) => {
     const to = postgresStorage({ url: pg.url, pool: 2, nodeId: "node-1", leaseMs: 120_000 });
     defer(() => to.close());
     expect(await to.backlog.totals()).toEqual({ pending: LARGE, held: 0, failed: 0 });
-    expect(ids(await to.claims.claim(request("ep7", 3), Date.now()))).toEqual(["evt_7", "evt_17", "evt_27"]);
+    expect(ids((await to.claims.claim(request("ep7", 3), Date.now())).leased)).toEqual(["evt_7", "evt_17", "evt_27"]);
     const [last] = await to.queries.deliveries({ status: null, tenant: null, endpointId: null, endpointIds: null, eventType: null, fromSeq: 0, toSeq: NO_UPPER_SEQ }, 1);
     expect(last).toMatchObject({ seq: LARGE, event_id: `evt_${LARGE - 1}` });
   });

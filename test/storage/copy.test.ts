@@ -58,7 +58,7 @@ async function seededDatabase(): Promise<{ path: string; config: string }> {
   await ingest(s, { id: "bare", endpoints: [], at: NOW + 30 });
 
   // On a: e0 delivered, e1 failed for good, e2 to be retried later, e3 left in flight by the stopped daemon.
-  const [e0, e1, e2, e3] = await s.claims.claim(request("a", 4), NOW + 100);
+  const [e0, e1, e2, e3] = (await s.claims.claim(request("a", 4), NOW + 100)).leased;
   expect(e3!.eventId).toBe("e3");
   const tally = new AttemptTally();
   tally.add("a", null, NOW + 101, "success", 12, "delivered");
@@ -66,12 +66,12 @@ async function seededDatabase(): Promise<{ path: string; config: string }> {
   tally.add("a", null, NOW + 101, "timeout", 10_000, null);
   await s.outcomes.record([attempt(e0!, NOW + 101, delivered), attempt(e1!, NOW + 101, { status: "failed", nextAttemptAt: null, error: AWKWARD }), attempt(e2!, NOW + 101, retryAt(NOW + 60_000))], tally);
   // FIFO heads: k0's head f0 retries later and blocks f2; k1's head f1 is delivered, so f3 is next.
-  const [f0, f1] = await s.claims.claim(request("f", 4, { fifo: true }), NOW + 100);
+  const [f0, f1] = (await s.claims.claim(request("f", 4, { fifo: true }), NOW + 100)).leased;
   await s.outcomes.record([attempt(f0!, NOW + 101, retryAt(NOW + 30_000)), attempt(f1!, NOW + 101, delivered)], null);
 
   // The newest delivery, delivered and pruned: its seq is never handed out again.
   await ingest(s, { id: "pruned", endpoints: ["z"], at: NOW + 40 });
-  const [z] = await s.claims.claim(request("z", 1), NOW + 41);
+  const [z] = (await s.claims.claim(request("z", 1), NOW + 41)).leased;
   await s.outcomes.record([attempt(z!, NOW + 42, delivered)], null);
   expect(await s.retention.pruneDeliveries("delivered", NOW + 50, 10)).toBe(1);
 
@@ -187,15 +187,15 @@ describePostgres("hookrelay storage copy", (pg) => {
     expect((await runInProcess(storage, ["copy", "--to", pg.url, "--config", config], {})).code).toBe(0);
     const to = target();
     // e3 was in flight: pending again at its due time, ahead of e2's retry.
-    const a = await to.claims.claim(request("a", 100), LATER);
+    const a = (await to.claims.claim(request("a", 100), LATER)).leased;
     expect(ids(a)).toEqual(["e3", "e4", "e5", "e6", "e7", "e2"]);
     expect(a.find((d) => d.eventId === "e2")!.attempts).toBe(1);
-    expect(ids(await to.claims.claim(request("b", 100), LATER))).toEqual(["e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7"]);
-    expect(ids(await to.claims.claim(request("f", 100, { fifo: true }), NOW + 200))).toEqual(["f3"]);
-    expect(ids(await to.claims.claim(request("f", 100, { fifo: true }), LATER))).toEqual(["f0"]);
-    expect(await to.claims.claim(request("h", 100), LATER)).toEqual([]);
+    expect(ids((await to.claims.claim(request("b", 100), LATER)).leased)).toEqual(["e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7"]);
+    expect(ids((await to.claims.claim(request("f", 100, { fifo: true }), NOW + 200)).leased)).toEqual(["f3"]);
+    expect(ids((await to.claims.claim(request("f", 100, { fifo: true }), LATER)).leased)).toEqual(["f0"]);
+    expect((await to.claims.claim(request("h", 100), LATER)).leased).toEqual([]);
     expect(await to.endpointStates.releaseHeld("h", LATER)).toBe(3);
-    expect(ids(await to.claims.claim(request("h", 100), LATER))).toEqual(["h0", "h1", "h2"]);
+    expect(ids((await to.claims.claim(request("h", 100), LATER)).leased)).toEqual(["h0", "h1", "h2"]);
   });
 
   it("opens the copied secrets with the same key, and gives new rows seqs past every copied or pruned one", async () => {

@@ -17,8 +17,8 @@ const defer = deferCleanup();
 const HOUR = 3_600_000;
 const ids = (page: { items: { id: string }[] }) => page.items.map((e) => e.id);
 
-const sessionCount = (relay: { daemon: { db: { query(sql: string): { get(): unknown } } } }) =>
-  (relay.daemon.db.query("SELECT count(*) AS n FROM portal_sessions").get() as { n: number }).n;
+const sessionCount = (relay: { db: { query(sql: string): { get(): unknown } } }) =>
+  (relay.db.query("SELECT count(*) AS n FROM portal_sessions").get() as { n: number }).n;
 
 describe("portal sessions", () => {
   it("answers 201 {id, token, url, expires_at} with the token after # in a link to the listen address", async () => {

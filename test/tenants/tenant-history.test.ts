@@ -21,7 +21,7 @@ describe("a config endpoint given another tenant", () => {
     const relay = await relayWith(defer, configEndpoint("shared", rcv.url, { tenant: "acme" }));
     const early = await ingestEvent(relay, { type: "a.b", data: { who: "acme" }, tenant: "acme" });
     await rcv.waitForRequests(1);
-    relay.reload(configYaml(relay.dir, configEndpoint("shared", rcv.url, { tenant: "bolt" })));
+    await relay.reload(configYaml(relay.dir, configEndpoint("shared", rcv.url, { tenant: "bolt" })));
     const late = await ingestEvent(relay, { type: "a.b", data: { who: "bolt" }, tenant: "bolt" });
     await rcv.waitForRequests(2);
     const all = await expectJson(call(relay, ADMIN_TOKEN, "GET", "/v1/deliveries"), 200);
@@ -62,7 +62,7 @@ describe("the backlog of a config endpoint given another tenant", () => {
     await acmeSide.waitForRequests(1);
     await expectJson(call(relay, ADMIN_TOKEN, "POST", "/v1/endpoints/shared/disable"), 200);
     const held = await ingestEvent(relay, { type: "a.b", data: { who: "acme" }, tenant: "acme" });
-    relay.reload(configYaml(relay.dir, configEndpoint("shared", boltSide.url, { tenant: "bolt" })));
+    await relay.reload(configYaml(relay.dir, configEndpoint("shared", boltSide.url, { tenant: "bolt" })));
     const deliveryOf = async (eventId: string) => (await expectJson(call(relay, ADMIN_TOKEN, "GET", `/v1/events/${eventId}`), 200)).deliveries[0];
     expect((await deliveryOf(held.id)).status).toBe("cancelled");
 
@@ -92,7 +92,7 @@ describe("the backlog of a config endpoint given another tenant", () => {
     const relay = await relayWith(defer, configEndpoint("shared", acmeSide.url, { tenant: "acme", extra: ["retry: [0s, 0s, 0s]"] }));
     const sent = await ingestEvent(relay, { type: "a.b", data: { who: "acme" }, tenant: "acme" });
     await acmeSide.waitForRequests(1);
-    relay.reload(configYaml(relay.dir, configEndpoint("shared", boltSide.url, { tenant: "bolt", extra: ["retry: [0s, 0s, 0s]"] })));
+    await relay.reload(configYaml(relay.dir, configEndpoint("shared", boltSide.url, { tenant: "bolt", extra: ["retry: [0s, 0s, 0s]"] })));
     answer(new Response("down", { status: 500 }));
     const delivery = await waitFor("the attempt recorded", async () => {
       const d = (await expectJson(call(relay, ADMIN_TOKEN, "GET", `/v1/events/${sent.id}`), 200)).deliveries[0];

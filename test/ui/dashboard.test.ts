@@ -246,14 +246,14 @@ describe.skipIf(!run)("dashboard in a browser", () => {
   it("sends the user back to sign-in with a clear sentence when the API refuses the token", async () => {
     await page.goto(ui("/"));
     await waitText("success rate, 24 h");
-    relay.reload(yaml.replace(`admin_tokens: [${ADMIN_TOKEN}]`, "admin_tokens: [a-new-admin-token]"));
+    await relay.reload(yaml.replace(`admin_tokens: [${ADMIN_TOKEN}]`, "admin_tokens: [a-new-admin-token]"));
     try {
       await page.click('nav a[href="/ui/deliveries"]');
       await waitText("The API refused the token (401)");
       expect(await page.$("#token")).not.toBeNull();
       expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
     } finally {
-      relay.reload(yaml);
+      await relay.reload(yaml);
     }
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from "bun:test";
 import { configYaml, startRelay, tempDir } from "../helpers/relay";
 
 /** Runs `body` against a relay; `reload(lines)` applies a config with `lines` added to its server section. */
-async function withUi(body: (url: string, reload: (serverLines: string) => void) => Promise<void>) {
+async function withUi(body: (url: string, reload: (serverLines: string) => Promise<void>) => Promise<void>) {
   const tmp = tempDir();
   const yaml = (x: string) => configYaml(tmp.dir, "  []").replace("endpoints:\n  []", "endpoints: []").replace("  shutdown_grace: 5s\n", `  shutdown_grace: 5s\n${x}`);
   const relay = await startRelay(yaml(""), { dir: tmp.dir });
@@ -56,11 +56,11 @@ describe("the dashboard route", () => {
 
   it("lets the listed origins frame it, and server.ui: false turns it off at the next reload", async () => {
     await withUi(async (url, reload) => {
-      reload('  ui_frame_ancestors: [https://portal.vendor.example, "https://*.vendor.example"]\n');
+      await reload('  ui_frame_ancestors: [https://portal.vendor.example, "https://*.vendor.example"]\n');
       const framed = await fetch(`${url}/ui/`);
       expect(framed.headers.get("content-security-policy")).toContain("frame-ancestors https://portal.vendor.example https://*.vendor.example");
       expect(framed.headers.get("x-frame-options")).toBeNull();
-      reload("  ui: false\n");
+      await reload("  ui: false\n");
       for (const page of ["/ui/", "/ui/app.js", "/ui"]) {
         const res = await fetch(`${url}${page}`, { redirect: "manual" });
         expect({ page, status: res.status }).toEqual({ page, status: 404 });

@@ -14,7 +14,7 @@
  */
 import type { SQL } from "bun";
 import type { RateLimit } from "../../config/types";
-import type { ClaimRequest, ClaimStore, LeasedDelivery } from "../stores";
+import type { Claim, ClaimRequest, ClaimStore, LeasedDelivery, RoundClaim } from "../stores";
 import { num, numOrNull } from "./rows";
 
 const LEASED = `d.seq, d.endpoint_id, d.event_id, d.event_type, e.data, COALESCE(e.occurred_at, e.created_at) AS event_time,
@@ -55,6 +55,8 @@ export const PG_CLAIM_SQL = {
     FROM due WHERE id IS NOT NULL ORDER BY id`,
   reap: `UPDATE deliveries SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
     WHERE seq IN (SELECT seq FROM deliveries WHERE status = 'in_flight' AND lease_expires_at <= $1 FOR UPDATE SKIP LOCKED)`,
+  releaseOwn: `UPDATE deliveries SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
+    WHERE status = 'in_flight' AND lease_owner = $2`,
   // Creates the row if need be and locks it: the turn of this endpoint's claims. Only
   // endpoints with a limit take it, so claims of the others never wait on each other.
   lockEndpoint: `INSERT INTO endpoint_state (endpoint_id) VALUES ($1)
@@ -70,7 +72,25 @@ export class PostgresClaims implements ClaimStore {
     readonly leaseMs: number,
   ) {}
 
-  async claim(r: ClaimRequest, now: number): Promise<LeasedDelivery[]> {
+  /** The rows left behind are not read: the statement leases and answers only what it took. */
+  async claim(r: ClaimRequest, now: number): Promise<Claim> {
+    return { leased: await this.#claim(r, now), next: undefined };
+  }
+
+  /** One statement per request, in order: the round needs each one's rows to know the room left for the next. */
+  async claimEach(requests: readonly ClaimRequest[], free: number, now: number): Promise<RoundClaim[]> {
+    const claims: RoundClaim[] = [];
+    let taken = 0;
+    for (const r of requests) {
+      const asked = Math.max(0, Math.min(r.limit, free - taken));
+      const leased = asked > 0 ? await this.#claim({ ...r, limit: asked }, now) : [];
+      taken += leased.length;
+      claims.push({ leased, next: undefined, asked });
+    }
+    return claims;
+  }
+
+  async #claim(r: ClaimRequest, now: number): Promise<LeasedDelivery[]> {
     if (r.limit <= 0) return [];
     if (r.maxInFlight === null && r.rateLimit === null) return this.#lease(this.sql, r, r.limit, now);
     return this.sql.begin(async (tx) => {
@@ -108,6 +128,10 @@ export class PostgresClaims implements ClaimStore {
 
   async reapExpired(now: number): Promise<number> {
     return (await this.sql.unsafe(PG_CLAIM_SQL.reap, [now])).count;
+  }
+
+  async releaseOwn(now: number): Promise<number> {
+    return (await this.sql.unsafe(PG_CLAIM_SQL.releaseOwn, [now, this.owner])).count;
   }
 }
 

@@ -2,12 +2,14 @@
  * @module storage/postgres/events
  * Stores accepted events and their deliveries: every request of a group
  * commit in one transaction, each request of several events under a
- * savepoint so one request's id conflict undoes only that request.
+ * savepoint so one request's id conflict undoes only that request; the
+ * commit wakes the other nodes (signals.ts).
  */
 import type { SQL } from "bun";
 import { type GroupResult, sameBody, type StoredBody } from "../../outbox/event-writer";
 import type { NewEvent } from "../../outbox/types";
 import type { EventStore } from "../stores";
+import { DUE_CHANNEL, duePayload } from "./signals";
 
 class IdConflict extends Error {
   constructor(readonly id: string) {
@@ -16,7 +18,10 @@ class IdConflict extends Error {
 }
 
 export class PostgresEvents implements EventStore {
-  constructor(readonly sql: SQL) {}
+  constructor(
+    readonly sql: SQL,
+    readonly node: string,
+  ) {}
 
   async writeGroups(groups: readonly (readonly NewEvent[])[]): Promise<GroupResult[]> {
     return this.sql.begin(async (tx) => {
@@ -29,6 +34,9 @@ export class PostgresEvents implements EventStore {
           results.push({ kind: "conflict", id: err.id });
         }
       }
+      // A conflict's events are counted too: waking a node for nothing costs one claim that finds nothing.
+      const payload = duePayload(this.node, groups);
+      if (payload !== null) await tx.notify(DUE_CHANNEL, payload);
       return results;
     });
   }

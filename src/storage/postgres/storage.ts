@@ -18,6 +18,7 @@ import { PostgresOutcomes } from "./outcomes";
 import { PostgresQueries } from "./queries";
 import { PostgresApiEndpoints, PostgresEndpointCreates, PostgresPortalSessions, PostgresRollups } from "./registry";
 import { PostgresRetention } from "./retention";
+import { PostgresSignals } from "./signals";
 
 export interface PostgresOptions extends StorageOptions {
   readonly url: string;
@@ -32,7 +33,7 @@ export function postgresStorage(options: PostgresOptions): Storage {
     driver: "postgres",
     nodeId: options.nodeId,
     migrations: { migrate: () => migrate(sql), schemaVersion: () => schemaVersion(sql) },
-    events: new PostgresEvents(sql),
+    events: new PostgresEvents(sql, options.nodeId),
     claims: new PostgresClaims(sql, options.nodeId, options.leaseMs),
     outcomes: new PostgresOutcomes(sql),
     endpointStates: new PostgresEndpointStates(sql),
@@ -46,6 +47,7 @@ export function postgresStorage(options: PostgresOptions): Storage {
     portalSessions: new PostgresPortalSessions(sql),
     nodes: new PostgresNodes(sql),
     housekeeping: new PostgresHousekeepingLease(sql, options.nodeId),
+    signals: new PostgresSignals(sql, options.nodeId),
     close: () => sql.close(),
   };
 }

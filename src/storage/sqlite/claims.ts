@@ -1,13 +1,15 @@
 /**
  * @module storage/sqlite/claims
- * ClaimStore over outbox/claims.ts: the limits are applied to the request
- * before the rows are read, so reading and leasing stay exactly what the
- * daemon does today, and each leased row gets its lease in memory.
+ * ClaimStore over outbox/claims.ts: the limits are applied to each request
+ * before its rows are read, a round's rows are read endpoint by endpoint and
+ * leased all in one transaction, as the daemon did before the interfaces,
+ * and each leased row gets its lease in memory.
  */
 import type { Database, Statement } from "bun:sqlite";
-import type { Claims } from "../../outbox/claims";
+import type { Claims, DueRows } from "../../outbox/claims";
 import { FifoHeads, MARKED_ROW, type MarkedRow } from "../../outbox/fifo-heads";
-import type { ClaimRequest, ClaimStore, LeasedDelivery } from "../stores";
+import type { ClaimedDelivery } from "../../outbox/types";
+import type { Claim, ClaimRequest, ClaimStore, LeasedDelivery, RoundClaim } from "../stores";
 import type { LocalLeases } from "./leases";
 
 export class SqliteClaims implements ClaimStore {
@@ -31,14 +33,40 @@ export class SqliteClaims implements ClaimStore {
     );
   }
 
-  async claim(r: ClaimRequest, now: number): Promise<LeasedDelivery[]> {
+  async claim(r: ClaimRequest, now: number): Promise<Claim> {
+    return (await this.claimEach([r], r.limit, now))[0]!;
+  }
+
+  async claimEach(requests: readonly ClaimRequest[], free: number, now: number): Promise<RoundClaim[]> {
+    const reads: { readonly asked: number; readonly due: DueRows | null }[] = [];
+    const rows: ClaimedDelivery[] = [];
+    for (const r of requests) {
+      const asked = Math.max(0, Math.min(r.limit, free - rows.length));
+      const limit = Math.min(asked, this.#allowed(r, now));
+      const due = limit > 0 ? this.#claims.due({ endpointId: r.endpointId, fifo: r.fifo, limit }, now) : null;
+      if (due) for (const row of due.rows) rows.push(row);
+      reads.push({ asked, due });
+    }
+    const leased = new Map<string, LeasedDelivery[]>();
+    for (const row of this.#claims.lease(rows, now)) {
+      const d = { ...row, lease: this.#leases.grant(row.seq, row.endpointId, now) };
+      const mine = leased.get(row.endpointId);
+      if (mine) mine.push(d);
+      else leased.set(row.endpointId, [d]);
+    }
+    return requests.map((r, i) => {
+      const mine = leased.get(r.endpointId) ?? [];
+      if (r.rateLimit !== null) this.#leases.spend(r.endpointId, mine.length);
+      return { leased: mine, next: reads[i]!.due?.next, asked: reads[i]!.asked };
+    });
+  }
+
+  /** How many rows the endpoint's limits let this node lease now. */
+  #allowed(r: ClaimRequest, now: number): number {
     let limit = r.limit;
     if (r.maxInFlight !== null) limit = Math.min(limit, r.maxInFlight - this.#leases.held(r.endpointId));
     if (r.rateLimit !== null) limit = Math.min(limit, this.#leases.tokens(r.endpointId, r.rateLimit, now));
-    if (limit <= 0) return [];
-    const leased = this.#claims.lease(this.#claims.due({ endpointId: r.endpointId, fifo: r.fifo, limit }, now).rows, now);
-    if (r.rateLimit !== null) this.#leases.spend(r.endpointId, leased.length);
-    return leased.map((row) => ({ ...row, lease: this.#leases.grant(row.seq, row.endpointId, now) }));
+    return limit;
   }
 
   async nextDueAt(endpointId: string, fifo: boolean): Promise<number | null> {
@@ -51,7 +79,14 @@ export class SqliteClaims implements ClaimStore {
   }
 
   async reapExpired(now: number): Promise<number> {
-    const seqs = this.#leases.expired(now);
+    return this.#requeueLeases(this.#leases.expired(now));
+  }
+
+  async releaseOwn(): Promise<number> {
+    return this.#requeueLeases(this.#leases.expired(Number.POSITIVE_INFINITY));
+  }
+
+  #requeueLeases(seqs: readonly number[]): number {
     if (seqs.length === 0) return 0;
     const n = this.#requeue.immediate(seqs);
     for (const seq of seqs) this.#leases.release(seq);

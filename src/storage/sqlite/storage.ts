@@ -29,7 +29,10 @@ import { LocalLeases } from "./leases";
 import { LOCAL_HOUSEKEEPING, LocalNodes } from "./nodes";
 import { SqliteOutcomes } from "./outcomes";
 
-type Stores = Omit<Storage, "driver" | "nodeId" | "migrations" | "nodes" | "housekeeping" | "close">;
+type Stores = Omit<Storage, "driver" | "nodeId" | "migrations" | "nodes" | "housekeeping" | "signals" | "close">;
+
+/** One node: every write is its own, and the writer tells its scheduler itself. */
+const NO_OTHER_NODES = { listen: async () => async () => {} };
 
 /**
  * The stores of a database opened with db/open.ts. Their statements are
@@ -84,6 +87,7 @@ export function sqliteStorage(db: Database, options: StorageOptions): Storage {
     get portalSessions() {
       return built().portalSessions;
     },
+    signals: NO_OTHER_NODES,
     close: async () => db.close(),
   };
 }

@@ -12,7 +12,7 @@ async function seed(s: Storage): Promise<void> {
   for (let i = 0; i < 6; i++) {
     await ingest(s, { id: `e${i}`, endpoints: i < 3 ? ["a", "b"] : ["a"], type: i === 4 ? "x" : "order.created", tenant: i % 2 === 1 && i > 1 ? "t" : null, at: NOW + i });
   }
-  const [e0, e1, e2] = await s.claims.claim(request("a", 3), NOW + 10);
+  const [e0, e1, e2] = (await s.claims.claim(request("a", 3), NOW + 10)).leased;
   await s.outcomes.record([attempt(e0!, NOW + 11, delivered), attempt(e1!, NOW + 11, { status: "failed", nextAttemptAt: null })], null);
   expect(e2!.eventId).toBe("e2");
 }

@@ -14,15 +14,53 @@ describeStorage("claims", (fx) => {
       { id: "third", endpoints: ["a"], dueAt: NOW },
       { id: "other", endpoints: ["b"], dueAt: NOW - 30 },
     );
-    const got = await s.claims.claim(request("a", 2), NOW);
+    const got = (await s.claims.claim(request("a", 2), NOW)).leased;
     expect(ids(got)).toEqual(["first", "second"]);
     expect(got[0]!.lease.owner).toBe("node-a");
     expect(got[0]!.lease.expiresAt).toBe(NOW + LEASE_MS);
     expect(got[0]).toMatchObject({ endpointId: "a", eventType: "order.created", eventData: '{"id":"first"}', eventTime: NOW, attempts: 0, createdAt: NOW, fifoKey: null });
-    expect(ids(await s.claims.claim(request("a", 5), NOW))).toEqual(["third"]);
-    expect(await s.claims.claim(request("a", 5), NOW)).toEqual([]);
+    expect(ids((await s.claims.claim(request("a", 5), NOW)).leased)).toEqual(["third"]);
+    expect((await s.claims.claim(request("a", 5), NOW)).leased).toEqual([]);
     expect(await s.claims.nextDueAt("a", false)).toBe(NOW + 500);
     expect((await s.queries.eventDeliveries("first"))[0]!.status).toBe("in_flight");
+  });
+
+  it("say when the first row left behind falls due, if they read it, as nextDueAt does", async () => {
+    const s = await fx.open();
+    await ingest(s, { id: "now1", endpoints: ["a"] }, { id: "now2", endpoints: ["a"] }, { id: "later", endpoints: ["a"], dueAt: NOW + 700 });
+    const some = await s.claims.claim(request("a", 1), NOW);
+    expect(ids(some.leased)).toEqual(["now1"]);
+    if (some.next !== undefined) expect(some.next).toBe(NOW);
+    const rest = await s.claims.claim(request("a", 5), NOW);
+    expect(ids(rest.leased)).toEqual(["now2"]);
+    expect(rest.next === undefined ? await s.claims.nextDueAt("a", false) : rest.next).toBe(NOW + 700);
+    const none = await s.claims.claim(request("a", 5), NOW + 700);
+    expect(none.next === undefined ? await s.claims.nextDueAt("a", false) : none.next).toBeNull();
+  });
+
+  it("claim a round in order, each request within the slots the ones before it left", async () => {
+    const s = await fx.open();
+    await ingest(
+      s,
+      { id: "a1", endpoints: ["a"] },
+      { id: "a2", endpoints: ["a"] },
+      { id: "c1", endpoints: ["c"] },
+      { id: "c2", endpoints: ["c"] },
+      { id: "d1", endpoints: ["d"] },
+    );
+    const round = await s.claims.claimEach([request("a", 5), request("b", 5), request("c", 1), request("d", 5)], 4, NOW);
+    expect(round.map((c) => [ids(c.leased), c.asked])).toEqual([
+      [["a1", "a2"], 4],
+      [[], 2],
+      [["c1"], 1],
+      [["d1"], 1],
+    ]);
+    expect(round.every((c) => c.leased.every((d) => d.lease.owner === s.nodeId))).toBe(true);
+    const full = await s.claims.claimEach([request("c", 5), request("a", 5)], 1, NOW);
+    expect(full.map((c) => [ids(c.leased), c.asked])).toEqual([
+      [["c2"], 1],
+      [[], 0],
+    ]);
   });
 
   it("list every endpoint with pending rows and its earliest due time", async () => {
@@ -38,7 +76,7 @@ describeStorage("claims", (fx) => {
   it("never hand a row out twice", async () => {
     const s = await fx.open();
     await ingest(s, ...Array.from({ length: 20 }, (_, i) => ({ id: `e${i}`, endpoints: ["a"] })));
-    const rounds = await Promise.all(Array.from({ length: 8 }, () => s.claims.claim(request("a", 3), NOW)));
+    const rounds = await Promise.all(Array.from({ length: 8 }, () => s.claims.claim(request("a", 3), NOW).then((c) => c.leased)));
     const seqs = rounds.flat().map((r) => r.seq);
     expect(new Set(seqs).size).toBe(seqs.length);
     expect(seqs.length).toBe(20);
@@ -47,14 +85,14 @@ describeStorage("claims", (fx) => {
   it("bring a failed attempt back at its retry time with its attempt count, and finish it when delivered", async () => {
     const s = await fx.open();
     await ingest(s, { id: "e", endpoints: ["a"] });
-    const [first] = await s.claims.claim(request("a", 1), NOW);
+    const [first] = (await s.claims.claim(request("a", 1), NOW)).leased;
     const [result] = await s.outcomes.record([attempt(first!, NOW + 10, retryAt(NOW + 5_000))], null);
     expect(result).toEqual({ recorded: true, counters: { consecutiveFailures: 1, failingSince: NOW, lastSuccessAt: null } });
     const row = (await s.queries.eventDeliveries("e"))[0]!;
     expect([row.status, row.attempts, row.next_attempt_at, row.last_status_code, row.last_error]).toEqual(["pending", 1, NOW + 5_000, 500, "HTTP 500"]);
-    expect(await s.claims.claim(request("a", 1), NOW + 4_999)).toEqual([]);
+    expect((await s.claims.claim(request("a", 1), NOW + 4_999)).leased).toEqual([]);
     expect(await s.claims.nextDueAt("a", false)).toBe(NOW + 5_000);
-    const [second] = await s.claims.claim(request("a", 1), NOW + 5_000);
+    const [second] = (await s.claims.claim(request("a", 1), NOW + 5_000)).leased;
     expect(second!.attempts).toBe(1);
     const [done] = await s.outcomes.record([attempt(second!, NOW + 5_100, delivered)], null);
     expect(done).toEqual({ recorded: true, counters: { consecutiveFailures: 0, failingSince: null, lastSuccessAt: NOW + 5_100 } });

@@ -19,7 +19,7 @@ describeStorage("concurrent claims", (fx) => {
       const s = nodes[k % nodes.length]!;
       const endpoint = ENDPOINTS[k % ENDPOINTS.length]!;
       for (;;) {
-        const rows = await s.claims.claim(request(endpoint, 7), NOW);
+        const rows = (await s.claims.claim(request(endpoint, 7), NOW)).leased;
         if (rows.length === 0) return;
         got.push(...rows);
         await s.outcomes.record(rows.map((d) => attempt(d, NOW + 1, delivered)), null);

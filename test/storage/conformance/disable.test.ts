@@ -7,7 +7,7 @@ describeStorage("auto-disable", (fx) => {
   it("counts consecutive failures from the first failure's start, and a success resets them", async () => {
     const s = await fx.open();
     await ingest(s, { id: "e1", endpoints: ["a"] }, { id: "e2", endpoints: ["a"] }, { id: "e3", endpoints: ["a"] });
-    const rows = await s.claims.claim(request("a", 3), NOW);
+    const rows = (await s.claims.claim(request("a", 3), NOW)).leased;
     const results = await s.outcomes.record(
       [attempt(rows[0]!, NOW + 100, retryAt(NOW + 5_000)), attempt(rows[1]!, NOW + 200, retryAt(NOW + 5_000)), attempt(rows[2]!, NOW + 300, { status: "pending", nextAttemptAt: NOW, verdict: null })],
       null,
@@ -17,7 +17,7 @@ describeStorage("auto-disable", (fx) => {
       { consecutiveFailures: 2, failingSince: NOW + 90, lastSuccessAt: null },
       { consecutiveFailures: 2, failingSince: NOW + 90, lastSuccessAt: null },
     ]);
-    const [again] = await s.claims.claim(request("a", 1), NOW + 5_000);
+    const [again] = (await s.claims.claim(request("a", 1), NOW + 5_000)).leased;
     const [reset] = await s.outcomes.record([attempt(again!, NOW + 5_100, { status: "delivered", nextAttemptAt: null })], null);
     expect(reset).toEqual({ recorded: true, counters: { consecutiveFailures: 0, failingSince: null, lastSuccessAt: NOW + 5_100 } });
   });
@@ -31,7 +31,7 @@ describeStorage("auto-disable", (fx) => {
     const state = (await s.endpointStates.loadAll()).get("a")!;
     expect([state.state, state.disabledReason]).toEqual(["auto_disabled", "5 consecutive failed attempts"]);
     expect((await s.backlog.counts("a")).held).toBe(2);
-    expect(await s.claims.claim(request("a", 5), NOW)).toEqual([]);
+    expect((await s.claims.claim(request("a", 5), NOW)).leased).toEqual([]);
     expect(await s.endpointStates.disable("a", "disabled", "by an operator", NOW)).toBe(false);
     await s.endpointStates.save("a", { ...state, state: "active", disabledReason: null, consecutiveFailures: 0 });
     expect(await s.endpointStates.releaseHeld("a", NOW + 1)).toBe(2);

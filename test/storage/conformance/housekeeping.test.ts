@@ -8,7 +8,7 @@ describeStorage("retention and rollups", (fx) => {
   it("prunes finished deliveries of one status older than a time, with their attempts and events left bare, a batch at a time", async () => {
     const s = await fx.open();
     await ingest(s, { id: "old1", endpoints: ["a"] }, { id: "old2", endpoints: ["a", "b"] }, { id: "young", endpoints: ["a"] });
-    const rows = await s.claims.claim(request("a", 3), NOW);
+    const rows = (await s.claims.claim(request("a", 3), NOW)).leased;
     await s.outcomes.record(rows.slice(0, 2).map((d) => attempt(d, NOW + 10, delivered)), null);
     await s.outcomes.record([attempt(rows[2]!, NOW + 1_000, delivered)], null);
     expect(await s.retention.pruneDeliveries("delivered", NOW + 500, 1)).toBe(1);
@@ -46,7 +46,7 @@ describeStorage("retention and rollups", (fx) => {
   it("adds each flush's tally to the minute's rows, reads them in buckets, and prunes the oldest minutes", async () => {
     const s = await fx.open();
     await ingest(s, { id: "e1", endpoints: ["a"] }, { id: "e2", endpoints: ["a"] });
-    const [d1, d2] = await s.claims.claim(request("a", 2), NOW);
+    const [d1, d2] = (await s.claims.claim(request("a", 2), NOW)).leased;
     const minute = Math.floor(NOW / 60_000);
     const t1 = new AttemptTally();
     t1.add("a", "acme", NOW + 10, "success", 40, "delivered");

@@ -7,27 +7,52 @@ describeStorage("leases", (fx) => {
   it("return to pending when they expire and the reaper runs, and not before", async () => {
     const s = await fx.open();
     await ingest(s, { id: "e1", endpoints: ["a"] }, { id: "e2", endpoints: ["a"] });
-    const [first] = await s.claims.claim(request("a", 1), NOW);
+    const [first] = (await s.claims.claim(request("a", 1), NOW)).leased;
     await s.claims.claim(request("a", 1), NOW + 1_000);
     expect(await s.claims.reapExpired(NOW + LEASE_MS - 1)).toBe(0);
     expect(await s.claims.reapExpired(NOW + LEASE_MS)).toBe(1);
     const rows = await s.queries.eventDeliveries("e1");
     expect(rows.map((r) => [r.status, r.attempts])).toEqual([["pending", 0]]);
     expect((await s.queries.eventDeliveries("e2"))[0]!.status).toBe("in_flight");
-    const [again] = await s.claims.claim(request("a", 5), NOW + LEASE_MS);
+    const [again] = (await s.claims.claim(request("a", 5), NOW + LEASE_MS)).leased;
     expect(again!.seq).toBe(first!.seq);
     expect(again!.lease.token).not.toBe(first!.lease.token);
     expect(again!.lease.expiresAt).toBe(NOW + 2 * LEASE_MS);
   });
 
+  it("go back to pending all at once when their node lets them go, due as they were, its outcomes refused after", async () => {
+    const s = await fx.open("node-a");
+    await ingest(s, { id: "a1", endpoints: ["x"] }, { id: "a2", endpoints: ["x"] }, { id: "b1", endpoints: ["y"] });
+    const [held] = (await s.claims.claim(request("x", 2), NOW)).leased;
+    await s.claims.claim(request("y", 1), NOW);
+    expect(await s.claims.releaseOwn(NOW + 5)).toBe(3);
+    const rows = await Promise.all(["a1", "a2", "b1"].map(async (id) => (await s.queries.eventDeliveries(id))[0]!));
+    expect(rows.map((r) => [r.status, r.next_attempt_at])).toEqual([["pending", NOW], ["pending", NOW], ["pending", NOW]]);
+    expect(await s.outcomes.record([attempt(held!, NOW + 6, delivered)], null)).toEqual([{ recorded: false }]);
+    expect(ids((await s.claims.claim(request("x", 5), NOW + 7)).leased)).toEqual(["a1", "a2"]);
+    expect(await s.claims.releaseOwn(NOW + 8)).toBe(2);
+  });
+
+  it("on several nodes: a node that lets its leases go leaves the others' alone", async () => {
+    if (!fx.multiNode) return;
+    const a = await fx.open("node-a");
+    const b = await fx.open("node-b");
+    await ingest(a, { id: "mine", endpoints: ["x"] }, { id: "theirs", endpoints: ["y"] });
+    await a.claims.claim(request("x", 1), NOW);
+    const [theirs] = (await b.claims.claim(request("y", 1), NOW)).leased;
+    expect(await a.claims.releaseOwn(NOW + 1)).toBe(1);
+    expect((await a.queries.eventDeliveries("theirs"))[0]!.status).toBe("in_flight");
+    expect((await b.outcomes.record([attempt(theirs!, NOW + 2, delivered)], null))[0]!.recorded).toBe(true);
+  });
+
   it("refuse the outcome of a lease taken over, changing nothing, and take the new holder's", async () => {
     const s = await fx.open();
     await ingest(s, { id: "e", endpoints: ["a"] });
-    const [stale] = await s.claims.claim(request("a", 1), NOW);
+    const [stale] = (await s.claims.claim(request("a", 1), NOW)).leased;
     await s.claims.reapExpired(NOW + LEASE_MS);
     // Reaped and not yet leased again: the old holder still records nothing.
     expect(await s.outcomes.record([attempt(stale!, NOW + LEASE_MS + 1, delivered)], null)).toEqual([{ recorded: false }]);
-    const [fresh] = await s.claims.claim(request("a", 1), NOW + LEASE_MS + 2);
+    const [fresh] = (await s.claims.claim(request("a", 1), NOW + LEASE_MS + 2)).leased;
     const late = await s.outcomes.record([attempt(stale!, NOW + LEASE_MS + 3, retryAt(NOW + 9_999_999))], null);
     expect(late).toEqual([{ recorded: false }]);
     const row = (await s.queries.eventDeliveries("e"))[0]!;
@@ -47,13 +72,13 @@ describeStorage("leases", (fx) => {
     const a = await fx.open("node-a");
     const b = await fx.open("node-b");
     await ingest(a, { id: "e", endpoints: ["x"] });
-    const [lost] = await a.claims.claim(request("x", 1), NOW);
-    expect(await b.claims.claim(request("x", 1), NOW + 1)).toEqual([]);
+    const [lost] = (await a.claims.claim(request("x", 1), NOW)).leased;
+    expect((await b.claims.claim(request("x", 1), NOW + 1)).leased).toEqual([]);
     expect(await b.claims.reapExpired(NOW + LEASE_MS)).toBe(1);
-    const [taken] = await b.claims.claim(request("x", 1), NOW + LEASE_MS);
+    const [taken] = (await b.claims.claim(request("x", 1), NOW + LEASE_MS)).leased;
     expect(taken!.lease.owner).toBe("node-b");
     expect(await a.outcomes.record([attempt(lost!, NOW + LEASE_MS + 1, delivered)], null)).toEqual([{ recorded: false }]);
     expect((await b.outcomes.record([attempt(taken!, NOW + LEASE_MS + 2, delivered)], null))[0]!.recorded).toBe(true);
-    expect(ids(await a.claims.claim(request("x", 1), NOW + 2 * LEASE_MS))).toEqual([]);
+    expect(ids((await a.claims.claim(request("x", 1), NOW + 2 * LEASE_MS)).leased)).toEqual([]);
   });
 });
