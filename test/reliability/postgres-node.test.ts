@@ -9,62 +9,20 @@
  */
 import { SQL } from "bun";
 import { afterAll, expect, it } from "bun:test";
-import { Webhook } from "standardwebhooks";
 import { ingestLoad } from "../helpers/load";
 import { describePostgres, type TestDatabase } from "../helpers/postgres";
-import { type Receiver, startReceiver } from "../helpers/receiver";
-import { ADMIN_TOKEN, configYaml, INGEST_TOKEN, type SpawnedRelay, spawnRelay, tempDir, writeConfig } from "../helpers/relay";
+import { PASSWORD, postEvent as post, postgresConfig, signedReceiver, stopRelay as stop } from "../helpers/postgres-relay";
+import type { Receiver } from "../helpers/receiver";
+import { ADMIN_TOKEN, spawnRelay, tempDir } from "../helpers/relay";
 import { waitFor } from "../helpers/wait";
 
-const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 /** Short, so a killed node's attempts are redone within the test. */
 const LEASE = "2s";
-/** The test server trusts its user, so this password is there only to be kept out of every log line. */
-const PASSWORD = "pw-never-shown";
 
 const tmp = tempDir();
 afterAll(() => tmp.remove());
 
-function config(db: TestDatabase, receiver: Receiver): string {
-  const url = new URL(db.url);
-  url.password = PASSWORD;
-  const endpoint = `  - id: pg\n    url: ${receiver.url}\n    events: ["*"]\n    secret: ${SECRET}\n    retry: [0s, 50ms, 100ms, 200ms]`;
-  const storage = `  driver: postgres\n  url: ${url}\n  lease: ${LEASE}\n  pool: 4\n  encryption_key: ${"cd".repeat(32)}\n`;
-  return writeConfig(tmp.dir, configYaml(tmp.dir, endpoint, "", storage));
-}
-
-function post(relay: SpawnedRelay, id: string): Promise<Response> {
-  return fetch(`${relay.url}/v1/events`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${INGEST_TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify({ id, type: "order.created", data: { id } }),
-  });
-}
-
-async function stop(relay: SpawnedRelay): Promise<void> {
-  relay.proc.kill("SIGTERM");
-  await relay.exited;
-}
-
-/** A receiver on 127.0.0.1 that verifies each request as Standard Webhooks with the endpoint's secret as it arrives. */
-function signedReceiver(delayMs = 0) {
-  const wh = new Webhook(SECRET);
-  const ids = new Set<string>();
-  let refused = 0;
-  const receiver = startReceiver(async (req) => {
-    try {
-      ids.add((wh.verify(req.body, req.headers) as { data: { id: string } }).data.id);
-    } catch {
-      refused++;
-      return new Response("bad signature", { status: 400 });
-    }
-    if (delayMs > 0) await Bun.sleep(delayMs);
-    return new Response("ok");
-  });
-  const waitForAll = (expected: readonly string[], timeoutMs: number) =>
-    waitFor(`${expected.length} events delivered`, () => expected.every((id) => ids.has(id)), timeoutMs);
-  return { receiver, ids, refused: () => refused, waitForAll };
-}
+const config = (db: TestDatabase, receiver: Receiver) => postgresConfig(tmp.dir, db, receiver, { lease: LEASE });
 
 describePostgres("serve on PostgreSQL", (db) => {
   it("answers 202 only once the event is in the database, and delivers it signed", async () => {
@@ -126,7 +84,7 @@ describePostgres("serve on PostgreSQL", (db) => {
 
   it("loses nothing answered 202 when the node is SIGKILLed under load: the next node redelivers once the lease expires", async () => {
     // Slow answers keep attempts in flight, so the kill catches some leased.
-    const { receiver, ids, refused, waitForAll } = signedReceiver(20);
+    const { receiver, ids, refused, waitForAll } = signedReceiver(() => Bun.sleep(20));
     const path = config(db, receiver);
     let relay = await spawnRelay(path);
     try {

@@ -1,0 +1,57 @@
+/**
+ * Three nodes on one PostgreSQL database, end to end: three real daemons
+ * started from one YAML file, each on its own port, delivering to one real
+ * receiver that verifies every request with the standardwebhooks library.
+ * Events posted to any node are delivered, once each when nothing fails;
+ * every node lists all three; `max_in_flight` is counted across the nodes;
+ * a node killed with SIGKILL while its attempts hang loses nothing, as the
+ * others redo those attempts once their lease has run out.
+ */
+import { SQL } from "bun";
+import { afterAll, expect, it } from "bun:test";
+import { describePostgres, type TestDatabase } from "../helpers/postgres";
+import { nodeIdOf, postEvent, postgresConfig, type SignedReceiver, signedReceiver, stopRelay } from "../helpers/postgres-relay";
+import { ADMIN_TOKEN, type SpawnedRelay, spawnRelay, tempDir } from "../helpers/relay";
+import { waitFor } from "../helpers/wait";
+
+const tmp = tempDir();
+afterAll(() => tmp.remove());
+
+/** Starts three nodes on one config file at once, as a deploy would. */
+function startNodes(db: TestDatabase, signed: SignedReceiver, lease: string, endpoint?: string): Promise<SpawnedRelay[]> {
+  const path = postgresConfig(tmp.dir, db, signed.receiver, { lease, ...(endpoint ? { endpoint } : {}) });
+  return Promise.all([0, 1, 2].map(() => spawnRelay(path)));
+}
+
+/** Posts each id to the next node in turn; returns the ids answered 202. */
+async function postRoundRobin(nodes: readonly SpawnedRelay[], ids: readonly string[]): Promise<string[]> {
+  const answers = await Promise.all(ids.map((id, i) => postEvent(nodes[i % nodes.length]!, id)));
+  return ids.filter((_, i) => answers[i]!.status === 202);
+}
+
+async function stopAll(nodes: readonly SpawnedRelay[], signed: SignedReceiver): Promise<void> {
+  await Promise.all(nodes.filter((n) => n.proc.exitCode === null && n.proc.signalCode === null).map(stopRelay));
+  signed.receiver.close();
+}
+
+const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+
+describePostgres("three nodes on one PostgreSQL database", (db) => {
+  it("delivers every event posted to any node, once each, and every node lists all three", async () => {
+    const signed = signedReceiver();
+    const nodes = await startNodes(db, signed, "2m");
+    try {
+      const posted = ids("rr", 60);
+      expect(await postRoundRobin(nodes, posted)).toEqual(posted);
+      await signed.waitForAll(posted, 30_000);
+      expect([signed.ids.size, signed.refused(), signed.duplicates()]).toEqual([posted.length, 0, 0]);
+      const expected = nodes.map(nodeIdOf).sort();
+      for (const node of nodes) {
+        const listing = (await (await fetch(`${node.url}/v1/nodes`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { items: { id: string }[] };
+        expect(listing.items.map((n) => n.id).sort()).toEqual(expected);
+      }
+    } finally {
+      await stopAll(nodes, signed);
+    }
+  }, 90_000);
+});
