@@ -34,6 +34,15 @@ async function stopAll(nodes: readonly SpawnedRelay[], signed: SignedReceiver): 
   signed.receiver.close();
 }
 
+/** The attempts a node has made, from its own /metrics. */
+async function attemptsOf(node: SpawnedRelay): Promise<number> {
+  const text = await (await fetch(`${node.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
+  return text
+    .split("\n")
+    .filter((l) => l.startsWith("hookrelay_attempts_total{"))
+    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(" ") + 1)), 0);
+}
+
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
 
 describePostgres("three nodes on one PostgreSQL database", (db) => {
@@ -50,6 +59,39 @@ describePostgres("three nodes on one PostgreSQL database", (db) => {
         const listing = (await (await fetch(`${node.url}/v1/nodes`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { items: { id: string }[] };
         expect(listing.items.map((n) => n.id).sort()).toEqual(expected);
       }
+    } finally {
+      await stopAll(nodes, signed);
+    }
+  }, 90_000);
+
+  it("holds max_in_flight across the nodes: never more than 2 requests at once at the receiver", async () => {
+    let open = 0;
+    let most = 0;
+    // A slow receiver, so the three nodes' attempts of a round overlap.
+    const signed = signedReceiver(async () => {
+      most = Math.max(most, ++open);
+      await Bun.sleep(200);
+      open--;
+    });
+    const nodes = await startNodes(db, signed, "2m", "    max_in_flight: 2\n");
+    try {
+      // Rounds of one event per node, each taken by the node it was posted to
+      // unless the limit, counted in the database, holds that node back: a
+      // limit counted per node would let all three through at once.
+      const posted: string[] = [];
+      for (let round = 0; round < 8; round++) {
+        const batch = ids(`held-${round}`, nodes.length);
+        expect(await postRoundRobin(nodes, batch)).toEqual(batch);
+        await signed.waitForAll(batch, 30_000);
+        posted.push(...batch);
+      }
+      expect([most, signed.ids.size, signed.refused(), signed.duplicates()]).toEqual([2, posted.length, 0, 0]);
+      const attempts = await waitFor("every attempt counted", async () => {
+        const counts = await Promise.all(nodes.map(attemptsOf));
+        return counts.reduce((a, b) => a + b) === posted.length && counts;
+      });
+      console.log(`max_in_flight across nodes: attempts per node ${attempts.join(", ")}`);
+      expect(attempts.filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
     } finally {
       await stopAll(nodes, signed);
     }
