@@ -88,7 +88,7 @@ describePostgres("three nodes on one PostgreSQL database", (db) => {
       expect([most, signed.ids.size, signed.refused(), signed.duplicates()]).toEqual([2, posted.length, 0, 0]);
       const attempts = await waitFor("every attempt counted", async () => {
         const counts = await Promise.all(nodes.map(attemptsOf));
-        return counts.reduce((a, b) => a + b) === posted.length && counts;
+        return counts.reduce((a, b) => a + b) === posted.length ? counts : null;
       });
       console.log(`max_in_flight across nodes: attempts per node ${attempts.join(", ")}`);
       expect(attempts.filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
