@@ -96,4 +96,47 @@ describePostgres("three nodes on one PostgreSQL database", (db) => {
       await stopAll(nodes, signed);
     }
   }, 90_000);
+  it("redoes the attempts of a node killed while they hang once its lease runs out, and loses nothing answered 202", async () => {
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const signed = signedReceiver(() => released);
+    const nodes = await startNodes(db, signed, "2s");
+    const sql = new SQL(db.url, { max: 1 });
+    try {
+      const posted = ids("hang", 12);
+      expect(await postRoundRobin(nodes, posted)).toEqual(posted);
+      const ownersOf = async () => {
+        const rows: { owner: string; event: string }[] =
+          await sql`SELECT lease_owner AS owner, event_id AS event FROM deliveries WHERE status = 'in_flight'`;
+        return rows;
+      };
+      // A node whose attempts are open at the receiver, hanging there.
+      const victim = await waitFor("a node with attempts hanging at the receiver", async () => {
+        const rows = await ownersOf();
+        const open = signed.receiver.requests.length;
+        return open > 0 && open === rows.length ? nodes.find((n) => rows.some((r) => r.owner === nodeIdOf(n))) : undefined;
+      });
+      victim.proc.kill("SIGKILL");
+      await victim.exited;
+      const lost = new Set((await ownersOf()).filter((r) => r.owner === nodeIdOf(victim)).map((r) => r.event));
+      expect(lost.size).toBeGreaterThan(0);
+      release();
+      await waitFor("every delivery recorded as delivered", async () => {
+        // The tests before this one left their own events in the database.
+        const [row] = await sql`SELECT count(*)::int AS n FROM deliveries WHERE status = 'delivered' AND event_id LIKE 'hang-%'`;
+        return row.n === posted.length;
+      }, 60_000);
+      expect([signed.ids.size, signed.refused()]).toEqual([posted.length, 0]);
+      const sent = signed.receiver.requests.map((r) => (JSON.parse(r.body) as { data: { id: string } }).data.id);
+      const twice = new Set(sent.filter((id, i) => sent.indexOf(id) !== i));
+      console.log(`kill under hanging attempts: ${lost.size} attempts of the killed node redone, ${twice.size} events delivered twice`);
+      // Only what the killed node had in flight was sent again.
+      expect([...twice].every((id) => lost.has(id))).toBe(true);
+      expect(twice.size).toBe(lost.size);
+    } finally {
+      release();
+      await sql.close();
+      await stopAll(nodes, signed);
+    }
+  }, 120_000);
 });
