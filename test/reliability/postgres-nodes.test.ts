@@ -79,7 +79,7 @@ describePostgres("three nodes on one PostgreSQL database", (db) => {
       // unless the limit, counted in the database, holds that node back: a
       // limit counted per node would let all three through at once.
       const posted: string[] = [];
-      for (let round = 0; round < 8; round++) {
+      for (let round = 0; round < 12; round++) {
         const batch = ids(`held-${round}`, nodes.length);
         expect(await postRoundRobin(nodes, batch)).toEqual(batch);
         await signed.waitForAll(batch, 30_000);
