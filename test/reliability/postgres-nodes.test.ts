@@ -17,10 +17,17 @@ import { waitFor } from "../helpers/wait";
 const tmp = tempDir();
 afterAll(() => tmp.remove());
 
-/** Starts three nodes on one config file at once, as a deploy would. */
-function startNodes(db: TestDatabase, signed: SignedReceiver, lease: string, endpoint?: string): Promise<SpawnedRelay[]> {
+/** Starts three nodes on one config file at once, as a deploy would; if one fails to start, stops the others. */
+async function startNodes(db: TestDatabase, signed: SignedReceiver, lease: string, endpoint?: string): Promise<SpawnedRelay[]> {
   const path = postgresConfig(tmp.dir, db, signed.receiver, { lease, ...(endpoint ? { endpoint } : {}) });
-  return Promise.all([0, 1, 2].map(() => spawnRelay(path)));
+  const started = await Promise.allSettled([0, 1, 2].map(() => spawnRelay(path)));
+  const nodes = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+  const failed = started.find((s) => s.status === "rejected");
+  if (failed) {
+    await stopAll(nodes, signed);
+    throw failed.reason;
+  }
+  return nodes;
 }
 
 /** Posts each id to the next node in turn; returns the ids answered 202. */
