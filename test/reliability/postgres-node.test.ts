@@ -43,9 +43,16 @@ describePostgres("serve on PostgreSQL", (db) => {
         return row.n === ids.length;
       });
       expect((await fetch(`${relay.url}/readyz`)).status).toBe(200);
-      const nodes = await (await fetch(`${relay.url}/v1/nodes`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
       const [me] = await sql`SELECT id FROM nodes`;
-      expect(nodes).toMatchObject({ items: [{ id: me.id, in_flight: 0 }], next_cursor: null });
+      // in_flight is as of the node's last heartbeat (every 5 s), which may have come while attempts ran.
+      await waitFor(
+        "the node listed with nothing in flight",
+        async () => {
+          const nodes = (await (await fetch(`${relay.url}/v1/nodes`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { items: { id: string; in_flight: number }[]; next_cursor: string | null };
+          return nodes.next_cursor === null && nodes.items.length === 1 && nodes.items[0]?.id === me.id && nodes.items[0]?.in_flight === 0;
+        },
+        15_000,
+      );
       expect(relay.stdout() + relay.stderr()).not.toContain(PASSWORD);
     } finally {
       await sql.close();
