@@ -55,7 +55,8 @@ function seqOf(id: string): number {
 
 /** Leases the row with the claim path's own statement. */
 function start(id: string): void {
-  expect(db.prepare(CLAIM_SQL.lease).run(NOW, seqOf(id)).changes).toBe(1);
+  const seq = seqOf(id);
+  expect(db.prepare(CLAIM_SQL.lease).all(NOW, JSON.stringify([seq]))).toEqual([{ seq }]);
 }
 
 function finish(id: string, status: AttemptRecord["status"], nextAttemptAt: number | null = null): void {
