@@ -59,6 +59,12 @@ describe("query plans on the claim path", () => {
     expect(p).toMatch(/SEARCH deliveries USING COVERING INDEX deliveries_due \(endpoint_id>\?\)/);
   });
 
+  it("leases a round's rows by their seqs, one rowid seek each, without scanning deliveries", () => {
+    const p = plan(CLAIM_SQL.lease, [0, "[1,2]"]);
+    expect(p).toContain("SEARCH deliveries USING INTEGER PRIMARY KEY (rowid=?)");
+    expect(p).not.toMatch(/SCAN deliveries\b/);
+  });
+
   it("requeues in-flight rows endpoint by endpoint through the (endpoint_id, status) index", () => {
     const p = plan(CLAIM_SQL.requeue);
     expect(p).toMatch(/USING (COVERING )?INDEX deliveries_endpoint_status \(endpoint_id=\? AND status=\?\)/);
