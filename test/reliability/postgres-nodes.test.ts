@@ -9,53 +9,19 @@
  */
 import { SQL } from "bun";
 import { afterAll, expect, it } from "bun:test";
-import { describePostgres, type TestDatabase } from "../helpers/postgres";
-import { nodeIdOf, postEvent, postgresConfig, type SignedReceiver, signedReceiver, stopRelay } from "../helpers/postgres-relay";
-import { ADMIN_TOKEN, type SpawnedRelay, spawnRelay, tempDir } from "../helpers/relay";
+import { describePostgres } from "../helpers/postgres";
+import { attemptsOf, ids, postRoundRobin, startNodes, stopAll } from "../helpers/postgres-nodes";
+import { nodeIdOf, signedReceiver } from "../helpers/postgres-relay";
+import { ADMIN_TOKEN, tempDir } from "../helpers/relay";
 import { waitFor } from "../helpers/wait";
 
 const tmp = tempDir();
 afterAll(() => tmp.remove());
 
-/** Starts three nodes on one config file at once, as a deploy would; if one fails to start, stops the others. */
-async function startNodes(db: TestDatabase, signed: SignedReceiver, lease: string, endpoint?: string): Promise<SpawnedRelay[]> {
-  const path = postgresConfig(tmp.dir, db, signed.receiver, { lease, ...(endpoint ? { endpoint } : {}) });
-  const started = await Promise.allSettled([0, 1, 2].map(() => spawnRelay(path)));
-  const nodes = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
-  const failed = started.find((s) => s.status === "rejected");
-  if (failed) {
-    await stopAll(nodes, signed);
-    throw failed.reason;
-  }
-  return nodes;
-}
-
-/** Posts each id to the next node in turn; returns the ids answered 202. */
-async function postRoundRobin(nodes: readonly SpawnedRelay[], ids: readonly string[]): Promise<string[]> {
-  const answers = await Promise.all(ids.map((id, i) => postEvent(nodes[i % nodes.length]!, id)));
-  return ids.filter((_, i) => answers[i]!.status === 202);
-}
-
-async function stopAll(nodes: readonly SpawnedRelay[], signed: SignedReceiver): Promise<void> {
-  await Promise.all(nodes.filter((n) => n.proc.exitCode === null && n.proc.signalCode === null).map(stopRelay));
-  signed.receiver.close();
-}
-
-/** The attempts a node has made, from its own /metrics. */
-async function attemptsOf(node: SpawnedRelay): Promise<number> {
-  const text = await (await fetch(`${node.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
-  return text
-    .split("\n")
-    .filter((l) => l.startsWith("hookrelay_attempts_total{"))
-    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(" ") + 1)), 0);
-}
-
-const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
-
 describePostgres("three nodes on one PostgreSQL database", (db) => {
   it("delivers every event posted to any node, once each, and every node lists all three", async () => {
     const signed = signedReceiver();
-    const nodes = await startNodes(db, signed, "2m");
+    const nodes = await startNodes(tmp.dir, db, signed, { lease: "2m" });
     try {
       const posted = ids("rr", 60);
       expect(await postRoundRobin(nodes, posted)).toEqual(posted);
@@ -80,7 +46,7 @@ describePostgres("three nodes on one PostgreSQL database", (db) => {
       await Bun.sleep(200);
       open--;
     });
-    const nodes = await startNodes(db, signed, "2m", "    max_in_flight: 2\n");
+    const nodes = await startNodes(tmp.dir, db, signed, { lease: "2m", endpoint: "    max_in_flight: 2\n" });
     try {
       // Rounds of one event per node, each taken by the node it was posted to
       // unless the limit, counted in the database, holds that node back: a
@@ -107,7 +73,7 @@ describePostgres("three nodes on one PostgreSQL database", (db) => {
     let release = () => {};
     const released = new Promise<void>((resolve) => (release = resolve));
     const signed = signedReceiver(() => released);
-    const nodes = await startNodes(db, signed, "2s");
+    const nodes = await startNodes(tmp.dir, db, signed, { lease: "2s" });
     const sql = new SQL(db.url, { max: 1 });
     try {
       const posted = ids("hang", 12);
