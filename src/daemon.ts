@@ -38,6 +38,7 @@ import { randomId } from "./random-id";
 import { loadKeys } from "./sealing/keys";
 import { Sealer } from "./sealing/sealer";
 import { startJobs } from "./scheduler/jobs";
+import { startLeaseRenewal } from "./scheduler/lease-renewal";
 import { startNodeHeartbeat } from "./scheduler/node-heartbeat";
 import { Scheduler } from "./scheduler/scheduler";
 import { postgresStorage } from "./storage/postgres/storage";
@@ -261,6 +262,17 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     log,
     failed: () => metrics.jobFailed("node_heartbeat"),
   });
+  // On SQLite no other process reaps this node's leases, so they need no renewing.
+  const renewal = db
+    ? null
+    : startLeaseRenewal({
+        renew: (held, now) => storage.claims.renew(held, now),
+        held: () => scheduler.held(),
+        leaseMs: config.storage.leaseMs,
+        clock,
+        log,
+        failed: () => metrics.jobFailed("lease_renewal"),
+      });
   const jobs = startJobs({
     retention: storage.retention,
     checkpoint: checkpointer && (() => checkpointer.checkpoint()),
@@ -339,6 +351,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       await stopListening();
       await checkpointer?.close();
       await Promise.all([requests, deliveries]);
+      // After the drain: attempts finishing within the grace keep their leases to the end.
+      await renewal?.stop();
       await committer.flushNow();
       // Closes the connections of requests still unanswered: their clients got no 202, so nothing is lost.
       server.stop(true);

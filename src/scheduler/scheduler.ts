@@ -33,7 +33,7 @@ import type { EndpointRegistry } from "../endpoints/registry";
 import type { Logger } from "../log";
 import { deliveryId, type NewEvent } from "../outbox/types";
 import { AttemptTally } from "../stats/tally";
-import type { ClaimStore, LeasedDelivery, OutcomeStore } from "../storage/stores";
+import type { ClaimStore, HeldLease, LeasedDelivery, OutcomeStore } from "../storage/stores";
 import { DueEndpoints } from "./due-endpoints";
 import { TokenBucket } from "./rate-limit";
 import { type Completion, cutShortAttempt, type DeadLetter, type DeliveryObserver, type Judged, judgeCompletion, type Started } from "./record";
@@ -86,6 +86,8 @@ export class Scheduler {
   /** Attempts sent and not yet answered, by delivery seq, each with its abort: what a drain that runs out of grace cuts short. */
   readonly #unanswered = new Map<number, Started & { readonly abort: AbortController }>();
   #done: Completion[] = [];
+  /** Attempts being recorded now: still under their leases until the outcome commits. */
+  #recording: readonly Completion[] = [];
   #pumpQueued = false;
   /** The round running, if any; a wake-up meanwhile sets #pumpAgain. */
   #round: Promise<void> | null = null;
@@ -158,6 +160,14 @@ export class Scheduler {
   /** Attempts currently running. */
   get inFlight(): number {
     return this.#inFlight;
+  }
+
+  /** The leases this node works under now: attempts running, and those finished whose outcome is not recorded yet. */
+  held(): HeldLease[] {
+    const held: HeldLease[] = [];
+    for (const { delivery } of this.#unanswered.values()) held.push({ seq: delivery.seq, token: delivery.lease.token });
+    for (const { delivery } of [...this.#recording, ...this.#done]) held.push({ seq: delivery.seq, token: delivery.lease.token });
+    return held;
   }
 
   /**
@@ -386,11 +396,14 @@ export class Scheduler {
       attempts.push(j.attempt);
     }
     let results;
+    this.#recording = done;
     try {
       results = await this.#deps.outcomes.record(attempts, tally);
     } catch (err) {
       this.#done = done.concat(this.#done);
       throw err;
+    } finally {
+      this.#recording = [];
     }
     this.#deps.health.ok();
     const deadLetters: DeadLetter[] = [];

@@ -46,6 +46,12 @@ export interface Lease {
   readonly expiresAt: number;
 }
 
+/** A lease a node still works under: the row, and the token it was leased with. */
+export interface HeldLease {
+  readonly seq: number;
+  readonly token: number;
+}
+
 export interface LeasedDelivery extends ClaimedDelivery {
   readonly lease: Lease;
 }
@@ -102,6 +108,13 @@ export interface ClaimStore {
   reapExpired(now: number): Promise<number>;
   /** Returns every lease this node holds to `pending`, due as they were (the last step of a drain); answers how many. */
   releaseOwn(now: number): Promise<number>;
+  /**
+   * Extends to `now + lease` each of these leases that is still this node's
+   * under its token, expired or not, so an attempt slower than the lease
+   * keeps its row; one reaped or leased again meanwhile is left alone (its
+   * token no longer matches). Answers how many it extended.
+   */
+  renew(held: readonly HeldLease[], now: number): Promise<number>;
 }
 
 /** One finished attempt, with the lease it ran under. */

@@ -11,10 +11,15 @@
  * transaction that first locks its endpoint_state row: claims of that
  * endpoint then take turns on every node, each counting the unexpired
  * leases and spending the token bucket kept on that row.
+ *
+ * A node renews the leases of its running attempts by their tokens, not by
+ * owner alone: a row it leased and no longer works on (an outcome it gave up
+ * recording, a lease reaped and leased to it again) must run out, so that
+ * the reaper hands it on.
  */
 import type { SQL } from "bun";
 import type { RateLimit } from "../../config/types";
-import type { Claim, ClaimRequest, ClaimStore, LeasedDelivery, RoundClaim } from "../stores";
+import type { Claim, ClaimRequest, ClaimStore, HeldLease, LeasedDelivery, RoundClaim } from "../stores";
 import { num, numOrNull } from "./rows";
 
 const LEASED = `d.seq, d.endpoint_id, d.event_id, d.event_type, e.data, COALESCE(e.occurred_at, e.created_at) AS event_time,
@@ -57,6 +62,12 @@ export const PG_CLAIM_SQL = {
     WHERE seq IN (SELECT seq FROM deliveries WHERE status = 'in_flight' AND lease_expires_at <= $1 FOR UPDATE SKIP LOCKED)`,
   releaseOwn: `UPDATE deliveries SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, updated_at = $1
     WHERE status = 'in_flight' AND lease_owner = $2`,
+  // Parameters: expiry, seqs, their tokens (both as array literals), owner. A row reaped meanwhile is pending, and
+  // one leased again carries another token: neither matches. The reaper skips a row this holds locked, and one
+  // it holds makes this read the row again once it is pending.
+  renew: `UPDATE deliveries d SET lease_expires_at = $1
+    FROM unnest($2::bigint[], $3::bigint[]) AS held(seq, token)
+    WHERE d.seq = held.seq AND d.lease_token = held.token AND d.status = 'in_flight' AND d.lease_owner = $4`,
   // Creates the row if need be and locks it: the turn of this endpoint's claims. Only
   // endpoints with a limit take it, so claims of the others never wait on each other.
   lockEndpoint: `INSERT INTO endpoint_state (endpoint_id) VALUES ($1)
@@ -132,6 +143,13 @@ export class PostgresClaims implements ClaimStore {
 
   async releaseOwn(now: number): Promise<number> {
     return (await this.sql.unsafe(PG_CLAIM_SQL.releaseOwn, [now, this.owner])).count;
+  }
+
+  async renew(held: readonly HeldLease[], now: number): Promise<number> {
+    if (held.length === 0) return 0;
+    const seqs = `{${held.map((h) => h.seq).join(",")}}`;
+    const tokens = `{${held.map((h) => h.token).join(",")}}`;
+    return (await this.sql.unsafe(PG_CLAIM_SQL.renew, [now + this.leaseMs, seqs, tokens, this.owner])).count;
   }
 }
 

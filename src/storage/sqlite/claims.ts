@@ -9,7 +9,7 @@ import type { Database, Statement } from "bun:sqlite";
 import type { Claims, DueRows } from "../../outbox/claims";
 import { FifoHeads, MARKED_ROW, type MarkedRow } from "../../outbox/fifo-heads";
 import type { ClaimedDelivery } from "../../outbox/types";
-import type { Claim, ClaimRequest, ClaimStore, LeasedDelivery, RoundClaim } from "../stores";
+import type { Claim, ClaimRequest, ClaimStore, HeldLease, LeasedDelivery, RoundClaim } from "../stores";
 import type { LocalLeases } from "./leases";
 
 export class SqliteClaims implements ClaimStore {
@@ -84,6 +84,11 @@ export class SqliteClaims implements ClaimStore {
 
   async releaseOwn(): Promise<number> {
     return this.#requeueLeases(this.#leases.expired(Number.POSITIVE_INFINITY));
+  }
+
+  /** For the one contract of both drivers: the daemon never renews here, as no other process reaps this file's leases. */
+  async renew(held: readonly HeldLease[], now: number): Promise<number> {
+    return this.#leases.renew(held, now);
   }
 
   #requeueLeases(seqs: readonly number[]): number {

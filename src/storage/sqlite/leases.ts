@@ -9,7 +9,7 @@
  */
 import type { RateLimit } from "../../config/types";
 import { TokenBucket } from "../../scheduler/rate-limit";
-import type { Lease } from "../stores";
+import type { HeldLease, Lease } from "../stores";
 
 interface Held {
   readonly endpointId: string;
@@ -56,6 +56,18 @@ export class LocalLeases {
   /** Whether `token` is the row's lease now. */
   holds(seq: number, token: number): boolean {
     return this.#bySeq.get(seq)?.lease.token === token;
+  }
+
+  /** Extends each lease still held under its token to `now + leaseMs`; answers how many. */
+  renew(held: readonly HeldLease[], now: number): number {
+    let n = 0;
+    for (const { seq, token } of held) {
+      const current = this.#bySeq.get(seq);
+      if (current?.lease.token !== token) continue;
+      this.#bySeq.set(seq, { endpointId: current.endpointId, lease: { ...current.lease, expiresAt: now + this.leaseMs } });
+      n++;
+    }
+    return n;
   }
 
   release(seq: number): void {
