@@ -17,15 +17,19 @@ export const PASSWORD = "pw-never-shown";
 export interface PostgresConfigOptions {
   /** storage.lease; short ones let a killed node's attempts be redone within a test. */
   readonly lease: string;
-  /** More lines of the one endpoint `pg` (each indented four spaces, ending in a newline). */
+  /** More lines of each endpoint (each indented four spaces, ending in a newline). */
   readonly endpoint?: string;
+  /** The endpoints' ids; one endpoint `pg` unless given. */
+  readonly endpointIds?: readonly string[];
 }
 
-/** Writes a config for `serve` on `db` with one endpoint `pg` delivering to `receiver`, and returns its path. */
+/** Writes a config for `serve` on `db` with endpoints (`pg` unless told) delivering to `receiver`, and returns its path. */
 export function postgresConfig(dir: string, db: TestDatabase, receiver: Receiver, options: PostgresConfigOptions): string {
   const url = new URL(db.url);
   url.password = PASSWORD;
-  const endpoint = `  - id: pg\n    url: ${receiver.url}\n    events: ["*"]\n    secret: ${SECRET}\n    retry: [0s, 50ms, 100ms, 200ms]\n${options.endpoint ?? ""}`;
+  const endpoint = (options.endpointIds ?? ["pg"])
+    .map((id) => `  - id: ${id}\n    url: ${receiver.url}\n    events: ["*"]\n    secret: ${SECRET}\n    retry: [0s, 50ms, 100ms, 200ms]\n${options.endpoint ?? ""}`)
+    .join("");
   const storage = `  driver: postgres\n  url: ${url}\n  lease: ${options.lease}\n  pool: 4\n  encryption_key: ${"cd".repeat(32)}\n`;
   return writeConfig(dir, configYaml(dir, endpoint, "", storage));
 }
@@ -67,25 +71,25 @@ export interface SignedReceiver {
 /**
  * A receiver on 127.0.0.1 that verifies each request as Standard Webhooks
  * with the endpoint's secret as it arrives, then awaits `before(id)` (a slow
- * or hanging receiver) and answers 200.
+ * or hanging receiver) and answers what it gives, or 200. Events are told
+ * apart by `webhook-id`, their event id.
  */
-export function signedReceiver(before?: (id: string) => Promise<void>): SignedReceiver {
+export function signedReceiver(before?: (id: string) => Promise<Response | void>): SignedReceiver {
   const wh = new Webhook(SECRET);
   const ids = new Set<string>();
   let verified = 0;
   let refused = 0;
   const receiver = startReceiver(async (req) => {
-    let id: string;
+    const id = req.headers["webhook-id"]!;
     try {
-      id = (wh.verify(req.body, req.headers) as { data: { id: string } }).data.id;
+      wh.verify(req.body, req.headers);
     } catch {
       refused++;
       return new Response("bad signature", { status: 400 });
     }
     verified++;
     ids.add(id);
-    if (before) await before(id);
-    return new Response("ok");
+    return (await before?.(id)) ?? new Response("ok");
   });
   return {
     receiver,
