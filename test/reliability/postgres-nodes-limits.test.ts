@@ -3,7 +3,9 @@
  * daemons from one YAML file, delivering to one real receiver that verifies
  * every request with the standardwebhooks library. An attempt that hangs
  * for longer than two leases keeps its lease (its node renews it) and is
- * sent once; `rate_limit` and FIFO per key hold across the nodes; an outage
+ * sent once, unless its node is cut off from the database past its lease:
+ * then another node sends it again and the cut-off node's late outcome is
+ * refused; `rate_limit` and FIFO per key hold across the nodes; an outage
  * of PostgreSQL takes every node out and each comes back by itself; nodes
  * started on a database made by `hookrelay storage copy` deliver the copied
  * backlog, once each.
@@ -14,8 +16,8 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { describePostgres } from "../helpers/postgres";
 import { ids, postRoundRobin, startNodes, stopAll } from "../helpers/postgres-nodes";
-import { postEvent, signedReceiver } from "../helpers/postgres-relay";
-import { configYaml, INGEST_TOKEN, type SpawnedRelay, tempDir, writeConfig } from "../helpers/relay";
+import { postEvent, postgresConfig, signedReceiver, stopRelay } from "../helpers/postgres-relay";
+import { configYaml, INGEST_TOKEN, type SpawnedRelay, spawnRelay, tempDir, writeConfig } from "../helpers/relay";
 import { BACKLOG_ENDPOINTS, copyProcess, writeBacklogFile } from "../helpers/storage-copy";
 import { waitFor } from "../helpers/wait";
 
@@ -63,6 +65,61 @@ describePostgres("three nodes on one PostgreSQL database, at their limits", (db)
       await stopAll(nodes, signed);
     }
   }, 90_000);
+
+  it("a node cut off from the database past its lease loses its hanging attempt to another node, and what it records on its return is refused", async () => {
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let cutSeen = 0;
+    // The first attempt hangs on the node that will be cut off; the one another node makes is answered at once.
+    const signed = signedReceiver(async (id) => {
+      if (id === "cut" && ++cutSeen === 1) await released;
+    });
+    // The cut-off node logs in as a role of its own, so that one role's logins can be refused.
+    const role = `cutoff_${db.name.slice(-8)}`;
+    const maintenance = new URL(db.url);
+    maintenance.pathname = "/postgres";
+    const admin = new SQL(maintenance.toString(), { max: 1 });
+    const asRole = new URL(db.url);
+    asRole.username = role;
+    const cutDir = join(tmp.dir, "cut");
+    mkdirSync(cutDir, { recursive: true });
+    const options = { lease: LEASE, endpoint: "    timeout: 60s\n" };
+    const nodes: SpawnedRelay[] = [];
+    const sql = new SQL(db.url, { max: 1 });
+    try {
+      await admin.unsafe(`CREATE ROLE ${role} LOGIN SUPERUSER`);
+      const cut = await spawnRelay(postgresConfig(cutDir, { name: db.name, url: asRole.toString() }, signed.receiver, options));
+      nodes.push(cut);
+      // Started alone, the node to be cut off is the one that leases the event.
+      expect((await postEvent(cut, "cut")).status).toBe(202);
+      await signed.receiver.waitForRequests(1, 15_000);
+      nodes.push(...(await startNodes(tmp.dir, db, signed, options, 2)));
+      await admin.unsafe(`ALTER ROLE ${role} NOLOGIN`);
+      await admin.unsafe(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${role}'`);
+      await waitFor("the cut-off node not ready", async () => (await status(cut, "/readyz")) === 503, 15_000);
+      // Its lease runs out unrenewed; another node reaps it and delivers.
+      await waitFor("the delivery recorded by another node", async () => {
+        const [r] = await sql`SELECT status FROM deliveries WHERE event_id = 'cut'`;
+        return r.status === "delivered";
+      }, 20_000);
+      await admin.unsafe(`ALTER ROLE ${role} LOGIN`);
+      await waitFor("the cut-off node ready again", async () => (await status(cut, "/readyz")) === 200, 30_000);
+      release();
+      // A clean stop records what finished before it exits: the late outcome has been offered by then.
+      await stopRelay(cut);
+      const [row] = await sql`SELECT status, attempts, seq FROM deliveries WHERE event_id = 'cut'`;
+      const attempts = await sql`SELECT n, status_code FROM attempts WHERE delivery_seq = ${row.seq}`;
+      expect([row.status, row.attempts, attempts.length, cutSeen, signed.refused()]).toEqual(["delivered", 1, 1, 2, 0]);
+    } finally {
+      release();
+      await stopAll(nodes, signed);
+      // Started first on a fresh database, the cut-off node may have created the schema.
+      await sql.unsafe(`REASSIGN OWNED BY ${role} TO CURRENT_USER`);
+      await sql.close();
+      await admin.unsafe(`DROP ROLE IF EXISTS ${role}`);
+      await admin.close();
+    }
+  }, 120_000);
 
   it("holds rate_limit across the nodes: at most a burst plus a period's refill in any period, and the backlog takes as long as one bucket allows", async () => {
     const perSecond = 5;

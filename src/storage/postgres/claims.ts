@@ -13,9 +13,10 @@
  * leases and spending the token bucket kept on that row.
  *
  * A node renews the leases of its running attempts by their tokens, not by
- * owner alone: a row it leased and no longer works on (an outcome it gave up
- * recording, a lease reaped and leased to it again) must run out, so that
- * the reaper hands it on.
+ * owner alone: a row it leased whose attempt ended with no outcome recorded
+ * (it threw before it was sent, or a drain's record of it failed) must run
+ * out, so that the reaper hands it on; renewed by owner it would stay in
+ * flight as long as the node runs.
  */
 import type { SQL } from "bun";
 import type { RateLimit } from "../../config/types";
