@@ -40,6 +40,8 @@ export interface BenchEndpoints extends DeliverySettings {
 export interface ConfigOptions {
   readonly sync?: "full" | "normal";
   readonly concurrency?: number;
+  /** A PostgreSQL database URL: the node runs on `storage.driver: postgres` there, with the default pool and lease, instead of on the SQLite file. */
+  readonly postgres?: string;
 }
 
 /** A full config listening on `port` with its database at `dbPath` and `endpoints.count` endpoints in the file. */
@@ -77,13 +79,12 @@ endpoints: []
 }
 
 function common(port: number, dbPath: string, options: ConfigOptions): string {
+  const storage = options.postgres ? `  driver: postgres\n  url: ${options.postgres}\n` : `  path: ${JSON.stringify(dbPath)}\n  sync: ${options.sync ?? "full"}\n`;
   return `server:
   listen: 127.0.0.1:${port}
   shutdown_grace: 5s
 storage:
-  path: ${JSON.stringify(dbPath)}
-  sync: ${options.sync ?? "full"}
-  encryption_key: ${ENCRYPTION_KEY}
+${storage}  encryption_key: ${ENCRYPTION_KEY}
 auth:
   ingest_tokens: [${INGEST_TOKEN}]
   admin_tokens: [${ADMIN_TOKEN}]

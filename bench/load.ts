@@ -8,7 +8,9 @@
  *            (latency at a steady rate, free of coordinated omission).
  * Every request is a 1 KB event (bench/event.ts), all of one type or, with
  * `types`, of types bench.t0…bench.t(N-1) in turn, so each of N endpoints
- * subscribed to one of them gets its share. Prints one JSON line.
+ * subscribed to one of them gets its share. With `urls`, the requests go to
+ * those servers in turn (several nodes behind no balancer), each with keep-alive
+ * connections of its own. Prints one JSON line.
  *
  * usage: bun bench/load.ts '{"url": ..., "token": ..., "mode": "closed", "concurrency": 64, "seconds": 10, "warmup": 2}'
  */
@@ -18,6 +20,8 @@ import { Recorder, round, wallMs } from "./stats";
 
 export interface LoadOptions {
   readonly url: string;
+  /** Post to each of these in turn instead of to `url` alone. */
+  readonly urls?: readonly string[];
   readonly token: string;
   readonly mode: "closed" | "open";
   readonly concurrency?: number;
@@ -46,10 +50,10 @@ const MAX_OPEN_IN_FLIGHT = 2_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 
 const options = JSON.parse(process.argv[2] ?? "{}") as LoadOptions;
-const url = new URL(options.url);
+const targets = (options.urls ?? [options.url]).map((u) => new URL(u));
 const headers = { authorization: `Bearer ${options.token}`, "content-type": "application/json" };
-/** Idle keep-alive connections; open mode takes one per request and opens another when none is idle. */
-const idle: HttpConnection[] = [];
+/** Idle keep-alive connections to each target; open mode takes one per request and opens another when none is idle. */
+const idle: HttpConnection[][] = targets.map(() => []);
 const latency = new Recorder();
 const statuses: Record<string, number> = {};
 let measuring = false;
@@ -58,6 +62,7 @@ let errors = 0;
 let inFlight = 0;
 let sent = 0;
 let begun = 0;
+let posted = 0;
 
 function nextType(): string {
   return options.types === undefined ? EVENT_TYPE : spreadType(sent++ % options.types);
@@ -69,14 +74,16 @@ async function one(): Promise<void> {
   let status = "error";
   let conn: HttpConnection | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const target = posted++ % targets.length;
+  const url = targets[target]!;
   try {
-    conn = takeIdle() ?? (await HttpConnection.open(url.hostname, Number(url.port)));
+    conn = takeIdle(idle[target]!) ?? (await HttpConnection.open(url.hostname, Number(url.port)));
     const answered = conn.request(postBytes(url, headers, eventBody(wallMs(), nextType())));
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(Object.assign(new Error("timeout"), { code: "timeout" })), REQUEST_TIMEOUT_MS);
     });
     status = String(await Promise.race([answered, timedOut]));
-    idle.push(conn);
+    idle[target]!.push(conn);
   } catch (err) {
     conn?.close();
     status = (err as { code?: string }).code ?? "error";
@@ -92,9 +99,9 @@ async function one(): Promise<void> {
 }
 
 /** An idle connection the server has not closed meanwhile (its idle timeout closes ones left unused). */
-function takeIdle(): HttpConnection | undefined {
-  let conn = idle.pop();
-  while (conn && !conn.open) conn = idle.pop();
+function takeIdle(pool: HttpConnection[]): HttpConnection | undefined {
+  let conn = pool.pop();
+  while (conn && !conn.open) conn = pool.pop();
   return conn;
 }
 
@@ -136,7 +143,7 @@ measuring = true;
 const measuredFrom = performance.now();
 await warm;
 const seconds = (performance.now() - measuredFrom) / 1000;
-for (const conn of idle) conn.close();
+for (const conn of idle.flat()) conn.close();
 const result: LoadResult = {
   requests: ok + errors,
   ok,

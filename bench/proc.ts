@@ -4,7 +4,7 @@
  * long-lived servers that print their URL first, the hookrelay daemon, and
  * RSS sampling from /proc (the benchmark targets Linux).
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 export const BENCH_DIR = import.meta.dir;
@@ -68,10 +68,39 @@ const TICKS_PER_SECOND = 100;
 
 /** CPU seconds a process has used so far, all its threads, user and system, from /proc. */
 export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  // The fields after the command name, which is in parentheses and may hold spaces.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const fields = statFields(pid);
+  if (!fields) throw new Error(`no process ${pid}`);
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/**
+ * CPU seconds of a process and its children, user and system: its own, its
+ * children's that have exited (the kernel adds theirs once it reaps them) and
+ * those of the children alive now. A PostgreSQL server is such a tree: the
+ * postmaster and one backend per connection, started and ended as clients
+ * come and go.
+ */
+export function treeCpuSeconds(pid: number): number {
+  const own = statFields(pid);
+  if (!own) throw new Error(`no process ${pid}`);
+  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+  for (const entry of readdirSync("/proc")) {
+    const child = /^\d+$/.test(entry) ? statFields(Number(entry)) : null;
+    if (child && Number(child[1]) === pid) ticks += Number(child[11]) + Number(child[12]);
+  }
+  return ticks / TICKS_PER_SECOND;
+}
+
+/** The fields of /proc/PID/stat after the command name, from the state on; null when the process has gone. */
+function statFields(pid: number): string[] | null {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return null;
+  }
+  // The command name is in parentheses and may hold spaces.
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
 }
 
 /** Samples a process's RSS every 200 ms until stopped; answers the largest. */
