@@ -7,6 +7,7 @@
  */
 import type { CpuComparison } from "./cpu";
 import type { DrainFigure } from "./fifo-drain";
+import type { PostgresFigures } from "./postgres";
 import { round, type Summary } from "./stats";
 
 export interface Figures {
@@ -29,6 +30,8 @@ export interface Figures {
   };
   /** CPU per delivered event, the baseline commit beside this build (bench/cpu.ts); null when the checkout lacks the baseline. */
   readonly cpu: CpuComparison | null;
+  /** One node on PostgreSQL beside SQLite, and 1, 2 and 3 nodes on one database (bench/postgres.ts); null without PostgreSQL. */
+  readonly postgres: PostgresFigures | null;
   /**
    * Every alternating round of the three ratio targets. The figures above,
    * and what they are compared with, are the round with the median ratio.
@@ -133,6 +136,7 @@ export function targets(f: Figures): Target[] {
     { name: "end-to-end deliveries / bare fetch", value: e2eRatio, goal: ">= 0.40", met: e2eRatio >= 0.4 },
     { name: "ingest while delivering / bare server", value: busyRatio, goal: ">= 0.25", met: busyRatio >= 0.25 },
     ...(f.cpu ? [{ name: `CPU per delivered event / baseline ${f.cpu.baseline}`, value: f.cpu.ratio, goal: "<= 0.50", met: f.cpu.ratio <= 0.5 }] : []),
+    ...(f.postgres ? postgresTargets(f.postgres) : []),
     { name: `ingest->receiver p99 at ${f.latency.rate}/s (ms)`, value: f.latency.ingestToReceiver.p99, goal: "< 10", met: f.latency.ingestToReceiver.p99 < 10 },
     { name: "ingest with 1M pending / empty", value: backlogRatio, goal: ">= 0.90", met: backlogRatio >= 0.9 },
     { name: "RSS with 1M pending (MB)", value: f.memory.backlogLoadMb, goal: "< 150", met: f.memory.backlogLoadMb < 150 },
@@ -151,6 +155,30 @@ export function targets(f: Figures): Target[] {
           { name: "dashboard sign-in page usable (ms)", value: f.dashboard.signInMs, goal: "< 1000", met: f.dashboard.signInMs < 1000 },
         ]
       : []),
+  ];
+}
+
+function postgresTargets(p: PostgresFigures): Target[] {
+  const three = p.nodes.at(-1)!;
+  return [
+    { name: "durable ingest, PostgreSQL node / SQLite node", value: p.ingest.ratio, goal: ">= 0.50", met: p.ingest.ratio >= 0.5 },
+    { name: "end-to-end deliveries, PostgreSQL node / SQLite node", value: p.endToEnd.ratio, goal: ">= 0.50", met: p.endToEnd.ratio >= 0.5 },
+    { name: `${three.nodes} nodes on one database, deliveries per node-CPU-second x ${three.nodes} / one node's`, value: three.scaling, goal: ">= 2.50", met: three.scaling >= 2.5 },
+  ];
+}
+
+function postgresRows(p: PostgresFigures): Row[] {
+  return [
+    [`durable ingest, PostgreSQL ${p.version}`, per(p.ingest.postgres), `${per(p.ingest.sqlite)} SQLite`, `${p.ingest.ratio}`],
+    [`end to end, ${p.events.toLocaleString("en")} events, PostgreSQL`, per(p.endToEnd.postgres), `${per(p.endToEnd.sqlite)} SQLite`, `${p.endToEnd.ratio}`],
+    ...p.nodes.map(
+      (n): Row => [
+        `  ${n.nodes} node(s), one database: nodes + server CPU a delivery; scaling`,
+        `${per(n.deliveriesPerSec)}, ${n.nodeCpuUs} + ${n.serverCpuUs} us`,
+        n.nodes > 1 ? `per node ${n.perNodeCpuUs.join(" / ")} us` : "",
+        `${n.scaling}`,
+      ],
+    ),
   ];
 }
 
@@ -204,6 +232,7 @@ export function printTable(f: Figures): void {
     [`end to end, ${f.endToEnd.seconds} s`, per(f.endToEnd.deliveriesPerSec), `${per(c.bareFetch.rps)} bare fetch`, r(f.endToEnd.deliveriesPerSec, c.bareFetch.rps)],
     ["  ingest meanwhile", per(f.endToEnd.busyIngest.rps), `${per(f.endToEnd.busyIngest.bareServerRps)} bare server`, r(f.endToEnd.busyIngest.rps, f.endToEnd.busyIngest.bareServerRps)],
     ...(f.cpu ? ([["CPU per delivered event, all threads", `${f.cpu.currentUs} us`, `${f.cpu.baselineUs} us ${f.cpu.baseline}`, `${f.cpu.ratio}`]] as Row[]) : []),
+    ...(f.postgres ? postgresRows(f.postgres) : []),
     [`ingest->receiver at ${f.latency.rate}/s`, ms(f.latency.ingestToReceiver), "", ""],
     ["  ingest answer p50 / p99", ms(f.latency.ingestAnswer), ms(c.bareServer.latency), ""],
     ["ingest, 1M pending", per(f.backlog.ingest.rps), `${per(f.backlog.emptyIngest.rps)} empty`, r(f.backlog.ingest.rps, f.backlog.emptyIngest.rps)],
@@ -235,7 +264,7 @@ export function printTable(f: Figures): void {
   console.log("");
   const list = (rounds: readonly { ratio: number }[]) => rounds.map((x) => x.ratio.toFixed(2)).join(", ");
   console.log(
-    `ratio of each round (the table shows the median one): ingest ${list(f.rounds.ingestVsBareServer)}; end to end ${list(f.rounds.endToEndVsBareFetch)}; ingest while delivering ${list(f.rounds.busyIngestVsBareServer)}; ${f.cpu ? `CPU per event ${list(f.cpu.rounds)}; ` : ""}1M pending ${list(f.rounds.backlogVsEmpty)}; ${f.endpointCount.api.count} endpoints / 1, ingest ${list(f.endpointCount.api.rounds.ingest)}, end to end ${list(f.endpointCount.api.rounds.endToEnd)}`,
+    `ratio of each round (the table shows the median one): ingest ${list(f.rounds.ingestVsBareServer)}; end to end ${list(f.rounds.endToEndVsBareFetch)}; ingest while delivering ${list(f.rounds.busyIngestVsBareServer)}; ${f.cpu ? `CPU per event ${list(f.cpu.rounds)}; ` : ""}1M pending ${list(f.rounds.backlogVsEmpty)}; ${f.postgres ? `PostgreSQL / SQLite ingest ${list(f.postgres.rounds.map((x) => x.ingest))}, end to end ${f.postgres.rounds.map((x) => x.endToEndRatio.toFixed(2)).join(", ")}, ${f.postgres.nodes.length} nodes' scaling ${f.postgres.rounds.map((x) => x.scaling.at(-1)!.toFixed(2)).join(", ")}; ` : ""}${f.endpointCount.api.count} endpoints / 1, ingest ${list(f.endpointCount.api.rounds.ingest)}, end to end ${list(f.endpointCount.api.rounds.endToEnd)}`,
   );
   console.log("");
   for (const t of targets(f)) console.log(`${t.met ? "met   " : "MISSED"}  ${t.name}: ${t.value} (target ${t.goal})`);

@@ -20,6 +20,7 @@ import { BENCH_DIR, cpuSeconds, freePort, rssMb, type RunningDaemon, runScript, 
 import { round, type Summary } from "./stats";
 import { type Figures, printTable, targets } from "./report";
 import { compareCpu } from "./cpu";
+import { POSTGRES_ROUNDS, postgresFigures } from "./postgres";
 
 const ROOT = join(BENCH_DIR, "..");
 const BINARY = join(ROOT, "dist", "hookrelay");
@@ -374,6 +375,9 @@ async function main(): Promise<void> {
   log(`CPU per delivered event: the baseline commit and this build, ${CPU_ROUNDS} alternating rounds`);
   const cpu = await compareCpu(BINARY, receiver, work, CPU_ROUNDS);
 
+  log(`PostgreSQL: one node beside SQLite, then 1, 2 and 3 nodes on one database, ${POSTGRES_ROUNDS} alternating rounds`);
+  const postgres = await postgresFigures(BINARY, receiver, work);
+
   log(`latency: ingest to receiver at ${LATENCY_RATE} events/s`);
   d = await daemon({ count: 1, url: hookUrl, firstAttempt: "0s", maxInFlight: E2E_MAX_IN_FLIGHT });
   const latencyLoad = load(d, { mode: "open", rate: LATENCY_RATE, seconds: LATENCY_SECONDS, warmup: WARMUP });
@@ -491,6 +495,7 @@ async function main(): Promise<void> {
       busyIngest: { rps: busyIngest.figure.rps, bareServerRps: busyIngest.ceiling.rps },
     },
     cpu,
+    postgres,
     rounds: {
       ingestVsBareServer: ingestRounds.map((r) => ({ bareServer: r.ceiling.rps, hookrelay: r.figure.rps, ratio: r.ratio })),
       endToEndVsBareFetch: e2eRounds.map((r) => ({ bareFetch: r.ceiling.rps, hookrelay: r.figure.deliveries.rps, ratio: r.ratio })),
