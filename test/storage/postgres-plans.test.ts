@@ -69,7 +69,8 @@ describePostgres("PostgreSQL query plans", (db) => {
   });
 
   it("records outcomes and moves an endpoint's rows by key and index", async () => {
-    expect(await plan(PG_OUTCOME_SQL.finish, ["delivered", 1, null, 200, null, 0, 1, 1])).toMatch(/Index Scan using deliveries_/);
+    const finish = { seq: 1, token: 1, status: "delivered", n: 1, next_attempt_at: null, status_code: 200, error: null, finished_at: 0 };
+    expect(await plan(PG_OUTCOME_SQL.finish, [JSON.stringify([finish])])).toMatch(/Index Scan using deliveries_/);
     for (const [text, params] of [
       [PG_STATE_SQL.hold, [0, "e"]],
       [PG_STATE_SQL.release, [0, "e"]],

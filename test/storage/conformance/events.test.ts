@@ -58,4 +58,18 @@ describeStorage("event writes", (fx) => {
     expect(await s.queries.eventDeliveries("evt_1")).toHaveLength(1);
     expect(await s.queries.countDeliveries(ALL, 100)).toBe(2);
   });
+
+  it("store a new id that two requests of one commit carry once, the later answered as a duplicate", async () => {
+    const s = await fx.open();
+    const results = await s.events.writeGroups([
+      [newEvent({ id: "evt_twice", endpoints: ["a"] })],
+      [newEvent({ id: "evt_other", endpoints: ["a"] }), newEvent({ id: "evt_twice", endpoints: ["a"] })],
+    ]);
+    expect(results).toEqual([
+      { kind: "stored", duplicates: [false], deliveries: 1 },
+      { kind: "stored", duplicates: [false, true], deliveries: 1 },
+    ]);
+    expect(await s.queries.eventDeliveries("evt_twice")).toHaveLength(1);
+    expect(await s.queries.countDeliveries(ALL, 100)).toBe(2);
+  });
 });
