@@ -10,10 +10,14 @@
  *   ingest — one SQLite node, one PostgreSQL node: 64 clients, 1 KB events,
  *            one endpoint whose first attempt is an hour away;
  *   drain  — one SQLite node, then 1, 2 and 3 PostgreSQL nodes on one
- *            database: EVENTS events posted by 64 clients to the nodes in
- *            turn, each due at once, until the receiver has them all. Per
- *            node its CPU (all threads, /proc) and its attempts; the
- *            server's CPU (postmaster and backends) beside them.
+ *            database: EVENTS events posted to the nodes in turn by 64
+ *            clients per node, each due at once, until the receiver has
+ *            them all. Per node its CPU (all threads, /proc) and its
+ *            attempts; the server's CPU (postmaster and backends) beside.
+ * 64 clients per node, not 64 in all: one scales out for more traffic, and
+ * a node's group commits take in as many events per transaction as its
+ * clients keep waiting, so 64 shared by three nodes would charge the nodes
+ * for a third of the load each, not for their number.
  * The scaling figure of N nodes is N × (deliveries per node-CPU-second of
  * the N nodes) / (the same of one node): what N nodes would deliver against
  * one on a machine where each node has a core to itself and PostgreSQL
@@ -181,7 +185,7 @@ class Bench {
       urls: nodes.map((n) => `${n.url}/v1/events`),
       token: INGEST_TOKEN,
       mode: "closed",
-      concurrency: CLIENTS,
+      concurrency: CLIENTS * nodes.length,
       seconds: DRAIN_TIMEOUT_MS / 1000,
       warmup: 0,
       total: EVENTS,
