@@ -3,9 +3,9 @@
  * Stores accepted events and their deliveries: every request of a group
  * commit in one transaction, which wakes the other nodes as it commits
  * (signals.ts). When every id is new, as it nearly always is, the group's
- * events are one statement and their deliveries another, the rows one JSON
- * text parameter each, in the order they came (FIFO keys follow seq); two
- * statements per event were half of each delivery's round trips
+ * events, their deliveries and the wake-up are one statement, the rows one
+ * JSON text parameter each, in the order they came (FIFO keys follow seq);
+ * two statements per event were half of each delivery's round trips
  * (BENCHMARKS.md, "PostgreSQL storage"). When an id is already stored or
  * repeated, that transaction is rolled back and the group written event by
  * event, each request of several events under a savepoint so one request's
@@ -17,16 +17,27 @@ import type { NewEvent } from "../../outbox/types";
 import type { EventStore } from "../stores";
 import { DUE_CHANNEL, duePayload } from "./signals";
 
-const INSERT_EVENTS = `INSERT INTO events (id, type, tenant, data, ordering_key, occurred_at, created_at)
-  SELECT id, type, tenant, data, ordering_key, occurred_at, created_at
-  FROM json_to_recordset($1::text::json) AS e(i integer, id text, type text, tenant text, data text, ordering_key text, occurred_at bigint, created_at bigint)
-  ORDER BY i
-  ON CONFLICT (id) DO NOTHING RETURNING id`;
-const INSERT_DELIVERIES = `INSERT INTO deliveries (event_id, endpoint_id, event_type, fifo_key, status, next_attempt_at, created_at, updated_at)
-  SELECT event_id, endpoint_id, event_type, fifo_key, status, next_attempt_at, created_at, created_at
-  FROM json_to_recordset($1::text::json) AS d(i integer, event_id text, endpoint_id text, event_type text, fifo_key text, status text,
-    next_attempt_at bigint, created_at bigint)
-  ORDER BY i`;
+/**
+ * The events ($1) and their deliveries ($2) of a group commit in one
+ * statement (one round trip between BEGIN and COMMIT), answering how many
+ * events were new; with a wake-up for the other nodes (channel $3, payload
+ * $4) when it made rows pending.
+ */
+const INSERT_ALL = `WITH e AS (
+    INSERT INTO events (id, type, tenant, data, ordering_key, occurred_at, created_at)
+    SELECT id, type, tenant, data, ordering_key, occurred_at, created_at
+    FROM json_to_recordset($1::text::json) AS e(i integer, id text, type text, tenant text, data text, ordering_key text, occurred_at bigint, created_at bigint)
+    ORDER BY i
+    ON CONFLICT (id) DO NOTHING RETURNING id
+  ), d AS (
+    INSERT INTO deliveries (event_id, endpoint_id, event_type, fifo_key, status, next_attempt_at, created_at, updated_at)
+    SELECT event_id, endpoint_id, event_type, fifo_key, status, next_attempt_at, created_at, created_at
+    FROM json_to_recordset($2::text::json) AS d(i integer, event_id text, endpoint_id text, event_type text, fifo_key text, status text,
+      next_attempt_at bigint, created_at bigint)
+    ORDER BY i
+  )
+  SELECT (SELECT count(*) FROM e)::int AS stored`;
+const INSERT_ALL_WAKING = `${INSERT_ALL}, pg_notify($3, $4)`;
 
 /** Thrown to roll back the one-statement write when an id is not new. */
 class NotAllNew extends Error {}
@@ -44,27 +55,23 @@ export class PostgresEvents implements EventStore {
   ) {}
 
   async writeGroups(groups: readonly (readonly NewEvent[])[]): Promise<GroupResult[]> {
+    // A conflict's events are counted too: waking a node for nothing costs one claim that finds nothing.
+    const payload = duePayload(this.node, groups);
     try {
-      return await this.#write(groups, writeAllNew);
+      return await this.sql.begin((tx) => writeAllNew(tx, groups, payload));
     } catch (err) {
       if (!(err instanceof NotAllNew)) throw err;
     }
-    return this.#write(groups, writeEach);
-  }
-
-  #write(groups: readonly (readonly NewEvent[])[], write: (tx: TransactionSQL, groups: readonly (readonly NewEvent[])[]) => Promise<GroupResult[]>): Promise<GroupResult[]> {
     return this.sql.begin(async (tx) => {
-      const results = await write(tx, groups);
-      // A conflict's events are counted too: waking a node for nothing costs one claim that finds nothing.
-      const payload = duePayload(this.node, groups);
+      const results = await writeEach(tx, groups);
       if (payload !== null) await tx.notify(DUE_CHANNEL, payload);
       return results;
     });
   }
 }
 
-/** Every event in one statement and every delivery in another; throws NotAllNew when an id is already stored or repeated. */
-async function writeAllNew(tx: SQL, groups: readonly (readonly NewEvent[])[]): Promise<GroupResult[]> {
+/** Every event, every delivery and the wake-up in one statement; throws NotAllNew, rolling it back, when an id is already stored or repeated. */
+async function writeAllNew(tx: SQL, groups: readonly (readonly NewEvent[])[], payload: string | null): Promise<GroupResult[]> {
   const events = groups.flat();
   const rows = events.map((e, i) => ({
     i,
@@ -76,8 +83,6 @@ async function writeAllNew(tx: SQL, groups: readonly (readonly NewEvent[])[]): P
     occurred_at: e.occurredAt,
     created_at: e.createdAt,
   }));
-  const inserted = await tx.unsafe(INSERT_EVENTS, [JSON.stringify(rows)]);
-  if (inserted.length !== events.length) throw new NotAllNew();
   const deliveries = events.flatMap((e) =>
     e.deliveries.map((d) => ({
       event_id: e.id,
@@ -89,7 +94,9 @@ async function writeAllNew(tx: SQL, groups: readonly (readonly NewEvent[])[]): P
       created_at: e.createdAt,
     })),
   );
-  if (deliveries.length > 0) await tx.unsafe(INSERT_DELIVERIES, [JSON.stringify(deliveries.map((d, i) => ({ i, ...d })))]);
+  const params = [JSON.stringify(rows), JSON.stringify(deliveries.map((d, i) => ({ i, ...d })))];
+  const [{ stored }] = await (payload === null ? tx.unsafe(INSERT_ALL, params) : tx.unsafe(INSERT_ALL_WAKING, [...params, DUE_CHANNEL, payload]));
+  if (stored !== events.length) throw new NotAllNew();
   return groups.map((g) => ({ kind: "stored", duplicates: g.map(() => false), deliveries: g.reduce((n, e) => n + e.deliveries.length, 0) }));
 }
 
