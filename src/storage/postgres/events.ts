@@ -31,9 +31,9 @@ const INSERT_ALL = `WITH e AS (
     ON CONFLICT (id) DO NOTHING RETURNING id
   ), d AS (
     INSERT INTO deliveries (event_id, endpoint_id, event_type, fifo_key, status, next_attempt_at, created_at, updated_at)
-    SELECT event_id, endpoint_id, event_type, fifo_key, status, next_attempt_at, created_at, created_at
+    SELECT event_id, endpoint_id, event_type, fifo_key, status, next_attempt_at, created_at, updated_at
     FROM json_to_recordset($2::text::json) AS d(i integer, event_id text, endpoint_id text, event_type text, fifo_key text, status text,
-      next_attempt_at bigint, created_at bigint)
+      next_attempt_at bigint, created_at bigint, updated_at bigint)
     ORDER BY i
   )
   SELECT (SELECT count(*) FROM e)::int AS stored`;
@@ -83,17 +83,7 @@ async function writeAllNew(tx: SQL, groups: readonly (readonly NewEvent[])[], pa
     occurred_at: e.occurredAt,
     created_at: e.createdAt,
   }));
-  const deliveries = events.flatMap((e) =>
-    e.deliveries.map((d) => ({
-      event_id: e.id,
-      endpoint_id: d.endpointId,
-      event_type: e.type,
-      fifo_key: d.fifoKey,
-      status: d.status,
-      next_attempt_at: d.nextAttemptAt,
-      created_at: e.createdAt,
-    })),
-  );
+  const deliveries = events.flatMap(deliveryRows);
   const params = [JSON.stringify(rows), JSON.stringify(deliveries.map((d, i) => ({ i, ...d })))];
   const [{ stored }] = await (payload === null ? tx.unsafe(INSERT_ALL, params) : tx.unsafe(INSERT_ALL_WAKING, [...params, DUE_CHANNEL, payload]));
   if (stored !== events.length) throw new NotAllNew();
@@ -128,20 +118,22 @@ async function writeGroup(tx: SQL, events: readonly NewEvent[]): Promise<GroupRe
       continue;
     }
     duplicates.push(false);
-    if (e.deliveries.length > 0) {
-      const rows = e.deliveries.map((d) => ({
-        event_id: e.id,
-        endpoint_id: d.endpointId,
-        event_type: e.type,
-        fifo_key: d.fifoKey,
-        status: d.status,
-        next_attempt_at: d.nextAttemptAt,
-        created_at: e.createdAt,
-        updated_at: e.createdAt,
-      }));
-      await tx`INSERT INTO deliveries ${tx(rows)}`;
-    }
+    if (e.deliveries.length > 0) await tx`INSERT INTO deliveries ${tx(deliveryRows(e))}`;
     deliveries += e.deliveries.length;
   }
   return { kind: "stored", duplicates, deliveries };
+}
+
+/** The rows of an event's deliveries, by column. */
+function deliveryRows(e: NewEvent) {
+  return e.deliveries.map((d) => ({
+    event_id: e.id,
+    endpoint_id: d.endpointId,
+    event_type: e.type,
+    fifo_key: d.fifoKey,
+    status: d.status,
+    next_attempt_at: d.nextAttemptAt,
+    created_at: e.createdAt,
+    updated_at: e.createdAt,
+  }));
 }
