@@ -36,7 +36,7 @@ import { round } from "./stats";
 
 export const POSTGRES_ROUNDS = 3;
 /** Events per drain: several seconds of work for three nodes, so start-up and JIT warm-up weigh little. */
-export const EVENTS = 20_000;
+const EVENTS = 20_000;
 /** The node counts on one database. */
 const NODE_COUNTS = [1, 2, 3] as const;
 const CLIENTS = 64;
