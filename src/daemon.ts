@@ -191,7 +191,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       random: Math.random,
       observer: metrics.observer,
       onDeadLetter: announcements.deadLetter,
-      ...(db ? {} : { resyncMs: POLL_BACKSTOP_MS }),
+      ...(db ? {} : { resyncMs: POLL_BACKSTOP_MS, sharedCounters: true }),
     },
     config.delivery.concurrency,
   );

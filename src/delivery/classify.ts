@@ -92,6 +92,11 @@ export function classify(input: ClassifyInput): Decision {
 
 function disableReason(result: AttemptResult, c: FailureCounters, rule: DisableAfter, now: number): string | null {
   if (result.kind === "response" && result.status === 410) return "the receiver answered 410 Gone";
+  return streakReason(c, rule, now);
+}
+
+/** Why a failing streak of these counters disables the endpoint under `rule`, or null. */
+export function streakReason(c: FailureCounters, rule: DisableAfter, now: number): string | null {
   if (rule.kind === "count" && c.consecutiveFailures >= rule.failures) {
     return `${c.consecutiveFailures} consecutive failed attempts`;
   }

@@ -12,6 +12,7 @@
 import { classify, type ResultLabel } from "../delivery/classify";
 import type { PreparedEndpoint } from "../delivery/endpoint";
 import type { SendResult } from "../delivery/send";
+import type { DisableAfter } from "../config/types";
 import type { Logger } from "../log";
 import { type ClaimedDelivery, deliveryId } from "../outbox/types";
 import type { AttemptTally } from "../stats/tally";
@@ -61,6 +62,8 @@ export interface Judged {
   readonly retryAt: number | null;
   /** Why the endpoint is to be disabled, or null. */
   readonly disable: string | null;
+  /** The endpoint's rule, to judge again on counters storage counted over every node; null when it is not registered. */
+  readonly disableAfter: DisableAfter | null;
 }
 
 /** Judges one finished attempt. */
@@ -112,6 +115,7 @@ export function judgeCompletion(c: Completion, deps: RecordDeps, tally: AttemptT
     finishedAt: c.finishedAt,
   };
   const disable = live ? decision.disable : null;
+  const disableAfter = live ? config.disableAfter : null;
   const durationMs = c.finishedAt - c.startedAt;
   tally.add(endpointId, config.tenant, c.finishedAt, decision.label, durationMs, status === "delivered" || status === "failed" ? status : null);
   deps.observer.attempt(endpointId, decision.label, durationMs / 1000);
@@ -122,12 +126,12 @@ export function judgeCompletion(c: Completion, deps: RecordDeps, tally: AttemptT
   } else if (status === "failed") {
     deps.observer.finished(endpointId, "failed");
     deps.log.warn("delivery failed: timetable exhausted", { ...fields, error: sent.error });
-    return { attempt, deadLetter: { delivery: d, attempts: n, lastStatusCode: sent.statusCode, lastError: sent.error }, retryAt: null, disable };
+    return { attempt, deadLetter: { delivery: d, attempts: n, lastStatusCode: sent.statusCode, lastError: sent.error }, retryAt: null, disable, disableAfter };
   } else {
     const next = nextAttemptAt === null ? {} : { next_attempt_at: new Date(nextAttemptAt).toISOString() };
     deps.log.info(`attempt failed; delivery ${status}`, { ...fields, error: sent.error, ...next });
   }
-  return { attempt, deadLetter: null, retryAt: nextAttemptAt, disable };
+  return { attempt, deadLetter: null, retryAt: nextAttemptAt, disable, disableAfter };
 }
 
 /**
