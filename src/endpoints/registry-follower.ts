@@ -8,8 +8,8 @@
  * deliveries they imply moved. It reads when any node's write commits (a
  * NOTIFY), and every `backstopMs` in case a wake-up was lost. Its own node's
  * writes come back too and change nothing; a row read while this node was
- * writing the same endpoint is skipped, as that write's own revision
- * follows in the feed.
+ * writing the same endpoint waits, with the rows after it, to be read again
+ * once that write has ended.
  */
 import type { Clock } from "../clock";
 import type { Logger } from "../log";
@@ -44,14 +44,14 @@ export async function followRegistry(deps: RegistryFollowerDeps, after: number):
   let running: Promise<void> | null = null;
   let again = false;
   let failing = false;
-  deps.registry.trackWrites();
-
   const pages = async () => {
     for (;;) {
       const mark = deps.registry.writeMark();
       const changes = await deps.feed.changes(applied, PAGE);
       for (const change of changes) {
-        if (!deps.registry.writtenSince(idOf(change), mark)) await apply(change);
+        // Read, perhaps, before this node's own write of it committed: read again once that write has ended (it wakes us).
+        if (deps.registry.writtenSince(idOf(change), mark)) return;
+        await apply(change);
         applied = change.revision;
       }
       deps.registry.settledAt(mark);
@@ -84,6 +84,7 @@ export async function followRegistry(deps: RegistryFollowerDeps, after: number):
     return running;
   };
 
+  deps.registry.trackWrites(() => void catchUp());
   const unlisten = await deps.feed.listen(() => void catchUp());
   const timer = setInterval(() => void catchUp(), deps.backstopMs);
   await catchUp();

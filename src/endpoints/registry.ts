@@ -99,10 +99,11 @@ export class EndpointRegistry {
    * While followed (`trackWrites`): this node's own writes by id, how many
    * run and a number from #writeSeq at the last one's start or end, so a
    * row the follower read before a local write committed is not applied
-   * over it (the write's own revision comes later in the feed).
+   * over it: the follower reads it again once the write has ended.
    */
   #writes: Map<string, { running: number; at: number }> | null = null;
   #writeSeq = 0;
+  #onWriteEnded: () => void = () => {};
 
   /** `stored`: every endpoint state in storage (EndpointStateStore.loadAll), taken over by the registry. */
   constructor(deps: RegistryDeps, stored: Map<string, EndpointState>) {
@@ -181,17 +182,22 @@ export class EndpointRegistry {
     this.#began(id);
     try {
       await persist();
-      await this.#deps.store.cancelBacklog(id, now);
-      this.#unregister(id);
-      this.#deleted.add(id);
+      await this.#retire(id, now);
     } finally {
       this.#ended(id);
     }
   }
 
-  /** Starts telling the follower which ids this node is writing (see #writes). */
-  trackWrites(): void {
+  async #retire(id: string, now: number): Promise<void> {
+    await this.#deps.store.cancelBacklog(id, now);
+    this.#unregister(id);
+    this.#deleted.add(id);
+  }
+
+  /** Starts keeping which ids this node is writing (see #writes); `onEnded` hears when each write ends. */
+  trackWrites(onEnded: () => void): void {
     this.#writes ??= new Map();
+    this.#onWriteEnded = onEnded;
   }
 
   /** A point in this node's writes, for `writtenSince`. */
@@ -227,7 +233,7 @@ export class EndpointRegistry {
   /** Another node deleted an API endpoint: taken out as deleteApi does, the backlog this node added meanwhile cancelled too. */
   async followDeleted(id: string, tenant: string | null, now: number): Promise<void> {
     if (this.#deleted.has(id)) return;
-    await this.deleteApi(id, now, async () => {});
+    await this.#retire(id, now);
     this.rememberDeleted(id, tenant);
   }
 
@@ -368,6 +374,7 @@ export class EndpointRegistry {
     if (!w) return;
     w.running--;
     w.at = ++this.#writeSeq;
+    this.#onWriteEnded();
   }
 
   async #release(id: string, now: number): Promise<void> {
