@@ -40,21 +40,22 @@ export interface RegistryFollower {
 
 /** Follows the feed from `after`: a revision read before the registry was loaded, so nothing written meanwhile is missed. */
 export async function followRegistry(deps: RegistryFollowerDeps, after: number): Promise<RegistryFollower> {
+  const writes = deps.registry.writes;
   let applied = after;
   let running: Promise<void> | null = null;
   let again = false;
   let failing = false;
   const pages = async () => {
     for (;;) {
-      const mark = deps.registry.writeMark();
+      const mark = writes.mark();
       const changes = await deps.feed.changes(applied, PAGE);
       for (const change of changes) {
         // Read, perhaps, before this node's own write of it committed: read again once that write has ended (it wakes us).
-        if (deps.registry.writtenSince(idOf(change), mark)) return;
+        if (writes.since(idOf(change), mark)) return;
         await apply(change);
         applied = change.revision;
       }
-      deps.registry.settledAt(mark);
+      writes.settledAt(mark);
       if (changes.length < PAGE) return;
     }
   };
@@ -84,7 +85,7 @@ export async function followRegistry(deps: RegistryFollowerDeps, after: number):
     return running;
   };
 
-  deps.registry.trackWrites(() => void catchUp());
+  writes.track(() => void catchUp());
   const unlisten = await deps.feed.listen(() => void catchUp());
   const timer = setInterval(() => void catchUp(), deps.backstopMs);
   await catchUp();

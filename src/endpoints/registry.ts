@@ -27,6 +27,7 @@ import type { EndpointConfig } from "../config/types";
 import type { PreparedEndpoint } from "../delivery/endpoint";
 import type { EndpointState } from "../outbox/types";
 import type { EndpointStateStore } from "../storage/stores";
+import { LocalWrites } from "./local-writes";
 import { MatchIndex } from "./match-index";
 import { PreparedCache } from "./prepared-cache";
 import { SortedIds } from "./sorted-ids";
@@ -95,15 +96,8 @@ export class EndpointRegistry {
    * entry. Kept apart so 100,000 endpoints do not hold two maps' entries each.
    */
   readonly #unregistered: Map<string, EndpointState>;
-  /**
-   * While followed (`trackWrites`): this node's own writes by id, how many
-   * run and a number from #writeSeq at the last one's start or end, so a
-   * row the follower read before a local write committed is not applied
-   * over it: the follower reads it again once the write has ended.
-   */
-  #writes: Map<string, { running: number; at: number }> | null = null;
-  #writeSeq = 0;
-  #onWriteEnded: () => void = () => {};
+  /** This node's writes in progress, for the follower (local-writes.ts). */
+  readonly writes = new LocalWrites();
 
   /** `stored`: every endpoint state in storage (EndpointStateStore.loadAll), taken over by the registry. */
   constructor(deps: RegistryDeps, stored: Map<string, EndpointState>) {
@@ -124,14 +118,14 @@ export class EndpointRegistry {
     const next = new Set(configs.map((c) => c.id));
     for (const id of this.#ids.config.all()) if (!next.has(id)) this.#unregister(id);
     for (const config of configs) {
-      this.#began(config.id);
+      this.writes.began(config.id);
       try {
         const { state, transition } = await this.#register(config, "config", null, now);
         if (transition) transitions.push(transition);
         // Held because the endpoint had been removed: it is back, so they resume.
         if (state.state === "active") await this.#release(config.id, now);
       } finally {
-        this.#ended(config.id);
+        this.writes.ended(config.id);
       }
     }
     this.#ids.removed = new SortedIds();
@@ -150,14 +144,14 @@ export class EndpointRegistry {
    * edit, rotation) once `persist` has stored it.
    */
   async putApi(config: EndpointConfig, details: ApiDetails, now: number, persist: () => Promise<unknown>): Promise<void> {
-    this.#began(config.id);
+    this.writes.began(config.id);
     try {
       await persist();
       const { transition } = await this.#register(config, "api", details, now);
       if (transition?.kind === "enabled") await this.#release(config.id, now);
       if (transition) this.#deps.onTransition(transition);
     } finally {
-      this.#ended(config.id);
+      this.writes.ended(config.id);
     }
   }
 
@@ -179,12 +173,12 @@ export class EndpointRegistry {
    * Attempts in flight finish as they started.
    */
   async deleteApi(id: string, now: number, persist: () => Promise<unknown>): Promise<void> {
-    this.#began(id);
+    this.writes.began(id);
     try {
       await persist();
       await this.#retire(id, now);
     } finally {
-      this.#ended(id);
+      this.writes.ended(id);
     }
   }
 
@@ -192,28 +186,6 @@ export class EndpointRegistry {
     await this.#deps.store.cancelBacklog(id, now);
     this.#unregister(id);
     this.#deleted.add(id);
-  }
-
-  /** Starts keeping which ids this node is writing (see #writes); `onEnded` hears when each write ends. */
-  trackWrites(onEnded: () => void): void {
-    this.#writes ??= new Map();
-    this.#onWriteEnded = onEnded;
-  }
-
-  /** A point in this node's writes, for `writtenSince`. */
-  writeMark(): number {
-    return this.#writeSeq;
-  }
-
-  /** Whether this node wrote `id` after `mark`, or is writing it now. */
-  writtenSince(id: string, mark: number): boolean {
-    const w = this.#writes?.get(id);
-    return w !== undefined && (w.running > 0 || w.at > mark);
-  }
-
-  /** Forgets the writes that ended by `mark`: every row read after it shows them. */
-  settledAt(mark: number): void {
-    for (const [id, w] of this.#writes ?? []) if (w.running === 0 && w.at <= mark) this.#writes!.delete(id);
   }
 
   /**
@@ -334,11 +306,11 @@ export class EndpointRegistry {
     if (!live || live.state.state !== "active") return false;
     live.state.state = kind;
     live.state.disabledReason = reason;
-    this.#began(id);
+    this.writes.began(id);
     try {
       if (!(await this.#deps.store.disable(id, kind, reason, now))) return false;
     } finally {
-      this.#ended(id);
+      this.writes.ended(id);
     }
     this.#deps.onTransition({ kind: "disabled", id, state: { ...live.state } });
     return true;
@@ -349,32 +321,15 @@ export class EndpointRegistry {
     const live = this.#live.get(id);
     if (!live || live.state.state === "active") return false;
     resetToActive(live.state);
-    this.#began(id);
+    this.writes.began(id);
     try {
       await this.#deps.store.save(id, live.state);
       await this.#release(id, now);
     } finally {
-      this.#ended(id);
+      this.writes.ended(id);
     }
     this.#deps.onTransition({ kind: "enabled", id });
     return true;
-  }
-
-  #began(id: string): void {
-    if (!this.#writes) return;
-    const w = this.#writes.get(id);
-    if (w) {
-      w.running++;
-      w.at = ++this.#writeSeq;
-    } else this.#writes.set(id, { running: 1, at: ++this.#writeSeq });
-  }
-
-  #ended(id: string): void {
-    const w = this.#writes?.get(id);
-    if (!w) return;
-    w.running--;
-    w.at = ++this.#writeSeq;
-    this.#onWriteEnded();
   }
 
   async #release(id: string, now: number): Promise<void> {
