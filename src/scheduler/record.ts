@@ -9,7 +9,7 @@
  * scheduler stores a flush's attempts together (OutcomeStore) and acts on
  * what was stored.
  */
-import { classify, type ResultLabel } from "../delivery/classify";
+import { classify, GONE_REASON, type ResultLabel } from "../delivery/classify";
 import type { PreparedEndpoint } from "../delivery/endpoint";
 import type { SendResult } from "../delivery/send";
 import type { DisableAfter } from "../config/types";
@@ -48,6 +48,8 @@ export interface Completion extends Started {
 
 export interface RecordDeps {
   readonly endpoints: EndpointRegistry;
+  /** Failure streaks are judged on the counters storage counts over every node, after recording (SchedulerDeps.sharedCounters). */
+  readonly sharedCounters?: boolean;
   readonly log: Logger;
   readonly random: () => number;
   readonly observer: DeliveryObserver;
@@ -94,8 +96,10 @@ export function judgeCompletion(c: Completion, deps: RecordDeps, tally: AttemptT
   }
   const verdict = decision.delivery;
   const retired = isRetired(c, deps);
+  // This node's counters see only its own attempts where others attempt too: there only a 410 is judged here.
+  const disable = !live || (deps.sharedCounters && decision.disable !== GONE_REASON) ? null : decision.disable;
   // Exhausted wins over held: a delivery out of attempts is dead even if this attempt also disabled the endpoint.
-  const hold = verdict.status === "pending" && (!live || live.state.state !== "active" || decision.disable !== null);
+  const hold = verdict.status === "pending" && (!live || live.state.state !== "active" || disable !== null);
   const status = verdict.status === "pending" && retired ? "cancelled" : hold ? "held" : verdict.status;
   const nextAttemptAt = status === "pending" && verdict.status === "pending" ? verdict.nextAttemptAt : null;
   const attempt: LeasedAttempt = {
@@ -114,7 +118,6 @@ export function judgeCompletion(c: Completion, deps: RecordDeps, tally: AttemptT
     nextAttemptAt,
     finishedAt: c.finishedAt,
   };
-  const disable = live ? decision.disable : null;
   const disableAfter = live ? config.disableAfter : null;
   const durationMs = c.finishedAt - c.startedAt;
   tally.add(endpointId, config.tenant, c.finishedAt, decision.label, durationMs, status === "delivered" || status === "failed" ? status : null);

@@ -428,7 +428,7 @@ export class Scheduler {
     deadLetters.forEach(this.#deps.onDeadLetter);
   }
 
-  /** Takes the counters storage counted over every node as the endpoint's, and judges its streak on them. */
+  /** Takes the counters storage counted over every node as the endpoint's, and judges its streak on them (a 410 was judged already). */
   #judgeShared(j: Judged, counters: EndpointCounters): string | null {
     const live = this.#deps.endpoints.get(j.attempt.endpointId);
     if (live) Object.assign(live.state, counters);
