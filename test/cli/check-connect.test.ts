@@ -16,6 +16,7 @@ import { hookrelayCommand, tempDir } from "../helpers/relay";
 
 const defer = deferCleanup();
 const PASSWORD = "pw-never-shown";
+const KEY = `  encryption_key: ${"ab".repeat(32)}\n`;
 const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("HOOKRELAY_")));
 
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -59,10 +60,24 @@ describe("check --connect on sqlite", () => {
   });
 });
 
+describe("a postgres config without an encryption key", () => {
+  it("is refused by check and by serve, at its key and before any connection, creating no key file", async () => {
+    const config = configWith(`  driver: postgres\n  url: postgres://postgres:${PASSWORD}@127.0.0.1:1/nothing\n`);
+    const expected = `${config}:2:11: storage.driver: driver postgres needs storage.encryption_key, encryption_key_file or encryption_keys, the same on every node\n`;
+    const checked = await run(["check", "--config", config, "--connect"]);
+    expect(checked).toEqual({ code: 1, stdout: "", stderr: expected });
+    const served = await run(["serve", "--config", config]);
+    expect(served.code).toBe(1);
+    expect(served.stderr).toContain(expected);
+    expect(served.stdout + served.stderr).not.toContain(PASSWORD);
+    expect(existsSync(join(dirname(config), "data"))).toBe(false);
+  });
+});
+
 describePostgres("check --connect on postgres", (db) => {
   it("says the database answers and its schema version, the password hidden", async () => {
     const url = withPassword(db.url);
-    const config = configWith(`  driver: postgres\n  url: ${url}\n`);
+    const config = configWith(`  driver: postgres\n  url: ${url}\n${KEY}`);
     const fresh = await run(["check", "--config", config, "--connect"]);
     expect(fresh.code).toBe(0);
     const shown = url.replace(PASSWORD, "***");
@@ -81,7 +96,7 @@ describePostgres("check --connect on postgres", (db) => {
     const port = probe.port;
     probe.stop(true);
     const url = `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/nothing`;
-    const result = await run(["check", "--config", configWith(`  driver: postgres\n  url: ${url}\n`), "--connect"]);
+    const result = await run(["check", "--config", configWith(`  driver: postgres\n  url: ${url}\n${KEY}`), "--connect"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toStartWith(`cannot reach the database postgres://postgres:***@127.0.0.1:${port}/nothing: `);
     expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
@@ -93,7 +108,7 @@ describePostgres("check --connect on postgres", (db) => {
     const port = probe.port;
     probe.stop(true);
     const url = `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/nothing`;
-    const config = configWith(`  driver: postgres\n  url: ${url}\n  encryption_key: ${"ab".repeat(32)}\n`);
+    const config = configWith(`  driver: postgres\n  url: ${url}\n${KEY}`);
     const result = await run(["serve", "--config", config]);
     expect(result.code).toBe(1);
     expect(result.stderr).toStartWith(`hookrelay serve: cannot reach the database postgres://postgres:***@127.0.0.1:${port}/nothing: `);
