@@ -40,10 +40,17 @@ async function postgres(url: string): Promise<ConnectReport> {
   const shown = redactUrl(url);
   const sql = new SQL(url, { max: 1, connectionTimeout: CONNECT_TIMEOUT_S });
   try {
-    await sql`SELECT 1`;
-    return { ok: true, sentence: `database ok: postgres ${shown} answers, ${versions(await pgSchemaVersion(sql), LATEST_PG_SCHEMA)}` };
-  } catch (err) {
-    return { ok: false, sentence: `cannot reach the database ${shown}: ${scrubUrl(describe(err), url)}` };
+    try {
+      await sql`SELECT 1`;
+    } catch (err) {
+      return { ok: false, sentence: `cannot reach the database ${shown}: ${scrubUrl(describe(err), url)}` };
+    }
+    // Reached, and yet serve could not migrate or run: most often a role without rights on hookrelay's tables.
+    try {
+      return { ok: true, sentence: `database ok: postgres ${shown} answers, ${versions(await pgSchemaVersion(sql), LATEST_PG_SCHEMA)}` };
+    } catch (err) {
+      return { ok: false, sentence: `the database ${shown} answers but its hookrelay schema cannot be read: ${scrubUrl(describe(err), url)}` };
+    }
   } finally {
     await sql.close().catch(() => {});
   }

@@ -4,7 +4,7 @@
  * printed with its password.
  */
 import { describe, expect, it } from "bun:test";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { LATEST_SCHEMA, migrate } from "../../src/db/migrate";
 import { openDatabase } from "../../src/db/open";
@@ -12,6 +12,7 @@ import { LATEST_PG_SCHEMA } from "../../src/storage/postgres/migrate";
 import { postgresStorage } from "../../src/storage/postgres/storage";
 import { deferCleanup } from "../helpers/cleanup";
 import { describePostgres } from "../helpers/postgres";
+import { findPostgresBin, postgresServer } from "../helpers/postgres-server";
 import { hookrelayCommand, tempDir } from "../helpers/relay";
 
 const defer = deferCleanup();
@@ -116,5 +117,51 @@ describePostgres("check --connect on postgres", (db) => {
     expect(result.stdout + result.stderr).not.toContain(PASSWORD);
     // Nothing of SQLite's is made on the way: no data folder beside the config.
     expect(existsSync(join(dirname(config), "data"))).toBe(false);
+  });
+
+  it("fails in one sentence on a wrong password, which it never prints; with the right one, says whether the role can read the schema", async () => {
+    const server = await postgresServer(findPostgresBin()!);
+    // The test server trusts every user; this role alone must give its password.
+    const hba = join(server.dir, "data", "pg_hba.conf");
+    const trusting = readFileSync(hba, "utf8");
+    await server.admin(`CREATE ROLE relay_pw LOGIN PASSWORD 'right-pw'`);
+    await server.admin("CREATE DATABASE relay_pw_own OWNER relay_pw");
+    defer(async () => {
+      writeFileSync(hba, trusting);
+      await server.admin("SELECT pg_reload_conf()");
+      await server.admin("DROP DATABASE relay_pw_own");
+      await server.admin("DROP ROLE relay_pw");
+    });
+    writeFileSync(hba, `host all relay_pw 127.0.0.1/32 scram-sha-256\n${trusting}`);
+    await server.admin("SELECT pg_reload_conf()");
+    const as = (password: string) => {
+      const u = new URL(db.url);
+      u.username = "relay_pw";
+      u.password = password;
+      return u.toString();
+    };
+    const wrong = as(PASSWORD);
+    const refused = await run(["check", "--config", configWith(`  driver: postgres\n  url: ${wrong}\n${KEY}`), "--connect"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe("");
+    expect(refused.stderr).toStartWith(`cannot reach the database ${wrong.replace(PASSWORD, "***")}: `);
+    expect(refused.stderr).toContain("password authentication failed");
+    expect(refused.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(refused.stderr).not.toContain(PASSWORD);
+    const served = await run(["serve", "--config", configWith(`  driver: postgres\n  url: ${wrong}\n${KEY}`)]);
+    expect(served.code).toBe(1);
+    expect(served.stderr).toStartWith(`hookrelay serve: cannot reach the database ${wrong.replace(PASSWORD, "***")}: `);
+    expect(served.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(served.stdout + served.stderr).not.toContain(PASSWORD);
+    // The right password on the test's database, migrated by the superuser: reached, but its tables are not this role's.
+    const mine = (await run(["check", "--config", configWith(`  driver: postgres\n  url: ${as("right-pw")}\n${KEY}`), "--connect"])).stderr;
+    expect(mine).toBe(`the database ${as("***")} answers but its hookrelay schema cannot be read: permission denied for table hookrelay_schema\n`);
+    const own = new URL(as("right-pw"));
+    own.pathname = "/relay_pw_own";
+    const right = await run(["check", "--config", configWith(`  driver: postgres\n  url: ${own}\n${KEY}`), "--connect"]);
+    expect(right.stderr).toBe("");
+    expect(right.code).toBe(0);
+    expect(right.stdout).toContain(`database ok: postgres ${String(own).replace("right-pw", "***")} answers, no schema yet`);
+    expect(right.stdout + right.stderr).not.toContain("right-pw");
   });
 });
