@@ -10,12 +10,13 @@ import { embeddedExampleConfig, resolveConfigPath } from "../config/locate";
 import { readStoragePath } from "../config/storage-path";
 import { CliError, type CliIo } from "./io";
 
-export function databasePath(configFlag: string | undefined, io: CliIo): string {
+/** The SQLite file, and whether the config has the daemon on PostgreSQL instead. */
+export function databaseFile(configFlag: string | undefined, io: CliIo): { readonly path: string; readonly postgres: boolean } {
   const configPath = resolveConfigPath(configFlag, io.env, existsSync);
   const found = readStoragePath(
     configPath === null ? { ok: true, text: embeddedExampleConfig(), source: EMBEDDED_SOURCE } : readConfigFile(configPath),
     io.env,
   );
   if (!found.ok) throw new CliError(`cannot tell where the database is: ${found.errors[0]!.toString()}`);
-  return found.path;
+  return found;
 }

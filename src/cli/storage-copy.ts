@@ -11,7 +11,7 @@ import { CopyFailed, type CopiedRows, copySqliteToPostgres } from "../storage/co
 import { CopyRefused } from "../storage/copy/refused";
 import { isPostgresUrl, redactUrl } from "../storage/url";
 import { parseOrUsage } from "./args";
-import { databasePath } from "./database-path";
+import { databaseFile } from "./database-path";
 import { CliError, type CliIo, type Command, UsageError } from "./io";
 import { printJson, printTable } from "./output";
 
@@ -25,7 +25,8 @@ export const storage: Command = async (argv, io) => {
   const url = values.to;
   if (url === undefined) throw new UsageError(`--to is required; usage: ${USAGE}`);
   if (!isPostgresUrl(url)) throw new UsageError("--to expects a postgres:// or postgresql:// URL");
-  const source = databasePath(values.config, io);
+  // A config already on postgres still names, in storage.path, the file it is moving from.
+  const source = databaseFile(values.config, io).path;
   const started = performance.now();
   let tables: CopiedRows[];
   try {

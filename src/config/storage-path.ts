@@ -12,8 +12,14 @@ import { storagePath } from "./resolve";
 
 const KEY = "storage.path";
 
-/** The absolute path of the database, or the problems that hide it. */
-export type StoragePathResult = { readonly ok: true; readonly path: string } | { readonly ok: false; readonly errors: readonly ConfigError[] };
+/**
+ * The absolute path of the database, or the problems that hide it. `postgres`
+ * says the daemon keeps its data in PostgreSQL, so the file is at most what
+ * `storage copy` moved there from.
+ */
+export type StoragePathResult =
+  | { readonly ok: true; readonly path: string; readonly postgres: boolean }
+  | { readonly ok: false; readonly errors: readonly ConfigError[] };
 
 /** Where the config's database is; problems elsewhere in the file (a secret's variable unset, say) do not matter. */
 export function readStoragePath(config: ConfigText, env: Env): StoragePathResult {
@@ -29,7 +35,8 @@ export function readStoragePath(config: ConfigText, env: Env): StoragePathResult
     const at = tree.locations.value(KEY);
     return { ok: false, errors: [new ConfigError(config.source, at.line, at.col, KEY, "expected the path of the SQLite file")] };
   }
-  return { ok: true, path: storagePath(configBaseDir(config.source), value) };
+  const postgres = field(field(tree.value, "storage"), "driver") === "postgres";
+  return { ok: true, path: storagePath(configBaseDir(config.source), value), postgres };
 }
 
 function field(value: unknown, key: string): unknown {

@@ -187,6 +187,22 @@ describe("hookrelay backup", () => {
     expect(hidden.stderr).toBe(`hookrelay backup: cannot tell where the database is: ${unset}:2:9: storage.path: environment variable DB_PATH is not set (use \${DB_PATH:-default} for a fallback)\n`);
   });
 
+  it("refuses a config on PostgreSQL in one sentence, writing nothing, even with a SQLite file at storage.path", async () => {
+    const tmp = tempDir();
+    defer(tmp.remove);
+    const relay = await startRelay(configYaml(tmp.dir, "  []"), { dir: tmp.dir });
+    await relay.stop();
+    const config = writeConfig(tmp.dir, `storage:\n  driver: postgres\n  url: postgres://relay:pw@127.0.0.1:1/db\n  path: ${join(tmp.dir, "hookrelay.db")}\nendpoints: []\n`);
+    const copy = join(tmp.dir, "copy.db");
+    const out = await runCli(["backup", copy, "--config", config], cleanEnv());
+    expect(out).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: "hookrelay backup: storage.driver is postgres: back up the PostgreSQL database with its own tools (pg_dump); backup copies a SQLite file\n",
+    });
+    expect(existsSync(copy)).toBe(false);
+  });
+
   it("exits 2 on usage errors", async () => {
     for (const args of [[], ["a.db", "b.db"], ["a.db", "--bogus"], [""]]) {
       const out = await runCli(["backup", ...args], cleanEnv());
