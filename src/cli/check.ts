@@ -7,7 +7,8 @@
  * it), and deliveries still waiting for endpoints the config no longer names
  * are reported. Without a configured encryption key it names the key file
  * that encrypts stored secrets, which must be backed up with the database.
- * With --connect it also says whether the configured database answers.
+ * With --connect it also says whether the configured database answers; on
+ * PostgreSQL the config is held against the database only then.
  */
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -18,9 +19,10 @@ import { resolveConfigPath } from "../config/locate";
 import type { Config } from "../config/types";
 import type { EndpointBacklog } from "../outbox/backlog-by-endpoint";
 import { keyFilePath } from "../sealing/keys";
+import { redactUrl } from "../storage/url";
 import { parseOrUsage } from "./args";
 import { checkConnect } from "./check-connect";
-import { readDatabase } from "./check-database";
+import { type DatabaseReport, readDatabase, readPostgresDatabase } from "./check-database";
 import { CliError, type CliIo, type Command } from "./io";
 
 /** What a successful check reports about the config. */
@@ -46,28 +48,47 @@ export const check: Command = async (argv, io) => {
   const json = values.json === true;
   const result = loadConfigFile(path, io.env);
   if (!result.ok) return failed(result.errors, json, io);
-  // Until the daemon runs on PostgreSQL, the file at storage.path is the only database a check can hold the config against.
-  const database = result.config.storage.driver === "sqlite" ? readDatabase(result.config) : ({ kind: "none" } as const);
-  // An unreadable database does not make the config wrong; say so and carry on.
-  if (database.kind === "unreadable") io.stderr(`note: could not read the database ${result.config.storage.path}: ${database.reason}\n`);
-  const taken = database.kind === "read" ? takenIdErrors(path, result.config, result.locations, database.taken) : [];
-  if (taken.length > 0) return failed(taken, json, io);
-  const connected = values.connect === true ? await checkConnect(result.config) : null;
+  const config = result.config;
+  const against: HeldAgainst = { file: path, locations: result.locations, config, json, io };
+  // A SQLite file is read where it lies; PostgreSQL only with --connect, once it has answered.
+  const sqlite = config.storage.driver === "sqlite" ? await readDatabase(config) : null;
+  const refusedBySqlite = sqlite && heldAgainst(sqlite, against);
+  if (refusedBySqlite) return refusedBySqlite;
+  const connected = values.connect === true ? await checkConnect(config) : null;
   if (connected && !connected.ok) {
     if (json) io.stdout(`${JSON.stringify({ ok: false, errors: [], database: connected.sentence })}\n`);
     io.stderr(`${connected.sentence}\n`);
     return 1;
   }
+  const database = sqlite ?? (connected ? await readPostgresDatabase(config) : ({ kind: "none" } as const));
+  const refused = sqlite ? null : heldAgainst(database, against);
+  if (refused) return refused;
   const summary: CheckSummary = {
-    endpoints: result.config.endpoints.length,
+    endpoints: config.endpoints.length,
     removed_backlog: database.kind === "read" ? database.removed : [],
-    key_file: keyFile(result.config),
+    key_file: keyFile(config),
     ...(connected ? { database: connected.sentence } : {}),
   };
   if (json) io.stdout(`${JSON.stringify({ ok: true, ...summary })}\n`);
   else print(summary, io);
   return 0;
 };
+
+interface HeldAgainst {
+  readonly file: string;
+  readonly locations: Locations;
+  readonly config: Config;
+  readonly json: boolean;
+  readonly io: CliIo;
+}
+
+/** Notes a database that could not be read (which does not make the config wrong); answers exit 1 for ids serve would refuse, else null. */
+function heldAgainst(database: DatabaseReport, c: HeldAgainst): number | null {
+  const where = c.config.storage.driver === "sqlite" ? c.config.storage.path : redactUrl(c.config.storage.url!.reveal());
+  if (database.kind === "unreadable") c.io.stderr(`note: could not read the database ${where}: ${database.reason}\n`);
+  const taken = database.kind === "read" ? takenIdErrors(c.file, c.config, c.locations, database.taken) : [];
+  return taken.length > 0 ? failed(taken, c.json, c.io) : null;
+}
 
 /** Prints the errors (one per line on stderr; with --json also as one document) and answers exit code 1. */
 function failed(errors: readonly ConfigError[], json: boolean, io: CliIo): number {
