@@ -27,7 +27,7 @@ function sqlite(path: string): ConnectReport {
   try {
     const db = openDatabaseReadOnly(path);
     try {
-      return { ok: true, sentence: `database ok: sqlite ${path} opens read-only, ${versions(schemaVersion(db), LATEST_SCHEMA)}` };
+      return judged(`sqlite ${path} opens read-only`, schemaVersion(db), LATEST_SCHEMA);
     } finally {
       db.close();
     }
@@ -47,7 +47,7 @@ async function postgres(url: string): Promise<ConnectReport> {
     }
     // Reached, and yet serve could not migrate or run: most often a role without rights on hookrelay's tables.
     try {
-      return { ok: true, sentence: `database ok: postgres ${shown} answers, ${versions(await pgSchemaVersion(sql), LATEST_PG_SCHEMA)}` };
+      return judged(`postgres ${shown} answers`, await pgSchemaVersion(sql), LATEST_PG_SCHEMA);
     } catch (err) {
       return { ok: false, sentence: `the database ${shown} answers but its hookrelay schema cannot be read: ${scrubUrl(describe(err), url)}` };
     }
@@ -56,10 +56,14 @@ async function postgres(url: string): Promise<ConnectReport> {
   }
 }
 
-function versions(found: number, latest: number): string {
-  if (found === 0) return `no schema yet (serve migrates it to version ${latest})`;
-  if (found > latest) return `schema version ${found}, newer than this hookrelay understands (${latest}); run a newer hookrelay`;
-  return found === latest ? `schema version ${found}, current` : `schema version ${found} (serve migrates it to ${latest})`;
+/** A schema newer than this binary fails the check, as serve would refuse to start on it. */
+function judged(reached: string, found: number, latest: number): ConnectReport {
+  if (found > latest) {
+    return { ok: false, sentence: `the database ${reached}, but has schema version ${found}, newer than this hookrelay understands (${latest}); run a newer hookrelay` };
+  }
+  const schema =
+    found === 0 ? `no schema yet (serve migrates it to version ${latest})` : found === latest ? `schema version ${found}, current` : `schema version ${found} (serve migrates it to ${latest})`;
+  return { ok: true, sentence: `database ok: ${reached}, ${schema}` };
 }
 
 function describe(err: unknown): string {

@@ -3,6 +3,7 @@
  * real SQLite file and a real PostgreSQL server. The database URL is never
  * printed with its password.
  */
+import { SQL } from "bun";
 import { describe, expect, it } from "bun:test";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -53,6 +54,20 @@ describe("check --connect on sqlite", () => {
     expect(result).toEqual({ code: 0, stdout: `config ok: 0 endpoints\ndatabase ok: sqlite ${join(tmp.dir, "h.db")} opens read-only, schema version ${LATEST_SCHEMA}, current\n`, stderr: "" });
   });
 
+  it("fails, as serve would refuse to start, on a database of a newer hookrelay", async () => {
+    const tmp = tempDir();
+    defer(tmp.remove);
+    const db = openDatabase(join(tmp.dir, "h.db"), { sync: "normal" });
+    db.run("PRAGMA user_version = 999");
+    db.close();
+    const result = await run(["check", "--config", configWith(`  path: ${join(tmp.dir, "h.db")}\n${KEY}`), "--connect"]);
+    expect(result).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: `the database sqlite ${join(tmp.dir, "h.db")} opens read-only, but has schema version 999, newer than this hookrelay understands (${LATEST_SCHEMA}); run a newer hookrelay\n`,
+    });
+  });
+
   it("fails in one sentence when there is no database yet", async () => {
     const config = configWith("  path: ./none.db\n");
     const result = await run(["check", "--config", config, "--connect"]);
@@ -90,6 +105,32 @@ describePostgres("check --connect on postgres", (db) => {
     expect(migrated.code).toBe(0);
     expect(JSON.parse(migrated.stdout).database).toBe(`database ok: postgres ${shown} answers, schema version ${LATEST_PG_SCHEMA}, current`);
     expect(fresh.stdout + migrated.stdout + fresh.stderr + migrated.stderr).not.toContain(PASSWORD);
+  });
+
+  it("on a database of a newer hookrelay: check fails and serve refuses to start, each in one sentence", async () => {
+    const url = withPassword(db.url);
+    const storage = postgresStorage({ url: db.url, pool: 1, nodeId: "n", leaseMs: 1 });
+    await storage.migrations.migrate();
+    await storage.close();
+    const sql = new SQL(db.url, { max: 1 });
+    const before = await sql`SELECT version FROM hookrelay_schema`;
+    await sql`UPDATE hookrelay_schema SET version = 999`;
+    defer(async () => {
+      await sql`UPDATE hookrelay_schema SET version = ${before[0].version}`;
+      await sql.close();
+    });
+    const config = configWith(`  driver: postgres\n  url: ${url}\n${KEY}`);
+    const shown = url.replace(PASSWORD, "***");
+    const checked = await run(["check", "--config", config, "--connect"]);
+    expect(checked).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: `the database postgres ${shown} answers, but has schema version 999, newer than this hookrelay understands (${LATEST_PG_SCHEMA}); run a newer hookrelay\n`,
+    });
+    const served = await run(["serve", "--config", config]);
+    expect(served.code).toBe(1);
+    expect(served.stderr).toBe(`hookrelay serve: the database has schema version 999, newer than this hookrelay understands (${LATEST_PG_SCHEMA}); run a newer hookrelay\n`);
+    expect(await sql`SELECT version FROM hookrelay_schema`).toEqual([{ version: 999 }]);
   });
 
   it("fails in one sentence when nothing answers, the password hidden", async () => {
