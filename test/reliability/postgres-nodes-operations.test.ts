@@ -1,0 +1,77 @@
+/**
+ * Three nodes started at once on an empty PostgreSQL database, as an operator
+ * sees them (interface.md §11): the migrations run once while the others wait,
+ * each node is ready, `GET /v1/nodes` on any node lists all three with exactly
+ * the fields of §11, and metrics are per node: each names itself, one of them
+ * runs housekeeping, and each counts only the attempts it made.
+ */
+import { SQL } from "bun";
+import { afterAll, expect, it } from "bun:test";
+import { hostname } from "node:os";
+import pkg from "../../package.json" with { type: "json" };
+import { LATEST_PG_SCHEMA } from "../../src/storage/postgres/migrate";
+import { describePostgres } from "../helpers/postgres";
+import { attemptsOf, ids, postRoundRobin, startNodes, stopAll } from "../helpers/postgres-nodes";
+import { nodeIdOf, signedReceiver } from "../helpers/postgres-relay";
+import { ADMIN_TOKEN, type SpawnedRelay, tempDir } from "../helpers/relay";
+import { waitFor } from "../helpers/wait";
+
+const tmp = tempDir();
+afterAll(() => tmp.remove());
+
+async function metricsOf(node: SpawnedRelay): Promise<string> {
+  return (await fetch(`${node.url}/metrics`)).text();
+}
+
+describePostgres("three nodes, as an operator sees them", (db) => {
+  it("start together on an empty database, each listing all three with §11's fields, each with metrics of its own", async () => {
+    const sql = new SQL(db.url, { max: 1 });
+    expect(await sql`SELECT to_regclass('hookrelay_schema') IS NULL AS empty`).toEqual([{ empty: true }]);
+    const signed = signedReceiver();
+    const nodes = await startNodes(tmp.dir, db, signed, { lease: "2m" });
+    try {
+      expect(await sql`SELECT version FROM hookrelay_schema`).toEqual([{ version: LATEST_PG_SCHEMA }]);
+      for (const node of nodes) expect((await fetch(`${node.url}/readyz`)).status).toBe(200);
+
+      const expected = nodes.map(nodeIdOf).sort();
+      for (const node of nodes) {
+        const page = (await (await fetch(`${node.url}/v1/nodes`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as {
+          items: Record<string, unknown>[];
+          next_cursor: string | null;
+        };
+        expect(page.next_cursor).toBeNull();
+        expect(page.items.map((n) => n.id)).toEqual(expected);
+        for (const item of page.items) {
+          expect(Object.keys(item).sort()).toEqual(["hostname", "id", "in_flight", "last_seen_at", "started_at", "version"]);
+          expect(item).toMatchObject({ hostname: hostname(), version: pkg.version });
+          expect(Date.parse(item.started_at as string)).toBeLessThanOrEqual(Date.parse(item.last_seen_at as string));
+          expect(item.in_flight).toBeGreaterThanOrEqual(0);
+        }
+      }
+
+      for (const [i, node] of nodes.entries()) {
+        expect(await metricsOf(node)).toContain(`hookrelay_node_info{node="${nodeIdOf(node)}",hostname="${hostname()}"} 1\n`);
+        expect(await metricsOf(node)).not.toContain(`node="${nodeIdOf(nodes[(i + 1) % nodes.length]!)}"`);
+      }
+      const housekeepers = () => Promise.all(nodes.map(async (n) => (await metricsOf(n)).includes("hookrelay_node_housekeeper 1\n")));
+      await waitFor("one node holding the housekeeping lease", async () => (await housekeepers()).filter(Boolean).length === 1, 20_000);
+
+      const posted = ids("ops", 30);
+      expect(await postRoundRobin(nodes, posted)).toEqual(posted);
+      await signed.waitForAll(posted, 30_000);
+      // Each node counts the attempts it made, so only their sum is every delivery: a database-wide figure would count each thrice.
+      await waitFor(
+        "every attempt counted by the node that made it",
+        async () => {
+          const counts = await Promise.all(nodes.map(attemptsOf));
+          return counts.reduce((a, b) => a + b, 0) === posted.length ? counts : null;
+        },
+        10_000,
+      );
+      expect(signed.duplicates()).toBe(0);
+    } finally {
+      await stopAll(nodes, signed);
+      await sql.close();
+    }
+  }, 90_000);
+});
