@@ -341,6 +341,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       if (next.storage.driver !== config.storage.driver || next.storage.url?.reveal() !== config.storage.url?.reveal()) {
         log.warn("storage.driver or storage.url changed; restart hookrelay to use the new database");
       }
+      // The pool is opened and the leases are taken and renewed with the values of the start.
+      if (next.storage.pool !== config.storage.pool || next.storage.leaseMs !== config.storage.leaseMs) {
+        log.warn("storage.pool or storage.lease changed; restart hookrelay to apply them");
+      }
       if (!sameKeys(next.storage.encryptionKeys, config.storage.encryptionKeys)) {
         log.warn("storage encryption keys changed; restart hookrelay to seal secrets under the new key");
       }

@@ -11,6 +11,8 @@ import { startReceiver, type Receiver } from "../helpers/receiver";
 import { ADMIN_TOKEN, configYaml, INGEST_TOKEN, type SpawnedRelay, spawnRelay, tempDir, writeConfig } from "../helpers/relay";
 import { waitFor } from "../helpers/wait";
 import { deferCleanup } from "../helpers/cleanup";
+import { describePostgres } from "../helpers/postgres";
+import { PASSWORD, postgresConfig } from "../helpers/postgres-relay";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
@@ -149,5 +151,25 @@ describe("config reload", () => {
     });
     expect(delivered[0]!.event_type).toBe("first");
     expect(slow.requests).toHaveLength(1);
+  });
+});
+
+describePostgres("config reload on PostgreSQL", (db) => {
+  it("applies the rest of a reload that changes storage.lease, and says the lease needs a restart", async () => {
+    const tmp = tempDir();
+    const r = receiver();
+    const path = postgresConfig(tmp.dir, db, r, { lease: "2m" });
+    const relay = await spawnRelay(path);
+    defer(tmp.remove, async () => {
+      relay.proc.kill("SIGTERM");
+      await relay.exited;
+    });
+    expect(postgresConfig(tmp.dir, db, r, { lease: "3m" })).toBe(path);
+    relay.proc.kill("SIGHUP");
+    await waitFor("the reload", () => reloads(relay, "SIGHUP") >= 1);
+    const warned = relay.stdout().split("\n").filter((l) => l.includes("storage.pool or storage.lease changed; restart hookrelay to apply them"));
+    expect(warned).toHaveLength(1);
+    expect(relay.stdout()).not.toContain(PASSWORD);
+    expect(await reloadMetric(relay)).toBe("hookrelay_config_last_reload_successful 1");
   });
 });
