@@ -1,7 +1,8 @@
 /**
  * The single executable: built with `bun build --compile` (or taken from
  * $HOOKRELAY_BIN, as CI does after `npm run build`), run from a folder with no
- * source in it, so everything it needs must be inside the binary.
+ * source in it, so everything it needs must be inside the binary: on SQLite,
+ * and on PostgreSQL (its migrations included).
  */
 import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
@@ -9,6 +10,7 @@ import { join } from "node:path";
 import { Webhook } from "standardwebhooks";
 import { browserAvailable, launchBrowser } from "../helpers/browser";
 import { checkPassed } from "../cli/helpers";
+import { describePostgres } from "../helpers/postgres";
 import { startReceiver } from "../helpers/receiver";
 import { ADMIN_TOKEN, configYaml, INGEST_TOKEN, ROOT, spawnRelay, tempDir, writeConfig } from "../helpers/relay";
 import pkg from "../../package.json" with { type: "json" };
@@ -153,3 +155,30 @@ describe("the compiled binary", () => {
   }, 60_000);
 });
 
+describePostgres("the compiled binary on PostgreSQL", (db) => {
+  it("checks the connection, migrates an empty database and delivers an event signed", async () => {
+    const receiver = startReceiver();
+    const dir = join(tmp.dir, "postgres");
+    const storage = `  driver: postgres\n  url: ${db.url}\n  encryption_key: ${"ab".repeat(32)}\n`;
+    const path = writeConfig(tmp.dir, configYaml(dir, `  - id: main\n    url: ${receiver.url}\n    events: ["*"]\n    secret: ${SECRET}`, "", storage));
+    const checked = await run("check", "--config", path, "--connect");
+    expect(checked.stderr).toBe("");
+    expect(checked.stdout).toContain("answers, no schema yet (serve migrates it to version");
+    const relay = await spawnRelay(path, {}, [bin]);
+    try {
+      const res = await fetch(`${relay.url}/v1/events`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${INGEST_TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ type: "binary.postgres", data: { ok: true } }),
+      });
+      expect(res.status).toBe(202);
+      const [req] = await receiver.waitForRequests(1);
+      expect(new Webhook(SECRET).verify(req!.body, req!.headers)).toMatchObject({ type: "binary.postgres", data: { ok: true } });
+      expect((await run("check", "--config", path, "--connect")).stdout).toMatch(/answers, schema version \d+, current\n/);
+    } finally {
+      relay.proc.kill("SIGTERM");
+      expect(await relay.exited).toBe(0);
+      receiver.close();
+    }
+  });
+});
