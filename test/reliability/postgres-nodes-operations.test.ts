@@ -3,7 +3,9 @@
  * sees them (interface.md §11): the migrations run once while the others wait,
  * each node is ready, `GET /v1/nodes` on any node lists all three with exactly
  * the fields of §11, and metrics are per node: each names itself, one of them
- * runs housekeeping, and each counts only the attempts it made.
+ * runs housekeeping, and each counts only the attempts it made. Portal
+ * sessions are shared through the database: opened on one node, a session
+ * signs in on the others, and revoked on one, it is refused on all.
  */
 import { SQL } from "bun";
 import { afterAll, expect, it } from "bun:test";
@@ -15,6 +17,7 @@ import { attemptsOf, ids, postRoundRobin, startNodes, stopAll } from "../helpers
 import { nodeIdOf, signedReceiver } from "../helpers/postgres-relay";
 import { ADMIN_TOKEN, type SpawnedRelay, tempDir } from "../helpers/relay";
 import { waitFor } from "../helpers/wait";
+import { call, openSession, statusOf } from "../tenants/fixture";
 
 const tmp = tempDir();
 afterAll(() => tmp.remove());
@@ -74,4 +77,18 @@ describePostgres("three nodes, as an operator sees them", (db) => {
       await sql.close();
     }
   }, 90_000);
+
+  it("share portal sessions: opened on one node it signs in on every node, revoked on another it is refused on all", async () => {
+    const signed = signedReceiver();
+    const nodes = await startNodes(tmp.dir, db, signed, { lease: "2m" });
+    try {
+      const [a, b, c] = nodes as [SpawnedRelay, SpawnedRelay, SpawnedRelay];
+      const session = await openSession(a, "acme");
+      for (const node of nodes) expect((await statusOf(call(node, session.token, "GET", "/v1/endpoints"))).status).toBe(200);
+      expect((await statusOf(call(b, ADMIN_TOKEN, "DELETE", `/v1/portal/sessions/${session.id}`))).status).toBe(204);
+      for (const node of [a, b, c]) expect((await statusOf(call(node, session.token, "GET", "/v1/endpoints"))).status).toBe(401);
+    } finally {
+      await stopAll(nodes, signed);
+    }
+  }, 60_000);
 });
