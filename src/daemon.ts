@@ -137,7 +137,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     const requeued = new Claims(db).requeueInFlight();
     if (requeued > 0) log.warn("requeued deliveries left in flight by an earlier stop", { count: requeued });
   }
-  const health = db ? new StorageHealth(db) : new Reachability(() => storage.migrations.schemaVersion());
+  const health = db
+    ? new StorageHealth(db)
+    : new Reachability(async () => ((await storage.migrations.writable()) ? null : "the database takes no writes (read-only)"));
 
   // Read before the registry loads: the follower applies whatever other nodes write from here on.
   const feed = storage.registryFeed;

@@ -32,6 +32,8 @@ export interface MigrationStore {
   migrate(): Promise<void>;
   /** Migrations applied to the database. */
   schemaVersion(): Promise<number>;
+  /** Whether the database takes writes now: not a read-only one, nor a standby after a failover (/readyz). */
+  writable(): Promise<boolean>;
 }
 
 export interface EventStore {

@@ -27,6 +27,12 @@ export async function schemaVersion(sql: SQL): Promise<number> {
   return row ? Number(row.version) : 0;
 }
 
+/** False on a standby and on a database or role set to default_transaction_read_only. */
+export async function writable(sql: SQL): Promise<boolean> {
+  const [row] = await sql`SELECT current_setting('transaction_read_only') = 'off' AS writable`;
+  return row.writable === true;
+}
+
 export async function migrate(sql: SQL): Promise<void> {
   const conn = await sql.reserve();
   try {

@@ -12,7 +12,7 @@ import { PostgresControls } from "./controls";
 import { PostgresEndpointStates } from "./endpoint-states";
 import { PostgresEvents } from "./events";
 import { PostgresHousekeepingLease } from "./housekeeping-lease";
-import { migrate, schemaVersion } from "./migrate";
+import { migrate, schemaVersion, writable } from "./migrate";
 import { PostgresNodes } from "./nodes";
 import { PostgresOutcomes } from "./outcomes";
 import { PostgresQueries } from "./queries";
@@ -33,7 +33,7 @@ export function postgresStorage(options: PostgresOptions): Storage {
   return {
     driver: "postgres",
     nodeId: options.nodeId,
-    migrations: { migrate: () => migrate(sql), schemaVersion: () => schemaVersion(sql) },
+    migrations: { migrate: () => migrate(sql), schemaVersion: () => schemaVersion(sql), writable: () => writable(sql) },
     events: new PostgresEvents(sql, options.nodeId),
     claims: new PostgresClaims(sql, options.nodeId, options.leaseMs),
     outcomes: new PostgresOutcomes(sql),

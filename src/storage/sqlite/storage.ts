@@ -48,6 +48,7 @@ export function sqliteStorage(db: Database, options: StorageOptions): Storage {
     migrations: {
       migrate: async () => migrate(db),
       schemaVersion: async () => schemaVersion(db),
+      writable: async () => (db.query("PRAGMA query_only").get() as { query_only: number }).query_only === 0,
     },
     nodes: new LocalNodes(),
     housekeeping: LOCAL_HOUSEKEEPING,

@@ -13,6 +13,7 @@ describeStorage("migrations", (fx) => {
     await s.migrations.migrate();
     expect(await s.migrations.schemaVersion()).toBe(version);
     expect(await s.claims.dueEndpoints()).toEqual([]);
+    expect(await s.migrations.writable()).toBe(true);
   });
 
   it("run once when several nodes start on one database at the same time", async () => {
