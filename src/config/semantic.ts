@@ -47,7 +47,7 @@ export function checkSemantics(doc: unknown, files: FileContents, at: Locations,
   const network = validParts<NonNullable<RawConfig["network"]>>(sections.network, raw.network);
   const storage = validParts<NonNullable<RawConfig["storage"]>>(sections.storage, raw.storage);
   if (storage) checkEncryptionKeys(storage, files.encryptionKeyFile, at, report);
-  if (storage) checkStorageDriver(storage, files.storageUrlFile, at, report);
+  if (storage) checkStorageDriver(storage, new Set(Object.keys(raw.storage as object)), files.storageUrlFile, at, report);
   const defaults = validParts<RawPolicy>(sections.defaults, raw.defaults);
 
   if (server?.listen !== undefined && parseListen(server.listen) === null) {

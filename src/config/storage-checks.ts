@@ -27,7 +27,12 @@ const KEY_KEYS = ["encryption_key", "encryption_key_file", "encryption_keys"] as
  */
 export const MIN_STORAGE_LEASE_MS = 1_000;
 
-export function checkStorageDriver(storage: RawStorage, fromFile: string | undefined, at: Locations, report: Report): void {
+/**
+ * `storage` holds the settings that fit the schema; `written` every key the
+ * file gives, so a key whose `${VAR}` is unset (reported on its own) still
+ * counts as given.
+ */
+export function checkStorageDriver(storage: RawStorage, written: ReadonlySet<string>, fromFile: string | undefined, at: Locations, report: Report): void {
   const driver = storage.driver ?? DEFAULT_STORAGE_DRIVER;
   const other = driver === "postgres" ? "sqlite" : "postgres";
   for (const key of ONLY_FOR[other]) {
@@ -36,7 +41,7 @@ export function checkStorageDriver(storage: RawStorage, fromFile: string | undef
   if (storage.lease !== undefined && (parseDuration(storage.lease) ?? 0) < MIN_STORAGE_LEASE_MS) {
     report(at.value("storage.lease"), "storage.lease", "expected a duration of at least 1s");
   }
-  const given = URL_KEYS.filter((key) => storage[key] !== undefined);
+  const given = URL_KEYS.filter((key) => written.has(key));
   if (driver !== "postgres") {
     for (const key of given) report(at.key(`storage.${key}`), `storage.${key}`, "is for driver: postgres only (storage.driver is sqlite)");
     return;
@@ -44,7 +49,7 @@ export function checkStorageDriver(storage: RawStorage, fromFile: string | undef
   const driverAt = storage.driver === undefined ? at.key("storage") : at.value("storage.driver");
   const driverPath = storage.driver === undefined ? "storage" : "storage.driver";
   // Every node must open every secret another sealed; a key file made beside storage.path would be this node's alone.
-  if (!KEY_KEYS.some((key) => storage[key] !== undefined)) {
+  if (!KEY_KEYS.some((key) => written.has(key))) {
     report(driverAt, driverPath, "driver postgres needs storage.encryption_key, encryption_key_file or encryption_keys, the same on every node");
   }
   if (given.length === 0) {

@@ -59,6 +59,13 @@ describe("storage driver settings", () => {
     });
   }
 
+  it("report an unset variable in url or encryption_key once, at that key, not also as a setting missing", () => {
+    expect(errorsOf("storage:\n  driver: postgres\n  url: ${DB_URL}\n  encryption_key: ${DB_KEY}\n")).toEqual([
+      "3:8 storage.url: environment variable DB_URL is not set (use ${DB_URL:-default} for a fallback)",
+      "4:19 storage.encryption_key: environment variable DB_KEY is not set (use ${DB_KEY:-default} for a fallback)",
+    ]);
+  });
+
   it("report a url_file that holds no postgres URL at its key", () => {
     expect(errorsOf(`storage:\n  driver: postgres\n  url_file: f\n${KEY}`, {}, { [`${process.cwd()}/f`]: "nonsense s3cret-pw" })).toEqual([
       "3:13 storage.url_file: the file does not hold a postgres:// or postgresql:// URL",
