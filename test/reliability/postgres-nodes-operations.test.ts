@@ -5,19 +5,22 @@
  * the fields of §11, and metrics are per node: each names itself, one of them
  * runs housekeeping, and each counts only the attempts it made. Portal
  * sessions are shared through the database: opened on one node, a session
- * signs in on the others, and revoked on one, it is refused on all.
+ * signs in on the others, and revoked on one, it is refused on all. A node
+ * given another encryption key than the others refuses to start.
  */
 import { SQL } from "bun";
 import { afterAll, expect, it } from "bun:test";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { hostname } from "node:os";
 import pkg from "../../package.json" with { type: "json" };
 import { LATEST_PG_SCHEMA } from "../../src/storage/postgres/migrate";
 import { describePostgres } from "../helpers/postgres";
 import { attemptsOf, ids, postRoundRobin, startNodes, stopAll } from "../helpers/postgres-nodes";
 import { nodeIdOf, signedReceiver } from "../helpers/postgres-relay";
-import { ADMIN_TOKEN, type SpawnedRelay, tempDir } from "../helpers/relay";
+import { ADMIN_TOKEN, hookrelayCommand, type SpawnedRelay, tempDir, writeConfig } from "../helpers/relay";
 import { waitFor } from "../helpers/wait";
-import { call, openSession, statusOf } from "../tenants/fixture";
+import { call, expectJson, openSession, statusOf } from "../tenants/fixture";
 
 const tmp = tempDir();
 afterAll(() => tmp.remove());
@@ -89,6 +92,23 @@ describePostgres("three nodes, as an operator sees them", (db) => {
       for (const node of [a, b, c]) expect((await statusOf(call(node, session.token, "GET", "/v1/endpoints"))).status).toBe(401);
     } finally {
       await stopAll(nodes, signed);
+    }
+  }, 60_000);
+
+  it("refuse to start a node whose encryption key is not the one the others sealed secrets under, in one sentence", async () => {
+    const signed = signedReceiver();
+    const [first] = await startNodes(tmp.dir, db, signed, { lease: "2m" }, 1);
+    try {
+      await expectJson(call(first!, ADMIN_TOKEN, "POST", "/v1/endpoints", { id: "sealed", url: signed.receiver.url, events: ["*"] }), 201);
+      const other = join(tmp.dir, "other-key");
+      mkdirSync(other, { recursive: true });
+      const yaml = readFileSync(join(tmp.dir, "hookrelay.yaml"), "utf8").replace(`encryption_key: ${"cd".repeat(32)}`, `encryption_key: ${"ef".repeat(32)}`);
+      const proc = Bun.spawn([...hookrelayCommand(), "serve", "--config", writeConfig(other, yaml)], { stdout: "pipe", stderr: "pipe" });
+      const [code, stderr] = await Promise.all([proc.exited, new Response(proc.stderr).text()]);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/^hookrelay serve: cannot open the stored secrets of endpoints created over the API: sealed under key \S+, which is not configured \(storage\.encryption_keys\); list the key they were sealed under in storage\.encryption_keys\n$/);
+    } finally {
+      await stopAll([first!], signed);
     }
   }, 60_000);
 });
