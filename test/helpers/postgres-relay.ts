@@ -21,6 +21,8 @@ export interface PostgresConfigOptions {
   readonly endpoint?: string;
   /** The endpoints' ids; one endpoint `pg` unless given. */
   readonly endpointIds?: readonly string[];
+  /** More top-level sections of the config, e.g. `delivery:` (each line ending in a newline). */
+  readonly sections?: string;
 }
 
 /** Writes a config for `serve` on `db` with endpoints (`pg` unless told) delivering to `receiver`, and returns its path. */
@@ -31,7 +33,7 @@ export function postgresConfig(dir: string, db: TestDatabase, receiver: Receiver
     .map((id) => `  - id: ${id}\n    url: ${receiver.url}\n    events: ["*"]\n    secret: ${SECRET}\n    retry: [0s, 50ms, 100ms, 200ms]\n${options.endpoint ?? ""}`)
     .join("");
   const storage = `  driver: postgres\n  url: ${url}\n  lease: ${options.lease}\n  pool: 4\n  encryption_key: ${"cd".repeat(32)}\n`;
-  return writeConfig(dir, configYaml(dir, endpoint, "", storage));
+  return writeConfig(dir, configYaml(dir, endpoint, options.sections ?? "", storage));
 }
 
 export function postEvent(relay: SpawnedRelay, id: string): Promise<Response> {

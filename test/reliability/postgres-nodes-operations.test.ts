@@ -7,6 +7,7 @@
  * sessions are shared through the database: opened on one node, a session
  * signs in on the others, and revoked on one, it is refused on all. A node
  * given another encryption key than the others refuses to start.
+ * `delivery.concurrency` is per node: three nodes of 2 run 6 attempts at once.
  */
 import { SQL } from "bun";
 import { afterAll, expect, it } from "bun:test";
@@ -111,4 +112,38 @@ describePostgres("three nodes, as an operator sees them", (db) => {
       await stopAll([first!], signed);
     }
   }, 60_000);
+
+  it("count delivery.concurrency per node: three nodes of 2 hold 6 attempts open at once, each node 2, never more", async () => {
+    let open = 0;
+    let most = 0;
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const signed = signedReceiver(async () => {
+      most = Math.max(most, ++open);
+      await released;
+      open--;
+    });
+    // Eight endpoints of one attempt at a time: more than the nodes' slots, so the slots are what binds.
+    const options = { lease: "2m", endpointIds: ids("slot", 8), endpoint: "    max_in_flight: 1\n", sections: "delivery:\n  concurrency: 2\n" };
+    const nodes = await startNodes(tmp.dir, db, signed, options);
+    try {
+      const posted = ids("busy", 3);
+      expect(await postRoundRobin(nodes, posted)).toEqual(posted);
+      await waitFor("6 attempts open at the receiver", () => open === 6, 20_000);
+      const inFlight = await waitFor(
+        "every node's heartbeat showing its 2 attempts",
+        async () => {
+          const page = (await (await fetch(`${nodes[0]!.url}/v1/nodes`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { items: { in_flight: number }[] };
+          const counts = page.items.map((n) => n.in_flight);
+          return counts.length === 3 && counts.every((n) => n === 2) ? counts : null;
+        },
+        20_000,
+      );
+      expect(inFlight).toEqual([2, 2, 2]);
+      expect(most).toBe(6);
+    } finally {
+      release();
+      await stopAll(nodes, signed);
+    }
+  }, 90_000);
 });
