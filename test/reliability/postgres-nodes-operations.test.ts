@@ -141,6 +141,13 @@ describePostgres("three nodes, as an operator sees them", (db) => {
       );
       expect(inFlight).toEqual([2, 2, 2]);
       expect(most).toBe(6);
+      // The backlog is the database's, the same on every node: 3 events to 8 endpoints, 6 of them in flight, the 18 others pending.
+      const backlogs = await Promise.all(
+        nodes.map(async (n) => (await metricsOf(n)).split("\n").filter((l) => l.startsWith('hookrelay_backlog{endpoint="slot-') && l.includes('status="pending"'))),
+      );
+      expect(backlogs[1]).toEqual(backlogs[0]!);
+      expect(backlogs[2]).toEqual(backlogs[0]!);
+      expect(backlogs[0]!.reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(" ") + 1)), 0)).toBe(18);
     } finally {
       release();
       await stopAll(nodes, signed);
