@@ -14,11 +14,24 @@
  * already quiet, so it waits no longer than before. A group is written
  * while the one before it may still be committing (on a database over the
  * network, a commit takes a round trip that the next group need not wait for).
+ *
+ * Where the store leases at ingest (EventStore.writeGroupsLeased), the
+ * scheduler reserves slots for a group's deliveries due at once before it
+ * is written, and starts them when it commits; a failed write frees them.
  */
 import type { StorageHealth } from "../db/health";
 import type { GroupResult } from "../outbox/event-writer";
 import type { NewEvent } from "../outbox/types";
-import type { EventStore } from "../storage/stores";
+import type { IngestReservation } from "../scheduler/scheduler";
+import type { EventStore, LeasedDelivery } from "../storage/stores";
+
+/** What the committer tells the scheduler. */
+export interface CommitScheduling {
+  /** Before a write on a store that leases at ingest: the slots taken for its deliveries, or null. */
+  reserve(groups: readonly (readonly NewEvent[])[]): IngestReservation | null;
+  /** After a commit: every group just committed, so what fell due is noted. */
+  noteStored(groups: readonly (readonly NewEvent[])[]): void;
+}
 
 interface Waiting {
   readonly events: readonly NewEvent[];
@@ -40,13 +53,12 @@ export class GroupCommitter {
   readonly #writing = new Set<Promise<void>>();
   readonly #events: EventStore;
   readonly #health: Pick<StorageHealth, "ok" | "failed">;
-  readonly #onCommit: (groups: readonly (readonly NewEvent[])[]) => void;
+  readonly #scheduling: CommitScheduling;
 
-  /** `onCommit` is handed every group just committed, so the scheduler can note what fell due. */
-  constructor(events: EventStore, health: Pick<StorageHealth, "ok" | "failed">, onCommit: (groups: readonly (readonly NewEvent[])[]) => void) {
+  constructor(events: EventStore, health: Pick<StorageHealth, "ok" | "failed">, scheduling: CommitScheduling) {
     this.#events = events;
     this.#health = health;
-    this.#onCommit = onCommit;
+    this.#scheduling = scheduling;
   }
 
   /** Resolves once the events are committed (or found to be duplicates); rejects when storage fails. */
@@ -92,16 +104,22 @@ export class GroupCommitter {
 
   async #write(batch: readonly Waiting[]): Promise<void> {
     const groups = batch.map((w) => w.events);
-    let results: GroupResult[];
+    const reservation = this.#events.writeGroupsLeased ? this.#scheduling.reserve(groups) : null;
+    let written: { results: GroupResult[]; leased: readonly LeasedDelivery[] };
     try {
-      results = await this.#events.writeGroups(groups);
+      written =
+        reservation && this.#events.writeGroupsLeased
+          ? await this.#events.writeGroupsLeased(reservation.groups, reservation.at)
+          : { results: await this.#events.writeGroups(groups), leased: [] };
     } catch (err) {
+      reservation?.failed();
       this.#health.failed(err);
       for (const w of batch) w.reject(err);
       return;
     }
     this.#health.ok();
-    batch.forEach((w, i) => w.resolve(results[i]!));
-    this.#onCommit(groups);
+    batch.forEach((w, i) => w.resolve(written.results[i]!));
+    reservation?.committed(written.leased);
+    this.#scheduling.noteStored(reservation?.groups ?? groups);
   }
 }

@@ -22,7 +22,8 @@ export interface NewDelivery {
   readonly endpointId: string;
   /** Non-null for endpoints with `ordering: fifo`: the key that orders it (`""` when the event has none). */
   readonly fifoKey: string | null;
-  readonly status: "pending" | "held";
+  /** `in_flight`: leased at ingest to this node (EventStore.writeGroupsLeased), its first attempt started once committed. */
+  readonly status: "pending" | "held" | "in_flight";
   readonly nextAttemptAt: number;
 }
 
