@@ -189,7 +189,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     },
     config.delivery.concurrency,
   );
-  const committer = new GroupCommitter(storage.events, health, scheduler);
+  const committer = new GroupCommitter(storage.events, health, (groups) => scheduler.noteStored(groups));
   ingest = new Ingest({
     committer,
     endpoints,

@@ -14,24 +14,11 @@
  * already quiet, so it waits no longer than before. A group is written
  * while the one before it may still be committing (on a database over the
  * network, a commit takes a round trip that the next group need not wait for).
- *
- * Where the store leases at ingest (EventStore.writeGroupsLeased), the
- * scheduler reserves slots for a group's deliveries due at once before it
- * is written, and starts them when it commits; a failed write frees them.
  */
 import type { StorageHealth } from "../db/health";
 import type { GroupResult } from "../outbox/event-writer";
 import type { NewEvent } from "../outbox/types";
-import type { IngestReservation } from "../scheduler/scheduler";
-import type { EventStore, LeasedDelivery } from "../storage/stores";
-
-/** What the committer tells the scheduler. */
-export interface CommitScheduling {
-  /** Before a write on a store that leases at ingest: the slots taken for its deliveries, or null. */
-  reserve(groups: readonly (readonly NewEvent[])[]): IngestReservation | null;
-  /** After a commit: every group just committed, so what fell due is noted. */
-  noteStored(groups: readonly (readonly NewEvent[])[]): void;
-}
+import type { EventStore } from "../storage/stores";
 
 interface Waiting {
   readonly events: readonly NewEvent[];
@@ -53,12 +40,13 @@ export class GroupCommitter {
   readonly #writing = new Set<Promise<void>>();
   readonly #events: EventStore;
   readonly #health: Pick<StorageHealth, "ok" | "failed">;
-  readonly #scheduling: CommitScheduling;
+  readonly #onCommit: (groups: readonly (readonly NewEvent[])[]) => void;
 
-  constructor(events: EventStore, health: Pick<StorageHealth, "ok" | "failed">, scheduling: CommitScheduling) {
+  /** `onCommit` is handed every group just committed, so the scheduler can note what fell due. */
+  constructor(events: EventStore, health: Pick<StorageHealth, "ok" | "failed">, onCommit: (groups: readonly (readonly NewEvent[])[]) => void) {
     this.#events = events;
     this.#health = health;
-    this.#scheduling = scheduling;
+    this.#onCommit = onCommit;
   }
 
   /** Resolves once the events are committed (or found to be duplicates); rejects when storage fails. */
@@ -104,22 +92,16 @@ export class GroupCommitter {
 
   async #write(batch: readonly Waiting[]): Promise<void> {
     const groups = batch.map((w) => w.events);
-    const reservation = this.#events.writeGroupsLeased ? this.#scheduling.reserve(groups) : null;
-    let written: { results: GroupResult[]; leased: readonly LeasedDelivery[] };
+    let results: GroupResult[];
     try {
-      written =
-        reservation && this.#events.writeGroupsLeased
-          ? await this.#events.writeGroupsLeased(reservation.groups, reservation.at)
-          : { results: await this.#events.writeGroups(groups), leased: [] };
+      results = await this.#events.writeGroups(groups);
     } catch (err) {
-      reservation?.failed();
       this.#health.failed(err);
       for (const w of batch) w.reject(err);
       return;
     }
     this.#health.ok();
-    batch.forEach((w, i) => w.resolve(written.results[i]!));
-    reservation?.committed(written.leased);
-    this.#scheduling.noteStored(reservation?.groups ?? groups);
+    batch.forEach((w, i) => w.resolve(results[i]!));
+    this.#onCommit(groups);
   }
 }

@@ -3,13 +3,11 @@
  * Stores accepted events and their deliveries. Many ingest requests share one
  * transaction (group commit, see ingest/committer.ts); a request of several
  * events is written under its own savepoint so one request's conflict undoes
- * only that request. A delivery written `in_flight` (leased at ingest, see
- * scheduler/scheduler.ts) is handed back with what its attempt needs, so it
- * goes out without a claim reading it again.
+ * only that request.
  */
 import type { Database, Statement } from "bun:sqlite";
 import { newRowMark } from "./fifo-heads";
-import type { ClaimedDelivery, NewEvent } from "./types";
+import type { NewEvent } from "./types";
 
 /** What happened to one request's events, in order. */
 export type GroupResult =
@@ -26,8 +24,8 @@ export class EventWriter {
   readonly #insertEvent: Statement;
   readonly #findEvent: Statement<StoredBody>;
   readonly #insertDelivery: Statement;
-  readonly #writeGroupAtomically: (events: readonly NewEvent[], inFlight: ClaimedDelivery[]) => GroupResult;
-  readonly #writeGroups: { immediate: (groups: readonly (readonly NewEvent[])[], inFlight: ClaimedDelivery[]) => GroupResult[] };
+  readonly #writeGroupAtomically: (events: readonly NewEvent[]) => GroupResult;
+  readonly #writeGroups: { immediate: (groups: readonly (readonly NewEvent[])[]) => GroupResult[] };
 
   constructor(db: Database) {
     this.#insertEvent = db.prepare(
@@ -40,17 +38,13 @@ export class EventWriter {
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ${newRowMark("?2", "?4", "?5")})`,
     );
     // A nested bun:sqlite transaction is a savepoint: throwing rolls back just this group.
-    this.#writeGroupAtomically = db.transaction((events: readonly NewEvent[], inFlight: ClaimedDelivery[]) => this.#writeGroup(events, inFlight));
-    this.#writeGroups = db.transaction((groups: readonly (readonly NewEvent[])[], inFlight: ClaimedDelivery[]) =>
+    this.#writeGroupAtomically = db.transaction((events: readonly NewEvent[]) => this.#writeGroup(events));
+    this.#writeGroups = db.transaction((groups: readonly (readonly NewEvent[])[]) =>
       groups.map((events) => {
-        // A group undone by its conflict hands back none of its rows.
-        const mine: ClaimedDelivery[] = [];
         try {
           // A lone event's conflict is found by its first statement, before it
           // wrote anything, so it needs no savepoint (two statements saved per request).
-          const result = events.length === 1 ? this.#writeGroup(events, mine) : this.#writeGroupAtomically(events, mine);
-          for (const d of mine) inFlight.push(d);
-          return result;
+          return events.length === 1 ? this.#writeGroup(events) : this.#writeGroupAtomically(events);
         } catch (err) {
           if (err instanceof IdConflict) return { kind: "conflict", id: err.id } as const;
           throw err;
@@ -61,16 +55,10 @@ export class EventWriter {
 
   /** Writes every group in ONE transaction (one fsync); throws only when storage fails. */
   writeGroups(groups: readonly (readonly NewEvent[])[]): GroupResult[] {
-    return this.#writeGroups.immediate(groups, []);
+    return this.#writeGroups.immediate(groups);
   }
 
-  /** As writeGroups; answers too the deliveries written `in_flight`, those of duplicates and undone groups left out. */
-  writeGroupsInFlight(groups: readonly (readonly NewEvent[])[]): { results: GroupResult[]; inFlight: ClaimedDelivery[] } {
-    const inFlight: ClaimedDelivery[] = [];
-    return { results: this.#writeGroups.immediate(groups, inFlight), inFlight };
-  }
-
-  #writeGroup(events: readonly NewEvent[], inFlight: ClaimedDelivery[]): GroupResult {
+  #writeGroup(events: readonly NewEvent[]): GroupResult {
     const duplicates: boolean[] = [];
     let deliveries = 0;
     for (const e of events) {
@@ -83,27 +71,12 @@ export class EventWriter {
       }
       duplicates.push(false);
       for (const d of e.deliveries) {
-        const { lastInsertRowid } = this.#insertDelivery.run(e.id, d.endpointId, e.type, d.fifoKey, d.status, d.nextAttemptAt, e.createdAt);
-        if (d.status === "in_flight") inFlight.push(inFlightRow(Number(lastInsertRowid), e, d.endpointId, d.fifoKey));
+        this.#insertDelivery.run(e.id, d.endpointId, e.type, d.fifoKey, d.status, d.nextAttemptAt, e.createdAt);
       }
       deliveries += e.deliveries.length;
     }
     return { kind: "stored", duplicates, deliveries };
   }
-}
-
-function inFlightRow(seq: number, e: NewEvent, endpointId: string, fifoKey: string | null): ClaimedDelivery {
-  return {
-    seq,
-    endpointId,
-    eventId: e.id,
-    eventType: e.type,
-    eventData: e.dataJson,
-    eventTime: e.occurredAt ?? e.createdAt,
-    attempts: 0,
-    createdAt: e.createdAt,
-    fifoKey,
-  };
 }
 
 export interface StoredBody {

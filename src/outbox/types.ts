@@ -22,8 +22,7 @@ export interface NewDelivery {
   readonly endpointId: string;
   /** Non-null for endpoints with `ordering: fifo`: the key that orders it (`""` when the event has none). */
   readonly fifoKey: string | null;
-  /** `in_flight`: leased at ingest to this node (EventStore.writeGroupsLeased), its first attempt started once committed. */
-  readonly status: "pending" | "held" | "in_flight";
+  readonly status: "pending" | "held";
   readonly nextAttemptAt: number;
 }
 

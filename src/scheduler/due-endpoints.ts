@@ -42,12 +42,6 @@ export class DueEndpoints {
     this.#up(this.#heap.length - 1);
   }
 
-  /** Whether the endpoint is noted with work due by `now`. */
-  dueBy(id: string, now: number): boolean {
-    const i = this.#position.get(id);
-    return i !== undefined && this.#heap[i]!.at <= now;
-  }
-
   /** When the earliest entry falls due; null when none is noted. */
   nextAt(): number | null {
     return this.#heap[0]?.at ?? null;

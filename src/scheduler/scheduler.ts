@@ -22,12 +22,6 @@
  * another after it. An endpoint's limits are counted here for this node, to
  * know when to ask again, and passed to the claim, which holds them over
  * every node.
- *
- * A delivery can also be leased at ingest (`reserve`): on a store whose
- * node's counts are the whole count, a row due at once takes its slot before
- * the group commit writes it, is written in flight and leased, and starts
- * when the commit answers: no claim reads it, no lease rewrites it and its
- * status indexes.
  */
 import type { Clock } from "../clock";
 import type { RateLimit } from "../config/types";
@@ -37,7 +31,7 @@ import type { PreparedEndpoint } from "../delivery/endpoint";
 import type { OutgoingRequest, SendResult } from "../delivery/send";
 import type { EndpointRegistry } from "../endpoints/registry";
 import type { Logger } from "../log";
-import { deliveryId, type NewDelivery, type NewEvent } from "../outbox/types";
+import { deliveryId, type NewEvent } from "../outbox/types";
 import { AttemptTally } from "../stats/tally";
 import type { ClaimStore, HeldLease, LeasedDelivery, OutcomeStore } from "../storage/stores";
 import { DueEndpoints } from "./due-endpoints";
@@ -64,18 +58,6 @@ interface Asked {
   /** Attempts its own limits let it start now. */
   readonly own: number;
   readonly prepared: PreparedEndpoint;
-}
-
-/** Deliveries leased at ingest, before their commit: their slots are taken, their attempts start once it commits. */
-export interface IngestReservation {
-  /** The groups to write, each reserved delivery `in_flight`. */
-  readonly groups: readonly (readonly NewEvent[])[];
-  /** When the slots were taken: the leases count from then. */
-  readonly at: number;
-  /** The write committed: starts the leased attempts and frees the slots of reserved rows it did not write (duplicates, undone groups). */
-  committed(leased: readonly LeasedDelivery[]): void;
-  /** The write failed: frees every slot. */
-  failed(): void;
 }
 
 export interface SchedulerDeps {
@@ -151,62 +133,6 @@ export class Scheduler {
       }
     }
     if (first !== Infinity) this.wakeAt(first);
-  }
-
-  /**
-   * Takes a slot for each delivery of `groups` whose first attempt is due
-   * now, at an active unordered endpoint with no due rows waiting before it,
-   * within the global and the endpoint's own limits; null when none
-   * qualifies. Not while a round runs: its claims are sized by the slots
-   * that were free when it began.
-   */
-  reserve(groups: readonly (readonly NewEvent[])[]): IngestReservation | null {
-    if (this.#stopping || this.#round !== null) return null;
-    const now = this.#deps.clock.now();
-    const prepared = new Map<string, PreparedEndpoint>();
-    const reserved: string[] = [];
-    const written = groups.map((events) =>
-      events.map((e) => {
-        let deliveries: NewDelivery[] | null = null;
-        e.deliveries.forEach((d, i) => {
-          if (!this.#mayLeaseAtIngest(d, now, prepared)) return;
-          this.#occupy(d.endpointId);
-          reserved.push(d.endpointId);
-          (deliveries ??= [...e.deliveries])[i] = { ...d, status: "in_flight" };
-        });
-        return deliveries ? { ...e, deliveries } : e;
-      }),
-    );
-    if (reserved.length === 0) return null;
-    return {
-      groups: written,
-      at: now,
-      committed: (leased) => {
-        const unused = new Map<string, number>();
-        for (const id of reserved) unused.set(id, (unused.get(id) ?? 0) + 1);
-        for (const d of leased) {
-          unused.set(d.endpointId, unused.get(d.endpointId)! - 1);
-          this.#run(prepared.get(d.endpointId)!, d);
-        }
-        for (const [id, n] of unused) for (let i = 0; i < n; i++) this.#vacate(id);
-      },
-      failed: () => reserved.forEach((id) => this.#vacate(id)),
-    };
-  }
-
-  /** Whether `d` may be leased at ingest now; its endpoint's prepared form is kept in `prepared` for its attempt. */
-  #mayLeaseAtIngest(d: NewDelivery, now: number, prepared: Map<string, PreparedEndpoint>): boolean {
-    if (d.status !== "pending" || d.nextAttemptAt > now || d.fifoKey !== null || this.#inFlight >= this.#concurrency) return false;
-    const id = d.endpointId;
-    const live = this.#deps.endpoints.get(id);
-    if (!live || live.state.state !== "active" || live.config.ordering === "fifo") return false;
-    // Rows due already go first: one leased ahead of them would overtake the queue.
-    if (this.#saturated.has(id) || this.#heldBack.has(id) || this.#due.dueBy(id, now)) return false;
-    if (this.#capacity(live.config, now) <= 0) return false;
-    if (prepared.has(id)) return true;
-    const p = this.#deps.endpoints.prepared(id, now);
-    if (p) prepared.set(id, p);
-    return p !== undefined;
   }
 
   /** Rows may be due that no note announced: the next round rebuilds the heap from storage. */
@@ -343,11 +269,8 @@ export class Scheduler {
         for (const d of claim.leased) this.#start(prepared, d);
         taken += claim.leased.length;
         // Every row it could take came: more may be due. At its own limit, a finished
-        // attempt notes it; held back by the global limit, it waits its turn. Unless the
-        // claim read that none is left: rows stored later are noted as they are stored,
-        // and a note without rows would keep its next rows from being leased at ingest.
+        // attempt notes it; held back by the global limit, it waits its turn.
         if (claim.asked === 0 || claim.leased.length >= claim.asked) {
-          if (claim.next === null) continue;
           if (own > room) this.#due.note(id, now);
           else this.#saturated.add(id);
           continue;
@@ -412,36 +335,22 @@ export class Scheduler {
   }
 
   #start(prepared: PreparedEndpoint, d: LeasedDelivery): void {
-    this.#occupy(prepared.config.id);
-    this.#run(prepared, d);
-  }
-
-  /** Takes a slot, globally and of the endpoint, and a rate-limit token. */
-  #occupy(id: string): void {
+    const id = prepared.config.id;
     this.#inFlight++;
     this.#perEndpoint.set(id, (this.#perEndpoint.get(id) ?? 0) + 1);
     this.#buckets.get(id)?.take(1);
-  }
-
-  /** Runs the attempt in a slot already taken, and frees the slot when it ends. */
-  #run(prepared: PreparedEndpoint, d: LeasedDelivery): void {
     const run = this.#attempt(prepared, d).finally(() => {
+      this.#inFlight--;
+      const left = this.#perEndpoint.get(id)! - 1;
+      if (left === 0) this.#perEndpoint.delete(id);
+      else this.#perEndpoint.set(id, left);
       this.#running.delete(run);
-      this.#vacate(prepared.config.id);
+      // A slot of its own is free for rows left at its limit, or the next head of a FIFO key may be due.
+      // A retry of this attempt is noted when its outcome is recorded. The round that records it looks.
+      if (this.#saturated.delete(id) || this.#deps.endpoints.get(id)?.config.ordering === "fifo") this.#due.note(id, this.#deps.clock.now());
+      this.wake();
     });
     this.#running.add(run);
-  }
-
-  /** Frees a slot; a spent rate-limit token stays spent. */
-  #vacate(id: string): void {
-    this.#inFlight--;
-    const left = this.#perEndpoint.get(id)! - 1;
-    if (left === 0) this.#perEndpoint.delete(id);
-    else this.#perEndpoint.set(id, left);
-    // A slot of its own is free for rows left at its limit, or the next head of a FIFO key may be due.
-    // A retry of this attempt is noted when its outcome is recorded. The round that records it looks.
-    if (this.#saturated.delete(id) || this.#deps.endpoints.get(id)?.config.ordering === "fifo") this.#due.note(id, this.#deps.clock.now());
-    this.wake();
   }
 
   async #attempt(prepared: PreparedEndpoint, d: LeasedDelivery): Promise<void> {

@@ -37,16 +37,6 @@ export interface MigrationStore {
 export interface EventStore {
   /** Writes every group (one request's events) in one transaction; one group's id conflict undoes only that group. */
   writeGroups(groups: readonly (readonly NewEvent[])[]): Promise<GroupResult[]>;
-  /**
-   * As writeGroups, and each delivery of status `in_flight` is written leased
-   * to this node as a claim at `now` would lease it, so its first attempt
-   * needs no claim; answers those leased once committed (a duplicate's or an
-   * undone group's are not among them). Only on a driver whose node's own
-   * counts of attempts in flight and of rate-limit tokens are the whole
-   * count (SQLite, one node); where limits hold over several nodes, only a
-   * claim may lease.
-   */
-  writeGroupsLeased?(groups: readonly (readonly NewEvent[])[], now: number): Promise<{ results: GroupResult[]; leased: LeasedDelivery[] }>;
 }
 
 /** Who holds a delivery and until when; `token` changes with every lease of the row. */

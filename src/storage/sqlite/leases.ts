@@ -53,12 +53,6 @@ export class LocalLeases {
     return lease;
   }
 
-  /** A lease written with its row at ingest: counted, and its rate-limit token spent, as a claim's would be. */
-  grantAtIngest(seq: number, endpointId: string, now: number): Lease {
-    this.spend(endpointId, 1);
-    return this.grant(seq, endpointId, now);
-  }
-
   /** Whether `token` is the row's lease now. */
   holds(seq: number, token: number): boolean {
     return this.#bySeq.get(seq)?.lease.token === token;

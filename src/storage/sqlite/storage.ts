@@ -104,14 +104,7 @@ function buildStores(db: Database, options: StorageOptions): Stores {
   const sessions = new PortalSessionStore(db);
   const writer = new EventWriter(db);
   return {
-    events: {
-      writeGroups: async (groups) => writer.writeGroups(groups),
-      writeGroupsLeased: async (groups, now) => {
-        const { results, inFlight } = writer.writeGroupsInFlight(groups);
-        // Granted once committed, as a claim's are: a failed write leaves no lease behind.
-        return { results, leased: inFlight.map((d) => ({ ...d, lease: leases.grantAtIngest(d.seq, d.endpointId, now) })) };
-      },
-    },
+    events: { writeGroups: async (groups) => writer.writeGroups(groups) },
     claims: new SqliteClaims(db, new Claims(db), leases),
     outcomes: new SqliteOutcomes(db, new Outcomes(db), rollups, new SqliteCounters(db), leases),
     endpointStates: new SqliteEndpointStates(db, new EndpointStore(db)),
