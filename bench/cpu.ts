@@ -29,8 +29,8 @@ import { round } from "./stats";
 export const CPU_BASELINE = "dcc3968ef983832bc46e34f9968607c3019a6fb0";
 /** Enough events for about ten seconds of work, so start-up effects (JIT warm-up) weigh little. */
 export const EVENTS = 40_000;
-const CLIENTS = 64;
-const MAX_IN_FLIGHT = 63;
+export const CLIENTS = 64;
+export const MAX_IN_FLIGHT = 63;
 /** How long the deliveries may trail the last answered request before the round is called failed. */
 const DRAIN_TIMEOUT_MS = 120_000;
 const POLL_MS = 10;

@@ -13,14 +13,11 @@
  * by not doing one of them.
  */
 import { join } from "node:path";
+import { CLIENTS, EVENTS, MAX_IN_FLIGHT } from "./cpu";
 import type { LoadResult } from "./load";
 import { cpuSeconds, runScript, type Server, startScript } from "./proc";
 import { round } from "./stats";
 
-/** As bench/cpu.ts loads the daemon: its clients, its events per round, its attempts at once. */
-const CLIENTS = 64;
-const REQUESTS = 40_000;
-const IN_FLIGHT = 63;
 /** Long enough for tens of thousands of requests or rows, so start-up weighs little. */
 const SECONDS = 3;
 /** Rows per transaction: the daemon's outcome flushes hold 38 attempts on average (BENCHMARKS.md). */
@@ -40,13 +37,13 @@ export async function cpuFloor(receiver: Server, work: string): Promise<CpuFloor
   let bareServerUs: number;
   try {
     const from = cpuSeconds(bare.pid);
-    const load = await runScript<LoadResult>("load.ts", { url: bare.url, token: "", mode: "closed", concurrency: CLIENTS, seconds: 120, warmup: 0, total: REQUESTS });
-    if (load.ok !== REQUESTS) throw new Error(`bare server answered ${load.ok} of ${REQUESTS} requests`);
+    const load = await runScript<LoadResult>("load.ts", { url: bare.url, token: "", mode: "closed", concurrency: CLIENTS, seconds: 120, warmup: 0, total: EVENTS });
+    if (load.ok !== EVENTS) throw new Error(`bare server answered ${load.ok} of ${EVENTS} requests`);
     bareServerUs = round(((cpuSeconds(bare.pid) - from) * 1e6) / load.ok, 1);
   } finally {
     await bare.stop();
   }
-  const fetched = await runScript<{ errors: number; cpuUsPerRequest: number }>("bare-fetch.ts", { url: `${receiver.url}/hook`, concurrency: IN_FLIGHT, seconds: SECONDS, warmup: 0 });
+  const fetched = await runScript<{ errors: number; cpuUsPerRequest: number }>("bare-fetch.ts", { url: `${receiver.url}/hook`, concurrency: MAX_IN_FLIGHT, seconds: SECONDS, warmup: 0 });
   if (fetched.errors > 0) throw new Error(`bare fetch had ${fetched.errors} errors`);
   const rows = await runScript<{ cpuUsPerEvent: number }>("raw-sqlite.ts", { path: join(work, `floor-${process.hrtime.bigint()}.db`), seconds: SECONDS, batch: BATCH, outcomes: true });
   return {
