@@ -33,6 +33,7 @@ import { Claims } from "./outbox/claims";
 import { createAnnouncements } from "./scheduler/announcements";
 import { ApiEndpoints } from "./endpoints/api-endpoints";
 import { EndpointRegistry } from "./endpoints/registry";
+import { followRegistry } from "./endpoints/registry-follower";
 import { PortalSessions } from "./portal/sessions";
 import { randomId } from "./random-id";
 import { loadKeys } from "./sealing/keys";
@@ -81,8 +82,9 @@ const CHECKPOINT_THREAD_ENTRY = new URL("./db/checkpoint-thread.ts", import.meta
 const FORGET_AFTER_MS = 86_400_000;
 
 /**
- * How often a node on PostgreSQL checks the database for due rows it heard
- * nothing of: a wake-up from another node is lost with a dropped connection.
+ * How often a node on PostgreSQL checks the database for due rows, and for
+ * other nodes' endpoint changes, it heard nothing of: a wake-up from another
+ * node is lost with a dropped connection.
  */
 const POLL_BACKSTOP_MS = 5_000;
 
@@ -137,6 +139,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   }
   const health = db ? new StorageHealth(db) : new Reachability(() => storage.migrations.schemaVersion());
 
+  // Read before the registry loads: the follower applies whatever other nodes write from here on.
+  const feed = storage.registryFeed;
+  const followFrom = feed && (await feed.head());
+
   // `ingest` and `scheduler` exist before any transition or dead letter can be announced.
   let ingest: Ingest;
   let scheduler: Scheduler;
@@ -185,7 +191,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       random: Math.random,
       observer: metrics.observer,
       onDeadLetter: announcements.deadLetter,
-      ...(db ? {} : { resyncMs: POLL_BACKSTOP_MS }),
+      ...(db ? {} : { resyncMs: POLL_BACKSTOP_MS, sharedCounters: true }),
     },
     config.delivery.concurrency,
   );
@@ -215,6 +221,20 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     if (ids === null) return scheduler.rescan();
     for (const id of ids) scheduler.noteDue(id, clock.now());
   });
+  const follower =
+    feed &&
+    (await followRegistry(
+      {
+        feed,
+        registry: endpoints,
+        applyApi: (row, now) => apiEndpoints.follow(row, now),
+        clock,
+        log,
+        failed: () => metrics.jobFailed("registry_follow"),
+        backstopMs: POLL_BACKSTOP_MS,
+      },
+      followFrom ?? 0,
+    ));
   scheduler.configure(config.delivery.concurrency);
   const auth = { tokens: () => config.auth, session: (token: string) => sessions.resolve(token, clock.now()) };
   let publicUrl = "";
@@ -349,6 +369,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       await jobs.stop();
       await heartbeat.stop();
       await stopListening();
+      await follower?.stop();
       await checkpointer?.close();
       await Promise.all([requests, deliveries]);
       // After the drain: attempts finishing within the grace keep their leases to the end.

@@ -52,6 +52,9 @@ export interface Decision {
   readonly disable: string | null;
 }
 
+/** A 410 disables at once, whatever the counters say. */
+export const GONE_REASON = "the receiver answered 410 Gone";
+
 const RETRY_AFTER_STATUSES = new Set([429, 502, 503, 504]);
 
 /** Decides the delivery's next state and the endpoint's fate from one attempt. */
@@ -91,7 +94,12 @@ export function classify(input: ClassifyInput): Decision {
 }
 
 function disableReason(result: AttemptResult, c: FailureCounters, rule: DisableAfter, now: number): string | null {
-  if (result.kind === "response" && result.status === 410) return "the receiver answered 410 Gone";
+  if (result.kind === "response" && result.status === 410) return GONE_REASON;
+  return streakReason(c, rule, now);
+}
+
+/** Why a failing streak of these counters disables the endpoint under `rule`, or null. */
+export function streakReason(c: FailureCounters, rule: DisableAfter, now: number): string | null {
   if (rule.kind === "count" && c.consecutiveFailures >= rule.failures) {
     return `${c.consecutiveFailures} consecutive failed attempts`;
   }

@@ -90,6 +90,14 @@ export class ApiEndpoints {
     await registry.loadApi(entries, now);
   }
 
+  /** Applies a row another node wrote (registry-follower.ts): registered, edited or deleted here as there. */
+  async follow(row: ApiEndpointRow, now: number): Promise<void> {
+    const { registry } = this.#deps;
+    if (row.deleted_at !== null) return registry.followDeleted(row.id, row.tenant, now);
+    const { config, details } = resolveRow(row, this.#deps.settings().defaults, this.#deps.sealer);
+    await registry.followApi(config, details);
+  }
+
   /** Seals a row's secrets again under the newest key; they open as before. */
   async #reseal(row: ApiEndpointRow): Promise<void> {
     const { sealer, store } = this.#deps;

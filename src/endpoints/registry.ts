@@ -10,6 +10,13 @@
  * A disable moves both in one step; elsewhere the rows move first and the
  * state after, each its own write.
  *
+ * On a database several nodes share, a follower (registry-follower.ts)
+ * applies the other nodes' writes as they commit (followApi, followDeleted,
+ * followState): in memory as a local write would change it, and the
+ * deliveries moved again, which is harmless as every move is idempotent, and
+ * catches the rows this node's ingest added before it learned of the
+ * change. Only the node that made a transition announces it.
+ *
  * Fan-out asks the match index (match-index.ts), never every endpoint; the
  * delivery path's prepared form of an endpoint is built on first use and kept
  * for the endpoints that deliver (prepared-cache.ts); listings page through
@@ -20,6 +27,7 @@ import type { EndpointConfig } from "../config/types";
 import type { PreparedEndpoint } from "../delivery/endpoint";
 import type { EndpointState } from "../outbox/types";
 import type { EndpointStateStore } from "../storage/stores";
+import { LocalWrites } from "./local-writes";
 import { MatchIndex } from "./match-index";
 import { PreparedCache } from "./prepared-cache";
 import { SortedIds } from "./sorted-ids";
@@ -88,6 +96,8 @@ export class EndpointRegistry {
    * entry. Kept apart so 100,000 endpoints do not hold two maps' entries each.
    */
   readonly #unregistered: Map<string, EndpointState>;
+  /** This node's writes in progress, for the follower (local-writes.ts). */
+  readonly writes = new LocalWrites();
 
   /** `stored`: every endpoint state in storage (EndpointStateStore.loadAll), taken over by the registry. */
   constructor(deps: RegistryDeps, stored: Map<string, EndpointState>) {
@@ -108,10 +118,15 @@ export class EndpointRegistry {
     const next = new Set(configs.map((c) => c.id));
     for (const id of this.#ids.config.all()) if (!next.has(id)) this.#unregister(id);
     for (const config of configs) {
-      const { state, transition } = await this.#register(config, "config", null, now);
-      if (transition) transitions.push(transition);
-      // Held because the endpoint had been removed: it is back, so they resume.
-      if (state.state === "active") await this.#release(config.id, now);
+      this.writes.began(config.id);
+      try {
+        const { state, transition } = await this.#register(config, "config", null, now);
+        if (transition) transitions.push(transition);
+        // Held because the endpoint had been removed: it is back, so they resume.
+        if (state.state === "active") await this.#release(config.id, now);
+      } finally {
+        this.writes.ended(config.id);
+      }
     }
     this.#ids.removed = new SortedIds();
     for (const id of this.#unregistered.keys()) {
@@ -129,10 +144,15 @@ export class EndpointRegistry {
    * edit, rotation) once `persist` has stored it.
    */
   async putApi(config: EndpointConfig, details: ApiDetails, now: number, persist: () => Promise<unknown>): Promise<void> {
-    await persist();
-    const { transition } = await this.#register(config, "api", details, now);
-    if (transition?.kind === "enabled") await this.#release(config.id, now);
-    if (transition) this.#deps.onTransition(transition);
+    this.writes.began(config.id);
+    try {
+      await persist();
+      const { transition } = await this.#register(config, "api", details, now);
+      if (transition?.kind === "enabled") await this.#release(config.id, now);
+      if (transition) this.#deps.onTransition(transition);
+    } finally {
+      this.writes.ended(config.id);
+    }
   }
 
   /** Registers the stored API endpoints at start-up. */
@@ -153,10 +173,59 @@ export class EndpointRegistry {
    * Attempts in flight finish as they started.
    */
   async deleteApi(id: string, now: number, persist: () => Promise<unknown>): Promise<void> {
-    await persist();
+    this.writes.began(id);
+    try {
+      await persist();
+      await this.#retire(id, now);
+    } finally {
+      this.writes.ended(id);
+    }
+  }
+
+  async #retire(id: string, now: number): Promise<void> {
     await this.#deps.store.cancelBacklog(id, now);
     this.#unregister(id);
     this.#deleted.add(id);
+  }
+
+  /**
+   * Another node created or edited an API endpoint: registered as that
+   * node's putApi did. Its state comes in its own change (followState),
+   * and the writer has already reconciled and announced it.
+   */
+  async followApi(config: EndpointConfig, details: ApiDetails): Promise<void> {
+    const previous = this.#live.get(config.id);
+    if (previous?.source === "config" || this.#deleted.has(config.id)) return;
+    const state = previous?.state ?? this.#stateOf(config.id);
+    // Rows this node's ingest stored before it learned of the switch to FIFO get their keys as the writer's did.
+    if (config.ordering === "fifo" && previous?.config.ordering !== "fifo") await this.#deps.store.assignFifoKeys(config.id);
+    this.#place(config, "api", state, details, previous);
+  }
+
+  /** Another node deleted an API endpoint: taken out as deleteApi does, the backlog this node added meanwhile cancelled too. */
+  async followDeleted(id: string, tenant: string | null, now: number): Promise<void> {
+    if (this.#deleted.has(id)) return;
+    await this.#retire(id, now);
+    this.rememberDeleted(id, tenant);
+  }
+
+  /**
+   * Another node changed an endpoint's stored state (a disable, an enable,
+   * an edit's hash): taken as stored, and its deliveries moved as that
+   * node moved them, to catch the ones this node's ingest added meanwhile.
+   */
+  async followState(id: string, stored: EndpointState, now: number): Promise<void> {
+    const live = this.#live.get(id);
+    const target = live?.state ?? this.#unregistered.get(id);
+    if (!target) {
+      this.#unregistered.set(id, { ...stored });
+      return;
+    }
+    const wasActive = target.state === "active";
+    Object.assign(target, stored);
+    if (!live) return;
+    if (wasActive && stored.state !== "active") await this.#deps.store.holdPending(id, now);
+    else if (!wasActive && stored.state === "active") await this.#release(id, now);
   }
 
   /** Remembers an API endpoint deleted before this start: its id stays taken. */
@@ -237,7 +306,12 @@ export class EndpointRegistry {
     if (!live || live.state.state !== "active") return false;
     live.state.state = kind;
     live.state.disabledReason = reason;
-    if (!(await this.#deps.store.disable(id, kind, reason, now))) return false;
+    this.writes.began(id);
+    try {
+      if (!(await this.#deps.store.disable(id, kind, reason, now))) return false;
+    } finally {
+      this.writes.ended(id);
+    }
     this.#deps.onTransition({ kind: "disabled", id, state: { ...live.state } });
     return true;
   }
@@ -247,8 +321,13 @@ export class EndpointRegistry {
     const live = this.#live.get(id);
     if (!live || live.state.state === "active") return false;
     resetToActive(live.state);
-    await this.#deps.store.save(id, live.state);
-    await this.#release(id, now);
+    this.writes.began(id);
+    try {
+      await this.#deps.store.save(id, live.state);
+      await this.#release(id, now);
+    } finally {
+      this.writes.ended(id);
+    }
     this.#deps.onTransition({ kind: "enabled", id });
     return true;
   }
@@ -284,6 +363,12 @@ export class EndpointRegistry {
     state.configHash = hash;
     // An unchanged endpoint writes nothing: a start-up with 100,000 of them stays a read.
     if (!known || edited || transition) await this.#deps.store.save(config.id, state);
+    this.#place(config, source, state, api, previous);
+    return { state, transition };
+  }
+
+  /** Puts an endpoint where ingest, the scheduler and listings find it, in place of `previous`. */
+  #place(config: EndpointConfig, source: EndpointSource, state: EndpointState, api: ApiDetails | null, previous: RegisteredEndpoint | undefined): void {
     if (previous?.config !== config) {
       if (previous) this.#index.remove(previous.config);
       this.#index.add(config);
@@ -293,7 +378,6 @@ export class EndpointRegistry {
     this.#ids[source].add(config.id);
     this.#ids.removed.delete(config.id);
     if (config.tenant !== null) this.#tenantIds(config.tenant).add(config.id);
-    return { state, transition };
   }
 
   #tenantIds(tenant: string): Set<string> {

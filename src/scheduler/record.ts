@@ -9,9 +9,10 @@
  * scheduler stores a flush's attempts together (OutcomeStore) and acts on
  * what was stored.
  */
-import { classify, type ResultLabel } from "../delivery/classify";
+import { classify, GONE_REASON, type ResultLabel } from "../delivery/classify";
 import type { PreparedEndpoint } from "../delivery/endpoint";
 import type { SendResult } from "../delivery/send";
+import type { DisableAfter } from "../config/types";
 import type { Logger } from "../log";
 import { type ClaimedDelivery, deliveryId } from "../outbox/types";
 import type { AttemptTally } from "../stats/tally";
@@ -47,6 +48,8 @@ export interface Completion extends Started {
 
 export interface RecordDeps {
   readonly endpoints: EndpointRegistry;
+  /** Failure streaks are judged on the counters storage counts over every node, after recording (SchedulerDeps.sharedCounters). */
+  readonly sharedCounters?: boolean;
   readonly log: Logger;
   readonly random: () => number;
   readonly observer: DeliveryObserver;
@@ -61,6 +64,8 @@ export interface Judged {
   readonly retryAt: number | null;
   /** Why the endpoint is to be disabled, or null. */
   readonly disable: string | null;
+  /** The endpoint's rule, to judge again on counters storage counted over every node; null when it is not registered. */
+  readonly disableAfter: DisableAfter | null;
 }
 
 /** Judges one finished attempt. */
@@ -91,8 +96,10 @@ export function judgeCompletion(c: Completion, deps: RecordDeps, tally: AttemptT
   }
   const verdict = decision.delivery;
   const retired = isRetired(c, deps);
+  // This node's counters see only its own attempts where others attempt too: there only a 410 is judged here.
+  const disable = !live || (deps.sharedCounters && decision.disable !== GONE_REASON) ? null : decision.disable;
   // Exhausted wins over held: a delivery out of attempts is dead even if this attempt also disabled the endpoint.
-  const hold = verdict.status === "pending" && (!live || live.state.state !== "active" || decision.disable !== null);
+  const hold = verdict.status === "pending" && (!live || live.state.state !== "active" || disable !== null);
   const status = verdict.status === "pending" && retired ? "cancelled" : hold ? "held" : verdict.status;
   const nextAttemptAt = status === "pending" && verdict.status === "pending" ? verdict.nextAttemptAt : null;
   const attempt: LeasedAttempt = {
@@ -111,7 +118,7 @@ export function judgeCompletion(c: Completion, deps: RecordDeps, tally: AttemptT
     nextAttemptAt,
     finishedAt: c.finishedAt,
   };
-  const disable = live ? decision.disable : null;
+  const disableAfter = live ? config.disableAfter : null;
   const durationMs = c.finishedAt - c.startedAt;
   tally.add(endpointId, config.tenant, c.finishedAt, decision.label, durationMs, status === "delivered" || status === "failed" ? status : null);
   deps.observer.attempt(endpointId, decision.label, durationMs / 1000);
@@ -122,12 +129,12 @@ export function judgeCompletion(c: Completion, deps: RecordDeps, tally: AttemptT
   } else if (status === "failed") {
     deps.observer.finished(endpointId, "failed");
     deps.log.warn("delivery failed: timetable exhausted", { ...fields, error: sent.error });
-    return { attempt, deadLetter: { delivery: d, attempts: n, lastStatusCode: sent.statusCode, lastError: sent.error }, retryAt: null, disable };
+    return { attempt, deadLetter: { delivery: d, attempts: n, lastStatusCode: sent.statusCode, lastError: sent.error }, retryAt: null, disable, disableAfter };
   } else {
     const next = nextAttemptAt === null ? {} : { next_attempt_at: new Date(nextAttemptAt).toISOString() };
     deps.log.info(`attempt failed; delivery ${status}`, { ...fields, error: sent.error, ...next });
   }
-  return { attempt, deadLetter: null, retryAt: nextAttemptAt, disable };
+  return { attempt, deadLetter: null, retryAt: nextAttemptAt, disable, disableAfter };
 }
 
 /**

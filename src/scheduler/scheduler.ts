@@ -27,13 +27,14 @@ import type { Clock } from "../clock";
 import type { RateLimit } from "../config/types";
 import type { StorageHealth } from "../db/health";
 import type { EndpointConfig } from "../config/types";
+import { streakReason } from "../delivery/classify";
 import type { PreparedEndpoint } from "../delivery/endpoint";
 import type { OutgoingRequest, SendResult } from "../delivery/send";
 import type { EndpointRegistry } from "../endpoints/registry";
 import type { Logger } from "../log";
 import { deliveryId, type NewEvent } from "../outbox/types";
 import { AttemptTally } from "../stats/tally";
-import type { ClaimStore, HeldLease, LeasedDelivery, OutcomeStore } from "../storage/stores";
+import type { ClaimStore, EndpointCounters, HeldLease, LeasedDelivery, OutcomeStore } from "../storage/stores";
 import { DueEndpoints } from "./due-endpoints";
 import { TokenBucket } from "./rate-limit";
 import { type Completion, cutShortAttempt, type DeadLetter, type DeliveryObserver, type Judged, judgeCompletion, type Started } from "./record";
@@ -74,6 +75,12 @@ export interface SchedulerDeps {
   readonly onDeadLetter: (d: DeadLetter) => void;
   /** How often the heap is checked against storage; shorter where other nodes write (their wake-ups can be lost). */
   readonly resyncMs?: number;
+  /**
+   * Other nodes attempt the same endpoints: the failure counters storage
+   * answers, counted over every node, replace this node's own, and judge
+   * `disable_after` again. Alone on its database a node's own are the same.
+   */
+  readonly sharedCounters?: boolean;
 }
 
 export class Scheduler {
@@ -409,14 +416,23 @@ export class Scheduler {
     const deadLetters: DeadLetter[] = [];
     for (let i = 0; i < judged.length; i++) {
       const j = judged[i]!;
-      if (!results[i]!.recorded) continue;
+      const result = results[i]!;
+      if (!result.recorded) continue;
       const id = j.attempt.endpointId;
       if (this.#heldBack.delete(id)) this.#due.note(id, this.#deps.clock.now());
       if (j.retryAt !== null) this.#due.note(id, j.retryAt);
-      if (j.disable !== null) await this.#deps.endpoints.disable(id, "auto_disabled", j.disable, j.attempt.finishedAt);
+      const disable = this.#deps.sharedCounters ? this.#judgeShared(j, result.counters) : j.disable;
+      if (disable !== null) await this.#deps.endpoints.disable(id, "auto_disabled", disable, j.attempt.finishedAt);
       if (j.deadLetter) deadLetters.push(j.deadLetter);
     }
     deadLetters.forEach(this.#deps.onDeadLetter);
+  }
+
+  /** Takes the counters storage counted over every node as the endpoint's, and judges its streak on them (a 410 was judged already). */
+  #judgeShared(j: Judged, counters: EndpointCounters): string | null {
+    const live = this.#deps.endpoints.get(j.attempt.endpointId);
+    if (live) Object.assign(live.state, counters);
+    return j.disable ?? (j.disableAfter && streakReason(counters, j.disableAfter, j.attempt.finishedAt));
   }
 }
 

@@ -263,6 +263,31 @@ export interface DueSignals {
   listen(onDue: (endpointIds: readonly string[] | null) => void): Promise<() => Promise<void>>;
 }
 
+/** One row of the registry feed: an API endpoint as stored, or an endpoint's stored state. */
+export type RegistryChange =
+  | { readonly kind: "api"; readonly revision: number; readonly row: ApiEndpointRow }
+  | { readonly kind: "state"; readonly revision: number; readonly id: string; readonly state: EndpointState };
+
+/**
+ * What the endpoint registry's tables changed, for a node to follow the
+ * writes of the others. Every write of an API endpoint (its soft delete
+ * too) and every change of an endpoint's state, reason or config hash
+ * takes a revision, and revisions commit in order: once one is read, no
+ * lower one can appear later.
+ */
+export interface RegistryFeed {
+  /** The highest revision committed; 0 for none. */
+  head(): Promise<number>;
+  /** Up to `limit` rows revised after `after`, each as it is now, in revision order. */
+  changes(after: number, limit: number): Promise<RegistryChange[]>;
+  /**
+   * Calls `onChange` whenever any node commits a change (this one too);
+   * answers a function that stops listening. A wake-up can be lost with a
+   * dropped connection, so callers read the feed on a timer as well.
+   */
+  listen(onChange: () => void): Promise<() => Promise<void>>;
+}
+
 /** Every store of one driver, over one database. */
 export interface Storage {
   readonly driver: "sqlite" | "postgres";
@@ -284,6 +309,8 @@ export interface Storage {
   readonly nodes: NodeStore;
   readonly housekeeping: HousekeepingLease;
   readonly signals: DueSignals;
+  /** Null on a driver whose database has one node: no one else writes its registry. */
+  readonly registryFeed: RegistryFeed | null;
   close(): Promise<void>;
 }
 

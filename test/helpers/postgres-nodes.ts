@@ -40,11 +40,14 @@ export async function stopAll(nodes: readonly SpawnedRelay[], signed: SignedRece
 }
 
 /** The attempts a node has made, from its own /metrics. */
-export async function attemptsOf(node: SpawnedRelay): Promise<number> {
+export const attemptsOf = (node: SpawnedRelay): Promise<number> => attemptsWith(node, "");
+
+/** The attempts a node has made in the series whose labels include `labels` (e.g. `result="http_error"`). */
+export async function attemptsWith(node: SpawnedRelay, labels: string): Promise<number> {
   const text = await (await fetch(`${node.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
   return text
     .split("\n")
-    .filter((l) => l.startsWith("hookrelay_attempts_total{"))
+    .filter((l) => l.startsWith("hookrelay_attempts_total{") && l.includes(labels))
     .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(" ") + 1)), 0);
 }
 

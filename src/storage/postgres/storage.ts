@@ -17,6 +17,7 @@ import { PostgresNodes } from "./nodes";
 import { PostgresOutcomes } from "./outcomes";
 import { PostgresQueries } from "./queries";
 import { PostgresApiEndpoints, PostgresEndpointCreates, PostgresPortalSessions, PostgresRollups } from "./registry";
+import { PostgresRegistryFeed } from "./registry-feed";
 import { PostgresRetention } from "./retention";
 import { PostgresSignals } from "./signals";
 
@@ -48,6 +49,7 @@ export function postgresStorage(options: PostgresOptions): Storage {
     nodes: new PostgresNodes(sql),
     housekeeping: new PostgresHousekeepingLease(sql, options.nodeId),
     signals: new PostgresSignals(sql, options.nodeId),
+    registryFeed: new PostgresRegistryFeed(sql),
     close: () => sql.close(),
   };
 }

@@ -29,7 +29,7 @@ import { LocalLeases } from "./leases";
 import { LOCAL_HOUSEKEEPING, LocalNodes } from "./nodes";
 import { SqliteOutcomes } from "./outcomes";
 
-type Stores = Omit<Storage, "driver" | "nodeId" | "migrations" | "nodes" | "housekeeping" | "signals" | "close">;
+type Stores = Omit<Storage, "driver" | "nodeId" | "migrations" | "nodes" | "housekeeping" | "signals" | "registryFeed" | "close">;
 
 /** One node: every write is its own, and the writer tells its scheduler itself. */
 const NO_OTHER_NODES = { listen: async () => async () => {} };
@@ -88,6 +88,7 @@ export function sqliteStorage(db: Database, options: StorageOptions): Storage {
       return built().portalSessions;
     },
     signals: NO_OTHER_NODES,
+    registryFeed: null,
     close: async () => db.close(),
   };
 }
