@@ -8,6 +8,7 @@
  * usage: bun bench/bare-fetch.ts '{"url": ..., "concurrency": 64, "seconds": 10, "warmup": 2}'
  */
 import { eventBody } from "./event";
+import { cpuSeconds } from "./proc";
 import { Recorder, round, wallMs } from "./stats";
 
 interface Options {
@@ -66,6 +67,8 @@ const loops = Promise.all(
 await Bun.sleep(options.warmup * 1000);
 measuring = true;
 const from = performance.now();
+const cpuFrom = cpuSeconds(process.pid);
 await loops;
 const seconds = (performance.now() - from) / 1000;
-console.log(JSON.stringify({ requests: ok + errors, ok, errors, seconds: round(seconds), rps: round(ok / seconds, 0), latency: latency.summary() }));
+const cpuUsPerRequest = round(((cpuSeconds(process.pid) - cpuFrom) * 1e6) / (ok + errors), 1);
+console.log(JSON.stringify({ requests: ok + errors, ok, errors, seconds: round(seconds), rps: round(ok / seconds, 0), latency: latency.summary(), cpuUsPerRequest }));

@@ -7,7 +7,8 @@
  * costs end to end: its ingest, its commit share, its signed delivery and the
  * bookkeeping. Unlike a rate, it barely moves when the machine is busy, so it
  * is the figure each change to the hot path is judged by, against the
- * baseline commit in alternating rounds.
+ * baseline commit in alternating rounds. Each round also measures the floor
+ * under it (bench/floor.ts): the bare parts one event cannot do without.
  *
  * usage: bun bench/cpu.ts [ROUNDS]   the baseline against dist/hookrelay (npm run build first)
  */
@@ -15,6 +16,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { baselineBinary } from "./baseline";
+import { type CpuFloor, cpuFloor } from "./floor";
 import { benchConfig, INGEST_TOKEN } from "./config";
 import type { LoadResult } from "./load";
 import { BENCH_DIR, cpuSeconds, freePort, runScript, type Server, startDaemon, startScript } from "./proc";
@@ -27,8 +29,8 @@ import { round } from "./stats";
 export const CPU_BASELINE = "dcc3968ef983832bc46e34f9968607c3019a6fb0";
 /** Enough events for about ten seconds of work, so start-up effects (JIT warm-up) weigh little. */
 export const EVENTS = 40_000;
-const CLIENTS = 64;
-const MAX_IN_FLIGHT = 63;
+export const CLIENTS = 64;
+export const MAX_IN_FLIGHT = 63;
 /** How long the deliveries may trail the last answered request before the round is called failed. */
 const DRAIN_TIMEOUT_MS = 120_000;
 const POLL_MS = 10;
@@ -89,27 +91,37 @@ export interface CpuComparison {
   readonly currentUs: number;
   /** Median of the rounds' current / baseline. */
   readonly ratio: number;
-  readonly rounds: readonly { baselineUs: number; currentUs: number; ratio: number }[];
+  /** The floor of the round with the median floor: what this design cannot go below on this machine. */
+  readonly floor: CpuFloor;
+  readonly rounds: readonly { baselineUs: number; currentUs: number; ratio: number; floorUs: number }[];
 }
 
 /** The baseline and `current` in alternating rounds; null when the baseline cannot be built here. */
 export async function compareCpu(current: string, receiver: Server, work: string, rounds: number): Promise<CpuComparison | null> {
   const baseline = await baselineBinary(CPU_BASELINE);
   if (baseline === null) return null;
-  const list: { baselineUs: number; currentUs: number; ratio: number }[] = [];
+  const list: { baselineUs: number; currentUs: number; ratio: number; floorUs: number }[] = [];
+  const floors: CpuFloor[] = [];
   for (let i = 0; i < rounds; i++) {
     const b = await cpuPerDelivery(baseline, receiver, work);
     const c = await cpuPerDelivery(current, receiver, work);
-    list.push({ baselineUs: b.cpuUs, currentUs: c.cpuUs, ratio: round(c.cpuUs / b.cpuUs, 3) });
-    process.stderr.write(`[bench] cpu round ${i + 1}: baseline ${b.cpuUs} us, current ${c.cpuUs} us per delivered event (${c.seconds} s, ${c.ingestPerSec} ingested/s)\n`);
+    const f = await cpuFloor(receiver, work);
+    floors.push(f);
+    list.push({ baselineUs: b.cpuUs, currentUs: c.cpuUs, ratio: round(c.cpuUs / b.cpuUs, 3), floorUs: f.floorUs });
+    process.stderr.write(
+      `[bench] cpu round ${i + 1}: baseline ${b.cpuUs} us, current ${c.cpuUs} us per delivered event (${c.seconds} s, ${c.ingestPerSec} ingested/s); ` +
+        `floor ${f.floorUs} us (bare server ${f.bareServerUs}, bare fetch ${f.bareFetchUs}, raw SQLite ${f.rawSqliteUs})\n`,
+    );
   }
   const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  const floorUs = median(floors.map((f) => f.floorUs));
   return {
     baseline: CPU_BASELINE.slice(0, 7),
     events: EVENTS,
     baselineUs: median(list.map((r) => r.baselineUs)),
     currentUs: median(list.map((r) => r.currentUs)),
     ratio: median(list.map((r) => r.ratio)),
+    floor: floors.find((f) => f.floorUs === floorUs)!,
     rounds: list,
   };
 }

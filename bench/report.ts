@@ -231,7 +231,12 @@ export function printTable(f: Figures): void {
     ["  p50 / p99", ms(f.ingest.tenEndpoints.latency), ms(c.bareServer.latency), r(f.ingest.tenEndpoints.latency.p99, c.bareServer.latency.p99)],
     [`end to end, ${f.endToEnd.seconds} s`, per(f.endToEnd.deliveriesPerSec), `${per(c.bareFetch.rps)} bare fetch`, r(f.endToEnd.deliveriesPerSec, c.bareFetch.rps)],
     ["  ingest meanwhile", per(f.endToEnd.busyIngest.rps), `${per(f.endToEnd.busyIngest.bareServerRps)} bare server`, r(f.endToEnd.busyIngest.rps, f.endToEnd.busyIngest.bareServerRps)],
-    ...(f.cpu ? ([["CPU per delivered event, all threads", `${f.cpu.currentUs} us`, `${f.cpu.baselineUs} us ${f.cpu.baseline}`, `${f.cpu.ratio}`]] as Row[]) : []),
+    ...(f.cpu
+      ? ([
+          ["CPU per delivered event, all threads", `${f.cpu.currentUs} us`, `${f.cpu.baselineUs} us ${f.cpu.baseline}`, `${f.cpu.ratio}`],
+          ["  vs the floor (bare server + fetch + rows)", `${f.cpu.currentUs} us`, `${f.cpu.floor.floorUs} us floor`, r(f.cpu.currentUs, f.cpu.floor.floorUs)],
+        ] as Row[])
+      : []),
     ...(f.postgres ? postgresRows(f.postgres) : []),
     [`ingest->receiver at ${f.latency.rate}/s`, ms(f.latency.ingestToReceiver), "", ""],
     ["  ingest answer p50 / p99", ms(f.latency.ingestAnswer), ms(c.bareServer.latency), ""],
