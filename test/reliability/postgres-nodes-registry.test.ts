@@ -154,10 +154,11 @@ describePostgres("three nodes follow one endpoint registry", (db) => {
         });
       let posted = 0;
       for (const [node, count] of [[a, 2], [b, 2], [c, 1]] as const) {
-        // An edit on A, which has seen two of the four failures: the two B counted must stand.
+        // An edit on A, which has seen two of the four failures: the two B counted must stand,
+        // and every node, C with no attempt of its own, shows the four once it has applied the edit.
         if (node === c) {
           expect((await admin(a, "PATCH", "/v1/endpoints/broken", { url: `${broken.url}/edited` })).status).toBe(200);
-          await seen(c, "broken", (r) => r.json.url === `${broken.url}/edited`);
+          for (const n of nodes) await seen(n, "broken", (r) => r.json.url === `${broken.url}/edited` && r.json.consecutive_failures === 4);
         }
         const others = nodes.filter((n) => n !== node);
         await quiet();
