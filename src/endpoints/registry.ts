@@ -7,6 +7,10 @@
  * its durable state; every state change (disable, enable, config apply)
  * writes the state and moves deliveries between `pending` and `held`
  * (EndpointStateStore), then reports the transition so it can be announced.
+ * The failure counters it holds are written by the outcomes alone, except
+ * that an enable ends the streak (saveReset): on a shared database this
+ * node's counters miss the other nodes' attempts, and writing them back
+ * would undo what those counted.
  * A disable moves both in one step; elsewhere the rows move first and the
  * state after, each its own write.
  *
@@ -323,7 +327,7 @@ export class EndpointRegistry {
     resetToActive(live.state);
     this.writes.began(id);
     try {
-      await this.#deps.store.save(id, live.state);
+      await this.#deps.store.saveReset(id, live.state);
       await this.#release(id, now);
     } finally {
       this.writes.ended(id);
@@ -362,7 +366,8 @@ export class EndpointRegistry {
     if (known && edited) await this.#deps.store.cancelOtherTenants(config.id, config.tenant, now);
     state.configHash = hash;
     // An unchanged endpoint writes nothing: a start-up with 100,000 of them stays a read.
-    if (!known || edited || transition) await this.#deps.store.save(config.id, state);
+    if (transition?.kind === "enabled") await this.#deps.store.saveReset(config.id, state);
+    else if (!known || edited || transition) await this.#deps.store.save(config.id, state);
     this.#place(config, source, state, api, previous);
     return { state, transition };
   }

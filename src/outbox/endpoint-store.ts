@@ -20,9 +20,16 @@ interface StateRow {
   config_hash: string | null;
 }
 
+/** The failure counters are the outcomes' to write (storage/sqlite/counters.ts): a state write leaves them. */
+const STATE_UPSERT = `INSERT INTO endpoint_state (endpoint_id, state, disabled_reason, config_hash) VALUES (?, ?, ?, ?)
+  ON CONFLICT (endpoint_id) DO UPDATE SET state = excluded.state, disabled_reason = excluded.disabled_reason, config_hash = excluded.config_hash`;
+/** Appended to an upsert's SET by an enable; a new row starts so anyway. */
+export const STREAK_RESET = "consecutive_failures = 0, failing_since = NULL";
+
 export class EndpointStore {
   readonly #all: Statement<StateRow>;
   readonly #upsert: Statement;
+  readonly #upsertReset: Statement;
   readonly #hold: Statement;
   readonly #release: Statement;
   readonly #backlog: Statement<{ present: number }>;
@@ -37,13 +44,8 @@ export class EndpointStore {
     // Nested inside a caller's transaction this is a savepoint.
     this.#tx = db.transaction((work: () => number) => work());
     this.#all = db.prepare("SELECT * FROM endpoint_state");
-    this.#upsert = db.prepare(
-      `INSERT INTO endpoint_state (endpoint_id, state, disabled_reason, consecutive_failures, failing_since, last_success_at, config_hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (endpoint_id) DO UPDATE SET state = excluded.state, disabled_reason = excluded.disabled_reason,
-         consecutive_failures = excluded.consecutive_failures, failing_since = excluded.failing_since,
-         last_success_at = excluded.last_success_at, config_hash = excluded.config_hash`,
-    );
+    this.#upsert = db.prepare(STATE_UPSERT);
+    this.#upsertReset = db.prepare(`${STATE_UPSERT}, ${STREAK_RESET}`);
     this.#hold = db.prepare(
       "UPDATE deliveries SET status = 'held', updated_at = ? WHERE endpoint_id = ? AND status = 'pending'",
     );
@@ -105,9 +107,14 @@ export class EndpointStore {
     return map;
   }
 
-  /** Writes one endpoint's state (call inside the caller's transaction when it goes with other writes). */
+  /** Writes one endpoint's state, its failure counters aside (storage/stores.ts EndpointStateStore.save). */
   save(id: string, s: EndpointState): void {
-    this.#upsert.run(id, s.state, s.disabledReason, s.consecutiveFailures, s.failingSince, s.lastSuccessAt, s.configHash);
+    this.#upsert.run(id, s.state, s.disabledReason, s.configHash);
+  }
+
+  /** As save, and ends the failing streak (EndpointStateStore.saveReset). */
+  saveReset(id: string, s: EndpointState): void {
+    this.#upsertReset.run(id, s.state, s.disabledReason, s.configHash);
   }
 
   /** Moves the endpoint's pending deliveries to held; answers how many. */

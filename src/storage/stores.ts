@@ -144,7 +144,15 @@ export interface OutcomeStore {
 
 export interface EndpointStateStore {
   loadAll(): Promise<Map<string, EndpointState>>;
+  /**
+   * Writes the state, its reason and its config hash, never the failure
+   * counters: those are the outcomes' (OutcomeStore.record), which on a
+   * shared database count every node's attempts, so the counters a caller
+   * holds may be behind them. A new row starts with none counted.
+   */
   save(id: string, s: EndpointState): Promise<void>;
+  /** As save, and ends the failing streak (no failures, no failing since), as an enable does; the last success stays. */
+  saveReset(id: string, s: EndpointState): Promise<void>;
   /**
    * Moves an active endpoint (or one without a stored state) to `state` and
    * holds its pending deliveries. True for exactly one of the callers that

@@ -3,7 +3,8 @@
  * real daemons on one PostgreSQL database, an endpoint written over the
  * API of one node and events posted to the others. A create, an edit, a
  * rotation, a delete, an operator's disable and enable, and an auto-disable
- * counted over all three nodes each reach every node, and each is obeyed
+ * counted over all three nodes (an edit on one between them undoing none
+ * of the failures the others counted) each reach every node, and each is obeyed
  * there; receivers verify every request with the standardwebhooks library.
  * With the wake-ups of registry writes switched off, a change still
  * arrives by the 5 s polling backstop.
@@ -153,6 +154,12 @@ describePostgres("three nodes follow one endpoint registry", (db) => {
         });
       let posted = 0;
       for (const [node, count] of [[a, 2], [b, 2], [c, 1]] as const) {
+        // An edit on A, which has seen two of the four failures: the two B counted must stand,
+        // and every node, C with no attempt of its own, shows the four once it has applied the edit.
+        if (node === c) {
+          expect((await admin(a, "PATCH", "/v1/endpoints/broken", { url: `${broken.url}/edited` })).status).toBe(200);
+          for (const n of nodes) await seen(n, "broken", (r) => r.json.url === `${broken.url}/edited` && r.json.consecutive_failures === 4);
+        }
         const others = nodes.filter((n) => n !== node);
         await quiet();
         for (const n of others) n.proc.kill("SIGSTOP");
@@ -169,7 +176,7 @@ describePostgres("three nodes follow one endpoint registry", (db) => {
           for (const n of others) n.proc.kill("SIGCONT");
         }
       }
-      // Disabled at the fifth failure, by C, which had seen one of its own.
+      // Disabled at the fifth failure, by C, which had seen one of its own, at the edited url.
       for (const n of nodes) await seen(n, "broken", (r) => r.json.state === "auto_disabled");
       expect(await Promise.all(nodes.map((n) => attemptsWith(n, 'result="http_error"')))).toEqual([2, 2, 1]);
       const [state] = await sql`SELECT state, consecutive_failures FROM endpoint_state WHERE endpoint_id = 'broken'`;

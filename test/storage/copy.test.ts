@@ -75,7 +75,8 @@ async function seededDatabase(): Promise<{ path: string; config: string }> {
   await s.outcomes.record([attempt(z!, NOW + 42, delivered)], null);
   expect(await s.retention.pruneDeliveries("delivered", NOW + 50, 10)).toBe(1);
 
-  await s.endpointStates.save("a", { state: "active", disabledReason: null, consecutiveFailures: 2, failingSince: NOW + 101, lastSuccessAt: NOW + 90, configHash: "hash-a" });
+  // a's failure counters are the ones its outcomes above counted; a state write leaves them.
+  await s.endpointStates.save("a", { state: "active", disabledReason: null, consecutiveFailures: 0, failingSince: null, lastSuccessAt: null, configHash: "hash-a" });
   expect(await s.endpointStates.disable("h", "auto_disabled", "10 failures in a row", NOW + 200)).toBe(true);
 
   const first = sealer.seal(ROTATED);

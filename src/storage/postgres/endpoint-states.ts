@@ -5,6 +5,7 @@
  * nodes that race to disable one endpoint, one changes the row.
  */
 import type { SQL } from "bun";
+import { STREAK_RESET } from "../../outbox/endpoint-store";
 import type { EndpointState, EndpointStateName } from "../../outbox/types";
 import type { EndpointStateStore } from "../stores";
 import { numOrNull } from "./rows";
@@ -12,13 +13,14 @@ import { numOrNull } from "./rows";
 /** A delivery's tenant is its event's (outbox/delivery-filter.ts EVENT_TENANT). */
 export const PG_EVENT_TENANT = "(SELECT tenant FROM events WHERE events.id = deliveries.event_id)";
 
+const PG_STATE_UPSERT = `INSERT INTO endpoint_state (endpoint_id, state, disabled_reason, config_hash) VALUES ($1, $2, $3, $4)
+    ON CONFLICT (endpoint_id) DO UPDATE SET state = excluded.state, disabled_reason = excluded.disabled_reason, config_hash = excluded.config_hash`;
+
 export const PG_STATE_SQL = {
   all: "SELECT endpoint_id, state, disabled_reason, consecutive_failures, failing_since, last_success_at, config_hash FROM endpoint_state",
-  save: `INSERT INTO endpoint_state (endpoint_id, state, disabled_reason, consecutive_failures, failing_since, last_success_at, config_hash)
-    VALUES ($1, $2, $3, $4, $5, $6, $7)
-    ON CONFLICT (endpoint_id) DO UPDATE SET state = excluded.state, disabled_reason = excluded.disabled_reason,
-      consecutive_failures = excluded.consecutive_failures, failing_since = excluded.failing_since,
-      last_success_at = excluded.last_success_at, config_hash = excluded.config_hash`,
+  // The counters are left to outcomes.ts, which counts every node's attempts under the row's lock.
+  save: PG_STATE_UPSERT,
+  saveReset: `${PG_STATE_UPSERT}, ${STREAK_RESET}`,
   disable: `INSERT INTO endpoint_state (endpoint_id, state, disabled_reason) VALUES ($1, $2, $3)
     ON CONFLICT (endpoint_id) DO UPDATE SET state = excluded.state, disabled_reason = excluded.disabled_reason
     WHERE endpoint_state.state = 'active'`,
@@ -51,7 +53,11 @@ export class PostgresEndpointStates implements EndpointStateStore {
   }
 
   async save(id: string, s: EndpointState): Promise<void> {
-    await this.sql.unsafe(PG_STATE_SQL.save, [id, s.state, s.disabledReason, s.consecutiveFailures, s.failingSince, s.lastSuccessAt, s.configHash]);
+    await this.sql.unsafe(PG_STATE_SQL.save, [id, s.state, s.disabledReason, s.configHash]);
+  }
+
+  async saveReset(id: string, s: EndpointState): Promise<void> {
+    await this.sql.unsafe(PG_STATE_SQL.saveReset, [id, s.state, s.disabledReason, s.configHash]);
   }
 
   async disable(id: string, state: Exclude<EndpointStateName, "active">, reason: string, now: number): Promise<boolean> {

@@ -37,6 +37,10 @@ export class SqliteEndpointStates implements EndpointStateStore {
     this.#store.save(id, s);
   }
 
+  async saveReset(id: string, s: EndpointState): Promise<void> {
+    this.#store.saveReset(id, s);
+  }
+
   async disable(id: string, state: DisabledState, reason: string, now: number): Promise<boolean> {
     return this.#disable.immediate(id, state, reason, now);
   }
