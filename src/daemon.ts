@@ -260,6 +260,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         queries: storage.queries,
         controls: storage.controls,
         backlog: storage.backlog,
+        endpointStates: storage.endpointStates,
         rollups: storage.rollups,
         nodes: storage.nodes,
         ingest,

@@ -4,7 +4,7 @@ import type { ApiEndpoints } from "../endpoints/api-endpoints";
 import type { EndpointRegistry } from "../endpoints/registry";
 import type { Ingest } from "../ingest/accept";
 import type { PortalSessions } from "../portal/sessions";
-import type { BacklogStore, ControlStore, NodeStore, QueryStore, RollupStore } from "../storage/stores";
+import type { BacklogStore, ControlStore, EndpointStateStore, NodeStore, QueryStore, RollupStore } from "../storage/stores";
 import type { AdminAccessDeps } from "./access";
 
 export interface AdminDeps extends AdminAccessDeps {
@@ -14,6 +14,7 @@ export interface AdminDeps extends AdminAccessDeps {
   readonly queries: QueryStore;
   readonly controls: ControlStore;
   readonly backlog: BacklogStore;
+  readonly endpointStates: Pick<EndpointStateStore, "counters">;
   readonly rollups: RollupStore;
   readonly nodes: NodeStore;
   readonly ingest: Ingest;

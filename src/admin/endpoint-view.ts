@@ -1,19 +1,22 @@
 /**
  * @module admin/endpoint-view
  * The Endpoint shape of contract §8 and §9 for registered and removed
- * endpoints: settings from the registry, state from the registry, counts from
- * the outbox. Secrets are never part of it, not even masked.
+ * endpoints: settings and state from the registry; the backlog and the
+ * failure counters from storage, which on a shared database has every
+ * node's attempts counted where the registry has this node's last flush.
+ * Secrets are never part of it, not even masked.
  */
 import type { EndpointRegistry, RegisteredEndpoint } from "../endpoints/registry";
 import type { EndpointState } from "../outbox/types";
 import { inScope, type Scope } from "../scope";
-import type { BacklogStore } from "../storage/stores";
+import type { BacklogStore, EndpointCounters, EndpointStateStore } from "../storage/stores";
 import { isoOrNull } from "./render";
 import type { EndpointJson } from "./shapes";
 
 export interface EndpointViewDeps {
   readonly endpoints: EndpointRegistry;
   readonly backlog: BacklogStore;
+  readonly endpointStates: Pick<EndpointStateStore, "counters">;
 }
 
 type BacklogJson = EndpointJson["backlog"];
@@ -29,7 +32,7 @@ export async function viewEndpoint(deps: EndpointViewDeps, id: string, scope: Sc
   // Removed from the config: its tenant is no longer known, so only admins see it.
   if (!stored || deps.endpoints.isDeleted(id) || scope.kind !== "all") return null;
   return {
-    ...stateFields(id, "removed", stored),
+    ...stateFields(id, "removed", stored, await deps.endpointStates.counters(id)),
     source: "config",
     tenant: null,
     description: null,
@@ -46,16 +49,18 @@ export async function viewEndpoint(deps: EndpointViewDeps, id: string, scope: Sc
   };
 }
 
-/** The §8 Endpoint of a registered endpoint, with its backlog as it is now. */
+/** The §8 Endpoint of a registered endpoint, with its backlog and failure counters as they are now. */
 export async function renderRegistered(deps: EndpointViewDeps, live: RegisteredEndpoint): Promise<EndpointJson> {
-  return renderEndpoint(live, await backlogOf(deps, live.config.id));
+  const id = live.config.id;
+  const [backlog, counters] = await Promise.all([backlogOf(deps, id), deps.endpointStates.counters(id)]);
+  return renderEndpoint(live, backlog, counters);
 }
 
-/** The §8 Endpoint of a registered endpoint with the backlog given. */
-export function renderEndpoint(live: RegisteredEndpoint, backlog: BacklogJson): EndpointJson {
+/** The §8 Endpoint of a registered endpoint with the backlog given, and the counters when storage was asked. */
+export function renderEndpoint(live: RegisteredEndpoint, backlog: BacklogJson, counters: EndpointCounters | null = null): EndpointJson {
   const c = live.config;
   return {
-    ...stateFields(c.id, live.state.state, live.state),
+    ...stateFields(c.id, live.state.state, live.state, counters),
     source: live.source,
     tenant: c.tenant,
     description: c.description,
@@ -118,13 +123,14 @@ async function backlogOf(deps: EndpointViewDeps, id: string): Promise<BacklogJso
   return { pending: counts.pending, held: counts.held, failed: counts.failed, in_flight: counts.inFlight };
 }
 
-function stateFields(id: string, state: EndpointJson["state"], s: EndpointState) {
+function stateFields(id: string, state: EndpointJson["state"], s: EndpointState, stored: EndpointCounters | null) {
+  const c = stored ?? s;
   return {
     id,
     state,
-    consecutive_failures: s.consecutiveFailures,
-    failing_since: isoOrNull(s.failingSince),
-    last_success_at: isoOrNull(s.lastSuccessAt),
+    consecutive_failures: c.consecutiveFailures,
+    failing_since: isoOrNull(c.failingSince),
+    last_success_at: isoOrNull(c.lastSuccessAt),
     disabled_reason: s.disabledReason,
   };
 }

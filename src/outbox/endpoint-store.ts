@@ -8,6 +8,7 @@
 import type { Database, Statement } from "bun:sqlite";
 import { EVENT_TENANT } from "./delivery-filter";
 import { FifoHeads } from "./fifo-heads";
+import type { EndpointCounters } from "../storage/stores";
 import type { EndpointState } from "./types";
 
 interface StateRow {
@@ -28,6 +29,7 @@ export const STREAK_RESET = "consecutive_failures = 0, failing_since = NULL";
 
 export class EndpointStore {
   readonly #all: Statement<StateRow>;
+  readonly #counters: Statement<Pick<StateRow, "consecutive_failures" | "failing_since" | "last_success_at">>;
   readonly #upsert: Statement;
   readonly #upsertReset: Statement;
   readonly #hold: Statement;
@@ -44,6 +46,7 @@ export class EndpointStore {
     // Nested inside a caller's transaction this is a savepoint.
     this.#tx = db.transaction((work: () => number) => work());
     this.#all = db.prepare("SELECT * FROM endpoint_state");
+    this.#counters = db.prepare("SELECT consecutive_failures, failing_since, last_success_at FROM endpoint_state WHERE endpoint_id = ?");
     this.#upsert = db.prepare(STATE_UPSERT);
     this.#upsertReset = db.prepare(`${STATE_UPSERT}, ${STREAK_RESET}`);
     this.#hold = db.prepare(
@@ -67,6 +70,11 @@ export class EndpointStore {
       `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = ?
        WHERE endpoint_id = ? AND status IN ('pending', 'held') AND ${EVENT_TENANT} IS NOT ?`,
     );
+  }
+
+  counters(id: string): EndpointCounters | null {
+    const r = this.#counters.get(id);
+    return r ? { consecutiveFailures: r.consecutive_failures, failingSince: r.failing_since, lastSuccessAt: r.last_success_at } : null;
   }
 
   /** Cancels every pending and held delivery of a deleted endpoint; answers how many. */

@@ -154,6 +154,12 @@ export interface EndpointStateStore {
   /** As save, and ends the failing streak (no failures, no failing since), as an enable does; the last success stays. */
   saveReset(id: string, s: EndpointState): Promise<void>;
   /**
+   * The failure counters as the database holds them now: on a shared
+   * database every node's attempts counted, where a node's own copy is as of
+   * its last flush for the endpoint. Null for an endpoint without a row.
+   */
+  counters(id: string): Promise<EndpointCounters | null>;
+  /**
    * Moves an active endpoint (or one without a stored state) to `state` and
    * holds its pending deliveries. True for exactly one of the callers that
    * race to do it: the one whose disable it was, to announce.

@@ -157,6 +157,9 @@ describePostgres("three nodes follow one endpoint registry", (db) => {
         // An edit on A, which has seen two of the four failures: the two B counted must stand,
         // and every node, C with no attempt of its own, shows the four once it has applied the edit.
         if (node === c) {
+          // Every node shows the counters the database holds, C too, with no attempt of its own and no change applied.
+          const shown = await Promise.all(nodes.map(async (n) => (await admin(n, "GET", "/v1/endpoints/broken")).json.consecutive_failures));
+          expect(shown).toEqual([4, 4, 4]);
           expect((await admin(a, "PATCH", "/v1/endpoints/broken", { url: `${broken.url}/edited` })).status).toBe(200);
           for (const n of nodes) await seen(n, "broken", (r) => r.json.url === `${broken.url}/edited` && r.json.consecutive_failures === 4);
         }

@@ -7,7 +7,7 @@
 import type { SQL } from "bun";
 import { STREAK_RESET } from "../../outbox/endpoint-store";
 import type { EndpointState, EndpointStateName } from "../../outbox/types";
-import type { EndpointStateStore } from "../stores";
+import type { EndpointCounters, EndpointStateStore } from "../stores";
 import { numOrNull } from "./rows";
 
 /** A delivery's tenant is its event's (outbox/delivery-filter.ts EVENT_TENANT). */
@@ -21,6 +21,7 @@ export const PG_STATE_SQL = {
   // The counters are left to outcomes.ts, which counts every node's attempts under the row's lock.
   save: PG_STATE_UPSERT,
   saveReset: `${PG_STATE_UPSERT}, ${STREAK_RESET}`,
+  counters: "SELECT consecutive_failures, failing_since, last_success_at FROM endpoint_state WHERE endpoint_id = $1",
   disable: `INSERT INTO endpoint_state (endpoint_id, state, disabled_reason) VALUES ($1, $2, $3)
     ON CONFLICT (endpoint_id) DO UPDATE SET state = excluded.state, disabled_reason = excluded.disabled_reason
     WHERE endpoint_state.state = 'active'`,
@@ -58,6 +59,11 @@ export class PostgresEndpointStates implements EndpointStateStore {
 
   async saveReset(id: string, s: EndpointState): Promise<void> {
     await this.sql.unsafe(PG_STATE_SQL.saveReset, [id, s.state, s.disabledReason, s.configHash]);
+  }
+
+  async counters(id: string): Promise<EndpointCounters | null> {
+    const [r] = await this.sql.unsafe(PG_STATE_SQL.counters, [id]);
+    return r ? { consecutiveFailures: Number(r.consecutive_failures), failingSince: numOrNull(r.failing_since), lastSuccessAt: numOrNull(r.last_success_at) } : null;
   }
 
   async disable(id: string, state: Exclude<EndpointStateName, "active">, reason: string, now: number): Promise<boolean> {

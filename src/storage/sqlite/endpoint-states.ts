@@ -6,7 +6,7 @@
 import type { Database } from "bun:sqlite";
 import type { EndpointStore } from "../../outbox/endpoint-store";
 import type { EndpointState, EndpointStateName } from "../../outbox/types";
-import type { EndpointStateStore } from "../stores";
+import type { EndpointCounters, EndpointStateStore } from "../stores";
 
 /** Changes a row only while the endpoint is active, so of two disables one changes nothing. */
 export const DISABLE_SQL = `INSERT INTO endpoint_state (endpoint_id, state, disabled_reason) VALUES (?1, ?2, ?3)
@@ -39,6 +39,10 @@ export class SqliteEndpointStates implements EndpointStateStore {
 
   async saveReset(id: string, s: EndpointState): Promise<void> {
     this.#store.saveReset(id, s);
+  }
+
+  async counters(id: string): Promise<EndpointCounters | null> {
+    return this.#store.counters(id);
   }
 
   async disable(id: string, state: DisabledState, reason: string, now: number): Promise<boolean> {

@@ -28,6 +28,9 @@ describeStorage("auto-disable", (fx) => {
     const rows = (await b!.claims.claim(request("a", 3), NOW)).leased;
     await b!.outcomes.record([attempt(rows[0]!, NOW + 100, delivered), attempt(rows[1]!, NOW + 200, retryAt(NOW + 5_000)), attempt(rows[2]!, NOW + 300, retryAt(NOW + 5_000))], null);
     const counted = { consecutiveFailures: 2, failingSince: NOW + 190, lastSuccessAt: NOW + 100 };
+    // What A shows for the endpoint (its admin API) is what B counted, read from the database.
+    expect(await a!.endpointStates.counters("a")).toEqual(counted);
+    expect(await a!.endpointStates.counters("never-attempted")).toBeNull();
     // Node A's memory has not seen B's attempts: an edit it saves carries counters of none.
     const stale = { state: "active", disabledReason: null, consecutiveFailures: 0, failingSince: null, lastSuccessAt: null, configHash: "edited" } as const;
     await a!.endpointStates.save("a", stale);
@@ -37,6 +40,7 @@ describeStorage("auto-disable", (fx) => {
     expect((await b!.endpointStates.loadAll()).get("a")).toEqual({ ...disabled, ...counted });
     await a!.endpointStates.saveReset("a", stale);
     expect((await b!.endpointStates.loadAll()).get("a")).toEqual({ ...stale, lastSuccessAt: NOW + 100 });
+    expect(await b!.endpointStates.counters("a")).toEqual({ consecutiveFailures: 0, failingSince: null, lastSuccessAt: NOW + 100 });
     // A state saved before any attempt starts with no counters.
     await a!.endpointStates.save("b", { ...disabled, consecutiveFailures: 7, failingSince: NOW, lastSuccessAt: NOW });
     expect((await b!.endpointStates.loadAll()).get("b")).toEqual(disabled);
