@@ -58,7 +58,8 @@ describePostgres("PostgreSQL query plans", (db) => {
       [PG_CLAIM_SQL.fifoNextDue, ["e"], /deliveries_fifo/],
       [PG_CLAIM_SQL.dueEndpoints, [], /deliveries_due/],
       [PG_CLAIM_SQL.reap, [0], /deliveries_leases/],
-      [PG_CLAIM_SQL.inFlight, ["e", 0], /Index Scan using deliveries_(endpoint_status|leases)/],
+      [PG_CLAIM_SQL.inFlight, ["e", 0, 1], /Index Scan using deliveries_(endpoint_status|leases)/],
+      [PG_CLAIM_SQL.fifoInFlight, ["e", 0, 1], /deliveries_fifo/],
       [PG_CLAIM_SQL.lockEndpoint, ["e"], /endpoint_state/],
     ];
     for (const [text, params, index] of cases) {

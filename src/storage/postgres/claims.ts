@@ -40,18 +40,45 @@ const FIFO_HEADS = `SELECT MIN(seq) FROM deliveries
   WHERE endpoint_id = $1 AND fifo_key IS NOT NULL AND status IN ('pending', 'in_flight') GROUP BY fifo_key
   HAVING bool_and(status = 'pending')`;
 
+/** When the endpoint is due next: its earliest pending row (for FIFO, key head), due or not. */
+const NEXT_DUE = {
+  due: "SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE endpoint_id = $1 AND status = 'pending'",
+  fifo: `SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE seq IN (${FIFO_HEADS}) AND status = 'pending'`,
+};
+
+/**
+ * Leases the rows `picked` selects and answers them, each beside the time
+ * the endpoint is due next once they are taken (one row, its lease columns
+ * null, when none was taken), as SQLite's claim reads one row past its
+ * limit: a round learns it without a second statement. The statement's
+ * snapshot still sees the picked rows pending, so they are left out by seq;
+ * rows other nodes hold locked count as due, which they are.
+ */
+const claim = (picked: string, next: string) => `WITH picked AS (${picked}), leased AS (${LEASE})
+  SELECT leased.*, rest.at AS next_due FROM (${next} AND seq NOT IN (SELECT seq FROM picked)) rest LEFT JOIN leased ON true`;
+
+/**
+ * Counts the endpoint's unexpired leases against its max_in_flight ($3);
+ * when they fill it, the claim leases nothing and this says when the
+ * endpoint is due next, so the round needs no statement more.
+ */
+const inFlight = (next: string) => `SELECT c.n, CASE WHEN c.n >= $3 THEN (${next}) END AS at
+  FROM (SELECT count(*) AS n FROM deliveries WHERE endpoint_id = $1 AND status = 'in_flight' AND lease_expires_at > $2) c`;
+
 /** Parameters: endpoint, now, limit, owner, expiry. */
 export const PG_CLAIM_SQL = {
-  due: `WITH picked AS (
-      SELECT seq FROM deliveries WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at <= $2
-      ORDER BY next_attempt_at, seq LIMIT $3 FOR UPDATE SKIP LOCKED
-    ) ${LEASE}`,
-  fifo: `WITH picked AS (
-      SELECT seq FROM deliveries WHERE seq IN (${FIFO_HEADS}) AND status = 'pending' AND next_attempt_at <= $2
-      ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED
-    ) ${LEASE}`,
-  nextDue: "SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE endpoint_id = $1 AND status = 'pending'",
-  fifoNextDue: `SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE seq IN (${FIFO_HEADS}) AND status = 'pending'`,
+  due: claim(
+    `SELECT seq FROM deliveries WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at <= $2
+      ORDER BY next_attempt_at, seq LIMIT $3 FOR UPDATE SKIP LOCKED`,
+    NEXT_DUE.due,
+  ),
+  fifo: claim(
+    `SELECT seq FROM deliveries WHERE seq IN (${FIFO_HEADS}) AND status = 'pending' AND next_attempt_at <= $2
+      ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED`,
+    NEXT_DUE.fifo,
+  ),
+  nextDue: NEXT_DUE.due,
+  fifoNextDue: NEXT_DUE.fifo,
   dueEndpoints: `WITH RECURSIVE due(id) AS (
       SELECT MIN(endpoint_id) FROM deliveries WHERE status = 'pending'
       UNION ALL
@@ -73,7 +100,9 @@ export const PG_CLAIM_SQL = {
   // endpoints with a limit take it, so claims of the others never wait on each other.
   lockEndpoint: `INSERT INTO endpoint_state (endpoint_id) VALUES ($1)
     ON CONFLICT (endpoint_id) DO UPDATE SET endpoint_id = excluded.endpoint_id RETURNING rate_tokens, rate_at`,
-  inFlight: "SELECT count(*) AS n FROM deliveries WHERE endpoint_id = $1 AND status = 'in_flight' AND lease_expires_at > $2",
+  // Parameters: endpoint, now, max_in_flight.
+  inFlight: inFlight(NEXT_DUE.due),
+  fifoInFlight: inFlight(NEXT_DUE.fifo),
   spend: "UPDATE endpoint_state SET rate_tokens = $2, rate_at = $3 WHERE endpoint_id = $1",
 } as const;
 
@@ -84,9 +113,8 @@ export class PostgresClaims implements ClaimStore {
     readonly leaseMs: number,
   ) {}
 
-  /** The rows left behind are not read: the statement leases and answers only what it took. */
   async claim(r: ClaimRequest, now: number): Promise<Claim> {
-    return { leased: await this.#claim(r, now), next: undefined };
+    return this.#claim(r, now);
   }
 
   /** One statement per request, in order: the round needs each one's rows to know the room left for the next. */
@@ -95,37 +123,39 @@ export class PostgresClaims implements ClaimStore {
     let taken = 0;
     for (const r of requests) {
       const asked = Math.max(0, Math.min(r.limit, free - taken));
-      const leased = asked > 0 ? await this.#claim({ ...r, limit: asked }, now) : [];
-      taken += leased.length;
-      claims.push({ leased, next: undefined, asked });
+      const claim = asked > 0 ? await this.#claim({ ...r, limit: asked }, now) : { leased: [], next: undefined };
+      taken += claim.leased.length;
+      claims.push({ ...claim, asked });
     }
     return claims;
   }
 
-  async #claim(r: ClaimRequest, now: number): Promise<LeasedDelivery[]> {
-    if (r.limit <= 0) return [];
+  async #claim(r: ClaimRequest, now: number): Promise<Claim> {
+    if (r.limit <= 0) return { leased: [], next: undefined };
     if (r.maxInFlight === null && r.rateLimit === null) return this.#lease(this.sql, r, r.limit, now);
     return this.sql.begin(async (tx) => {
       const [state] = await tx.unsafe(PG_CLAIM_SQL.lockEndpoint, [r.endpointId]);
       let limit = r.limit;
       if (r.maxInFlight !== null) {
-        const [{ n }] = await tx.unsafe(PG_CLAIM_SQL.inFlight, [r.endpointId, now]);
-        limit = Math.min(limit, r.maxInFlight - num(n));
+        const [held] = await tx.unsafe(r.fifo ? PG_CLAIM_SQL.fifoInFlight : PG_CLAIM_SQL.inFlight, [r.endpointId, now, r.maxInFlight]);
+        limit = Math.min(limit, r.maxInFlight - num(held.n));
+        if (limit <= 0) return { leased: [], next: numOrNull(held.at) };
       }
       const tokens = r.rateLimit === null ? null : refill(r.rateLimit, state.rate_tokens, numOrNull(state.rate_at), now);
       if (tokens !== null) limit = Math.min(limit, Math.floor(tokens));
-      if (limit <= 0) return [];
-      const leased = await this.#lease(tx, r, limit, now);
-      if (tokens !== null) await tx.unsafe(PG_CLAIM_SQL.spend, [r.endpointId, tokens - leased.length, now]);
-      return leased;
+      if (limit <= 0) return { leased: [], next: undefined };
+      const claim = await this.#lease(tx, r, limit, now);
+      if (tokens !== null) await tx.unsafe(PG_CLAIM_SQL.spend, [r.endpointId, tokens - claim.leased.length, now]);
+      return claim;
     });
   }
 
-  async #lease(sql: SQL, r: ClaimRequest, limit: number, now: number): Promise<LeasedDelivery[]> {
-    const rows = await sql.unsafe(r.fifo ? PG_CLAIM_SQL.fifo : PG_CLAIM_SQL.due, [r.endpointId, now, limit, this.owner, now + this.leaseMs]);
-    const leased = (rows as Record<string, unknown>[]).map(toLeased);
+  async #lease(sql: SQL, r: ClaimRequest, limit: number, now: number): Promise<Claim> {
+    const rows = (await sql.unsafe(r.fifo ? PG_CLAIM_SQL.fifo : PG_CLAIM_SQL.due, [r.endpointId, now, limit, this.owner, now + this.leaseMs])) as Record<string, unknown>[];
+    const leased = rows.filter((row) => row.seq !== null).map(toLeased);
     // RETURNING keeps no order: due order, ties (and FIFO) in seq order.
-    return leased.sort((a, b) => a.dueAt - b.dueAt || a.seq - b.seq).map(({ dueAt: _, ...d }) => d);
+    leased.sort((a, b) => a.dueAt - b.dueAt || a.seq - b.seq);
+    return { leased: leased.map(({ dueAt: _, ...d }) => d), next: numOrNull(rows[0]!.next_due) };
   }
 
   async nextDueAt(endpointId: string, fifo: boolean): Promise<number | null> {

@@ -11,8 +11,9 @@ import m001 from "./migrations/001_init.sql" with { type: "text" };
 import m002 from "./migrations/002_nodes.sql" with { type: "text" };
 import m003 from "./migrations/003_housekeeping_lease.sql" with { type: "text" };
 import m004 from "./migrations/004_registry_feed.sql" with { type: "text" };
+import m005 from "./migrations/005_deliveries_autovacuum.sql" with { type: "text" };
 
-const MIGRATIONS: readonly string[] = [m001, m002, m003, m004];
+const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005];
 
 /** The schema version this binary migrates a PostgreSQL database to. */
 export const LATEST_PG_SCHEMA = MIGRATIONS.length;

@@ -23,7 +23,10 @@ describeStorage("FIFO", (fx) => {
     const heads = (await s.claims.claim(fifo(10), NOW)).leased;
     expect(ids(heads)).toEqual(["k1-a", "k2-a"]);
     expect(heads[0]!.fifoKey).toBe("k1");
-    expect((await s.claims.claim(fifo(10), NOW)).leased).toEqual([]);
+    const blocked = await s.claims.claim(fifo(10), NOW);
+    expect(blocked.leased).toEqual([]);
+    // Each key waits on its head in flight: nothing is due next until one finishes.
+    expect(blocked.next).toBeNull();
     await s.outcomes.record([attempt(heads[0]!, NOW + 1, delivered)], null);
     expect(ids((await s.claims.claim(fifo(10), NOW + 2)).leased)).toEqual(["k1-b"]);
   });
