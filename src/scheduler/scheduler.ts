@@ -105,11 +105,8 @@ export class Scheduler {
   readonly #due = new DueEndpoints();
   /** Endpoints that reached their own limit with due rows perhaps left: their next finished attempt notes them. */
   readonly #saturated = new Set<string>();
-  /**
-   * Endpoints the store gave fewer rows than were due and asked for, and until when: a recorded
-   * outcome of theirs notes them. New rows do not free a slot, so wake-ups wait out the time.
-   */
-  readonly #heldBack = new Map<string, number>();
+  /** Endpoints the store gave fewer rows than were due and asked for: a recorded outcome of theirs notes them. */
+  readonly #heldBack = new Set<string>();
   /** When the heap was last checked against storage. */
   #resyncedAt = -Infinity;
 
@@ -126,7 +123,8 @@ export class Scheduler {
 
   /** The endpoint has work due at `at` (retried, released or enabled). */
   noteDue(endpointId: string, at: number): void {
-    this.wakeAt(this.#noteWoken(endpointId, at));
+    this.#due.note(endpointId, at);
+    this.wakeAt(at);
   }
 
   /** Notes the pending deliveries just committed by ingest. */
@@ -136,7 +134,8 @@ export class Scheduler {
       for (const e of events) {
         for (const d of e.deliveries) {
           if (d.status !== "pending") continue;
-          first = Math.min(first, this.#noteWoken(d.endpointId, d.nextAttemptAt));
+          this.#due.note(d.endpointId, d.nextAttemptAt);
+          if (d.nextAttemptAt < first) first = d.nextAttemptAt;
         }
       }
     }
@@ -287,7 +286,7 @@ export class Scheduler {
         // Rows due, yet fewer came than asked: the store held it to a limit it counts over every node
         // (its leases not yet recorded, or other nodes'). Asked again now, it would spin this round.
         if (next !== null && next <= now) {
-          this.#heldBack.set(id, now + HELD_BACK_MS);
+          this.#heldBack.add(id);
           this.#due.note(id, now + HELD_BACK_MS);
         } else if (next !== null) this.#due.note(id, next);
       }
@@ -298,18 +297,7 @@ export class Scheduler {
   /** Rebuilds the heap from storage: at start-up, and as a backstop for a note that was missed. */
   async #resync(now: number): Promise<void> {
     this.#resyncedAt = now;
-    for (const { id, at } of await this.#deps.claims.dueEndpoints()) this.#noteWoken(id, at);
-  }
-
-  /**
-   * Notes work announced from outside the round (ingest, other nodes, a resync), not before the
-   * endpoint's hold-back ends: with its slots taken over every node, each other node's ingest
-   * would otherwise ask again at once and lease nothing. Answers the time noted.
-   */
-  #noteWoken(id: string, at: number): number {
-    const noted = Math.max(at, this.#heldBack.get(id) ?? at);
-    this.#due.note(id, noted);
-    return noted;
+    for (const { id, at } of await this.#deps.claims.dueEndpoints()) this.#due.note(id, at);
   }
 
   /** How many attempts this endpoint may start now, by its own limits. */
