@@ -126,8 +126,8 @@ export interface RunningDaemon extends Server {
 const READY_POLL_MS = 1;
 const READY_TIMEOUT_MS = 30_000;
 
-/** Runs `binary serve --config configPath` and waits for /readyz to answer 200. */
-export async function startDaemon(binary: string, configPath: string, port: number, logPath: string): Promise<RunningDaemon> {
+/** Runs `binary serve --config configPath` and waits for /readyz to answer 200, for at most `readyTimeoutMs`. */
+export async function startDaemon(binary: string, configPath: string, port: number, logPath: string, readyTimeoutMs = READY_TIMEOUT_MS): Promise<RunningDaemon> {
   const started = performance.now();
   const proc = Bun.spawn([binary, "serve", "--config", configPath], {
     stdin: "ignore",
@@ -138,7 +138,7 @@ export async function startDaemon(binary: string, configPath: string, port: numb
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`hookrelay exited with ${proc.exitCode}; see ${logPath}`);
-    if (performance.now() - started > READY_TIMEOUT_MS) throw new Error(`hookrelay was not ready within ${READY_TIMEOUT_MS} ms`);
+    if (performance.now() - started > readyTimeoutMs) throw new Error(`hookrelay was not ready within ${readyTimeoutMs} ms`);
     const ok = await fetch(`${url}/readyz`).then(
       (r) => r.status === 200,
       () => false,
